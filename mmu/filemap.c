@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page cache (Linux's mm/filemap.c): one per backing object, shared by
+ * every mapping of it.  The cache holds one reference on each of its
+ * frames; a mapping's PTE holds another.  Lookup is an open-addressed hash
+ * from page index to frame.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct page_cache_slot {
+	uint64_t index;
+	uint64_t pfn;		/* 0: empty (frame 0 is never allocated) */
+};
+
+static uint64_t slot_hash(uint64_t index, uint64_t nslots)
+{
+	return (index * 0x9e3779b97f4a7c15ULL) & (nslots - 1);
+}
+
+static struct page_cache_slot *slot_find(struct address_space *mapping, uint64_t index)
+{
+	uint64_t i;
+
+	if (!mapping->nslots)
+		return NULL;
+	for (i = slot_hash(index, mapping->nslots);; i = (i + 1) & (mapping->nslots - 1)) {
+		struct page_cache_slot *slot = &mapping->slots[i];
+
+		if (!slot->pfn)
+			return NULL;
+		if (slot->index == index)
+			return slot;
+	}
+}
+
+static void slot_put(struct page_cache_slot *slots, uint64_t nslots, uint64_t index, uint64_t pfn)
+{
+	uint64_t i = slot_hash(index, nslots);
+
+	while (slots[i].pfn)
+		i = (i + 1) & (nslots - 1);
+	slots[i].index = index;
+	slots[i].pfn = pfn;
+}
+
+static int cache_grow(struct address_space *mapping)
+{
+	uint64_t n = mapping->nslots ? mapping->nslots * 2 : 16, i;
+	struct page_cache_slot *slots = calloc(n, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (i = 0; i < mapping->nslots; i++)
+		if (mapping->slots[i].pfn)
+			slot_put(slots, n, mapping->slots[i].index, mapping->slots[i].pfn);
+	free(mapping->slots);
+	mapping->slots = slots;
+	mapping->nslots = n;
+	return 0;
+}
+
+/* the cached frame for @index with a reference for the caller, or NULL */
+struct page *find_get_page(struct address_space *mapping, uint64_t index)
+{
+	struct page_cache_slot *slot = slot_find(mapping, index);
+	struct page *page;
+
+	if (!slot)
+		return NULL;
+	page = pfn_to_page(mapping->zone, slot->pfn);
+	get_page(page);
+	return page;
+}
+
+bool filemap_is_cached(struct address_space *mapping, uint64_t index)
+{
+	return slot_find(mapping, index) != NULL;
+}
+
+static int add_to_page_cache(struct address_space *mapping, struct page *page, uint64_t index)
+{
+	if ((mapping->nrpages + 1) * 2 > mapping->nslots && cache_grow(mapping))
+		return -ENOMEM;
+	slot_put(mapping->slots, mapping->nslots, index, page_to_pfn(mapping->zone, page));
+	page->flags |= PG_cache | PG_uptodate;
+	page->mapping = mapping;
+	page->index = index;
+	mapping->nrpages++;
+	mapping->zone->stats.nr_cache++;
+	return 0;
+}
+
+/* remove every cached page at or past @start; rebuilds the table */
+static void cache_drop_from(struct address_space *mapping, uint64_t start)
+{
+	struct page_cache_slot *old = mapping->slots;
+	uint64_t i, n = mapping->nslots;
+
+	for (i = 0; i < n; i++) {
+		struct page *page;
+
+		if (!old[i].pfn || old[i].index < start)
+			continue;
+		page = pfn_to_page(mapping->zone, old[i].pfn);
+		page->flags &= ~(PG_cache | PG_uptodate | PG_dirty);
+		page->mapping = NULL;
+		mapping->zone->stats.nr_cache--;
+		mapping->nrpages--;
+		old[i].pfn = 0;
+		put_page(mapping->zone, page);
+	}
+	/* re-insert the survivors so that probe chains have no holes */
+	mapping->slots = calloc(n ? n : 1, sizeof(*old));
+	if (!mapping->slots)
+		abort();
+	for (i = 0; i < n; i++)
+		if (old[i].pfn)
+			slot_put(mapping->slots, n, old[i].index, old[i].pfn);
+	free(old);
+}
+
+static uint64_t size_in_pages(uint64_t bytes)
+{
+	return (bytes + PAGE_SIZE - 1) >> PAGE_SHIFT;
+}
+
+/* Linux's filemap_fault(): SIGBUS for a page wholly past the end of file */
+vm_fault_t filemap_fault(struct vm_fault *vmf)
+{
+	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
+	struct page *page;
+
+	if (vmf->pgoff >= size_in_pages(mapping->i_size))
+		return VM_FAULT_SIGBUS;
+	page = find_get_page(mapping, vmf->pgoff);
+	if (page)
+		goto out;
+	page = alloc_page_nozero(mapping->zone);
+	if (!page)
+		return VM_FAULT_OOM;
+	if (mapping->a_ops->read_folio(mapping, vmf->pgoff,
+				       pfn_to_virt(mapping->zone, page_to_pfn(mapping->zone, page)))) {
+		put_page(mapping->zone, page);
+		return VM_FAULT_SIGBUS;
+	}
+	if (add_to_page_cache(mapping, page, vmf->pgoff)) {
+		put_page(mapping->zone, page);
+		return VM_FAULT_OOM;
+	}
+	get_page(page);		/* the cache's reference stays, the caller gets one */
+out:
+	vmf->page = page;
+	return 0;
+}
+
+const struct vm_operations_struct generic_file_vm_ops = {
+	.fault = filemap_fault,
+};
+
+struct address_space *mapping_alloc(struct zone *zone, const struct address_space_operations *a_ops)
+{
+	struct address_space *mapping = calloc(1, sizeof(*mapping));
+
+	if (!mapping)
+		return NULL;
+	mapping->zone = zone;
+	mapping->a_ops = a_ops;
+	return mapping;
+}
+
+struct file *file_alloc(struct zone *zone, struct address_space *mapping, const char *path)
+{
+	struct file *file = calloc(1, sizeof(*file));
+
+	if (!file)
+		return NULL;
+	file->f_path = strdup(path);
+	if (!file->f_path) {
+		free(file);
+		return NULL;
+	}
+	file->f_count = 1;
+	file->f_mapping = mapping;
+	file->vm_ops = &generic_file_vm_ops;
+	mapping->refcount++;
+	return file;
+}
+
+void get_file(struct file *file)
+{
+	file->f_count++;
+}
+
+void mapping_put(struct address_space *mapping)
+{
+	if (--mapping->refcount)
+		return;
+	cache_drop_from(mapping, 0);
+	free(mapping->slots);
+	if (mapping->a_ops->release)
+		mapping->a_ops->release(mapping);
+	free(mapping);
+}
+
+void fput(struct file *file)
+{
+	if (!file || --file->f_count)
+		return;
+	mapping_put(file->f_mapping);
+	free(file->f_path);
+	free(file);
+}
+
+/* zap every mapping of pages at or past @index, COW copies included */
+static void unmap_mapping_range(struct address_space *mapping, uint64_t index)
+{
+	struct vm_area_struct *vma;
+
+	for (vma = mapping->i_mmap; vma; vma = vma->shared_next) {
+		uint64_t last = vma->vm_pgoff + vma_pages(vma);
+		uint64_t from = max(index, vma->vm_pgoff);
+
+		if (from >= last)
+			continue;
+		zap_page_range(vma->vm_mm, vma,
+			       vma->vm_start + ((from - vma->vm_pgoff) << PAGE_SHIFT), vma->vm_end);
+	}
+}
+
+/* Linux's truncate_setsize() for the objects we can resize (shmem) */
+int file_truncate(struct file *file, uint64_t size)
+{
+	struct address_space *mapping = file->f_mapping;
+	uint64_t keep = size_in_pages(size);
+
+	if (!file->shmem)
+		return -EINVAL;
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EINVAL;
+	if (size < mapping->i_size) {
+		unmap_mapping_range(mapping, keep);
+		cache_drop_from(mapping, keep);
+		/* the partial page past the new end reads back as zeroes */
+		if (size & ~PAGE_MASK) {
+			struct page *page = find_get_page(mapping, size >> PAGE_SHIFT);
+
+			if (page) {
+				uint8_t *p = pfn_to_virt(mapping->zone, page_to_pfn(mapping->zone, page));
+
+				memset(p + (size & ~PAGE_MASK), 0, PAGE_SIZE - (size & ~PAGE_MASK));
+				put_page(mapping->zone, page);
+			}
+		}
+	}
+	mapping->i_size = size;
+	return 0;
+}
+
+void i_mmap_insert(struct vm_area_struct *vma)
+{
+	struct address_space *mapping = vma->vm_file->f_mapping;
+
+	vma->shared_prev = NULL;
+	vma->shared_next = mapping->i_mmap;
+	if (mapping->i_mmap)
+		mapping->i_mmap->shared_prev = vma;
+	mapping->i_mmap = vma;
+}
+
+void i_mmap_remove(struct vm_area_struct *vma)
+{
+	struct address_space *mapping = vma->vm_file->f_mapping;
+
+	if (vma->shared_prev)
+		vma->shared_prev->shared_next = vma->shared_next;
+	else
+		mapping->i_mmap = vma->shared_next;
+	if (vma->shared_next)
+		vma->shared_next->shared_prev = vma->shared_prev;
+	vma->shared_prev = vma->shared_next = NULL;
+}

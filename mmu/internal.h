@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Declarations shared between the MMU's files; not part of the interface. */
+#ifndef MMU_INTERNAL_H
+#define MMU_INTERNAL_H
+
+#include <errno.h>
+
+#include "mm.h"
+#include "pgtable.h"
+
+#define DEFAULT_MAX_MAP_COUNT	65530
+#define DEFAULT_MMAP_MIN_ADDR	65536
+#define STACK_GUARD_GAP		(256UL << PAGE_SHIFT)	/* stack_guard_gap */
+#define DEFAULT_STACK_RLIMIT	(8UL << 20)
+
+#define min(a, b) ((a) < (b) ? (a) : (b))
+#define max(a, b) ((a) > (b) ? (a) : (b))
+
+static inline uint64_t vma_pages(const struct vm_area_struct *vma)
+{
+	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
+static inline uint64_t linear_page_index(const struct vm_area_struct *vma, uint64_t addr)
+{
+	return ((addr - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
+}
+
+static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
+{
+	return !vma->vm_ops;
+}
+
+static inline struct zone *mm_zone(struct mm_struct *mm)
+{
+	return mm->zone;
+}
+
+/* pgtable.c */
+pteval_t *pte_lookup(struct mm_struct *mm, uint64_t addr, uint64_t *next);
+pteval_t *pte_alloc(struct mm_struct *mm, uint64_t addr);
+void set_pte_at(struct mm_struct *mm, uint64_t addr, pteval_t *ptep, pteval_t val);
+void free_empty_tables(struct mm_struct *mm, uint64_t start, uint64_t end);
+void free_pgd(struct mm_struct *mm);
+uint64_t ptep_to_gpa(struct mm_struct *mm, const pteval_t *ptep);
+
+/* commit_log.c */
+void commit_log_add(struct mm_struct *mm, struct page *table, uint64_t gpa, pteval_t val);
+void commit_log_flush_page(struct mm_struct *mm, uint64_t addr);
+void commit_log_purge_frame(struct mm_struct *mm, uint64_t pfn);
+void commit_log_release(struct mm_struct *mm);
+
+/* memory.c */
+pteval_t vm_get_page_prot(uint64_t vm_flags);
+void zap_page_range(struct mm_struct *mm, struct vm_area_struct *vma,
+		    uint64_t start, uint64_t end);
+void unmap_region(struct mm_struct *mm, uint64_t start, uint64_t end);
+int populate_range(struct mm_struct *mm, uint64_t start, uint64_t end, bool write);
+bool page_is_exclusive_anon(struct zone *zone, struct page *page);
+
+/* vma_tree.c */
+void vma_tree_insert(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_tree_erase(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_gap_update(struct mm_struct *mm, struct vm_area_struct *vma);
+uint64_t vma_gap_of(const struct vm_area_struct *vma);
+int vma_tree_check(struct mm_struct *mm, char *err, size_t errlen);
+
+struct vm_unmapped_area_info {
+	uint64_t length;
+	uint64_t low_limit, high_limit;
+	uint64_t align_mask, align_offset;
+};
+uint64_t unmapped_area_topdown(struct mm_struct *mm, const struct vm_unmapped_area_info *info);
+uint64_t unmapped_area(struct mm_struct *mm, const struct vm_unmapped_area_info *info);
+
+/* vma.c */
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *vma);
+void vm_area_free(struct vm_area_struct *vma);
+void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_unlink_free(struct mm_struct *mm, struct vm_area_struct *vma);
+int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr, int new_below);
+bool vma_can_merge(const struct vm_area_struct *a, const struct vm_area_struct *b);
+struct vm_area_struct *vma_try_merge_around(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma,
+		   uint64_t start, uint64_t end, uint64_t pgoff);
+void vm_stat_account(struct mm_struct *mm, uint64_t flags, long npages);
+uint64_t vm_start_gap(const struct vm_area_struct *vma);
+uint64_t vm_end_gap(const struct vm_area_struct *vma);
+
+/* mprotect.c */
+struct vm_area_struct *vma_modify_flags(struct mm_struct *mm, struct vm_area_struct *vma,
+					uint64_t start, uint64_t end, uint64_t newflags, int *err);
+
+/* rmap.c */
+int anon_vma_prepare(struct vm_area_struct *vma);
+void get_anon_vma(struct anon_vma *anon_vma);
+void put_anon_vma(struct anon_vma *anon_vma);
+void page_add_anon_rmap(struct zone *zone, struct page *page,
+			struct vm_area_struct *vma, uint64_t addr);
+
+/* filemap.c */
+struct page *find_get_page(struct address_space *mapping, uint64_t index);
+vm_fault_t filemap_fault(struct vm_fault *vmf);
+bool filemap_is_cached(struct address_space *mapping, uint64_t index);
+extern const struct vm_operations_struct generic_file_vm_ops;
+struct file *file_alloc(struct zone *zone, struct address_space *mapping, const char *path);
+struct address_space *mapping_alloc(struct zone *zone, const struct address_space_operations *a_ops);
+void mapping_put(struct address_space *mapping);
+void i_mmap_insert(struct vm_area_struct *vma);
+void i_mmap_remove(struct vm_area_struct *vma);
+
+struct vm_fault {
+	struct vm_area_struct *vma;
+	uint64_t address;
+	uint64_t pgoff;
+	unsigned int flags;
+	struct page *page;	/* out: referenced frame */
+};
+
+/* overcommit.c */
+int vm_enough_memory(struct mm_struct *mm, long pages);
+void vm_unacct_memory(struct mm_struct *mm, long pages);
+bool may_expand_vm(struct mm_struct *mm, uint64_t flags, uint64_t npages);
+
+#endif

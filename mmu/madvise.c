@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * madvise (Linux's mm/madvise.c).  Advice that changes VMA flags splits
+ * and merges like mprotect; MADV_DONTNEED and MADV_FREE drop pages;
+ * MADV_WILLNEED reads file pages into the page cache; the populate advice
+ * faults pages in.  Advice a kernel without the feature would refuse gets
+ * that kernel's answer.
+ */
+#include <errno.h>
+#include <sys/mman.h>
+
+#include "internal.h"
+
+#ifndef MADV_SOFT_OFFLINE
+#define MADV_SOFT_OFFLINE	101
+#endif
+#ifndef MADV_COLD
+#define MADV_COLD		20
+#define MADV_PAGEOUT		21
+#endif
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ	22
+#define MADV_POPULATE_WRITE	23
+#endif
+#ifndef MADV_DONTNEED_LOCKED
+#define MADV_DONTNEED_LOCKED	24
+#endif
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE		25
+#endif
+
+static bool madvise_behavior_valid(int behavior)
+{
+	switch (behavior) {
+	case MADV_DOFORK: case MADV_DONTFORK: case MADV_NORMAL: case MADV_SEQUENTIAL:
+	case MADV_RANDOM: case MADV_REMOVE: case MADV_WILLNEED: case MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED: case MADV_FREE: case MADV_COLD: case MADV_PAGEOUT:
+	case MADV_POPULATE_READ: case MADV_POPULATE_WRITE: case MADV_MERGEABLE:
+	case MADV_UNMERGEABLE: case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_COLLAPSE:
+	case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK: case MADV_KEEPONFORK:
+	case MADV_HWPOISON: case MADV_SOFT_OFFLINE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* the flags @behavior gives @vma, or -EINVAL; 0 for advice that changes none */
+static long madvise_new_flags(struct vm_area_struct *vma, int behavior, uint64_t *flags)
+{
+	uint64_t f = vma->vm_flags;
+
+	switch (behavior) {
+	case MADV_NORMAL:	f &= ~(VM_RAND_READ | VM_SEQ_READ); break;
+	case MADV_SEQUENTIAL:	f = (f & ~VM_RAND_READ) | VM_SEQ_READ; break;
+	case MADV_RANDOM:	f = (f & ~VM_SEQ_READ) | VM_RAND_READ; break;
+	case MADV_DONTFORK:	f |= VM_DONTCOPY; break;
+	case MADV_DOFORK:
+		if (f & VM_IO)
+			return -EINVAL;
+		f &= ~VM_DONTCOPY;
+		break;
+	case MADV_WIPEONFORK:
+		if (vma->vm_file || (f & VM_SHARED))
+			return -EINVAL;
+		f |= VM_WIPEONFORK;
+		break;
+	case MADV_KEEPONFORK:
+		f &= ~VM_WIPEONFORK;
+		break;
+	case MADV_DONTDUMP:	f |= VM_DONTDUMP; break;
+	case MADV_DODUMP:
+		if (!vma->vm_file && (f & VM_SPECIAL))
+			return -EINVAL;
+		f &= ~VM_DONTDUMP;
+		break;
+	case MADV_MERGEABLE:	f |= VM_MERGEABLE; break;
+	case MADV_UNMERGEABLE:	f &= ~VM_MERGEABLE; break;
+	case MADV_HUGEPAGE:	f = (f & ~VM_NOHUGEPAGE) | VM_HUGEPAGE; break;
+	case MADV_NOHUGEPAGE:	f = (f & ~VM_HUGEPAGE) | VM_NOHUGEPAGE; break;
+	default:
+		return 0;
+	}
+	*flags = f;
+	return 1;
+}
+
+static long madvise_dontneed(struct mm_struct *mm, struct vm_area_struct *vma,
+			     uint64_t start, uint64_t end, int behavior)
+{
+	uint64_t forbidden = VM_PFNMAP | (behavior == MADV_DONTNEED_LOCKED ? 0 : VM_LOCKED);
+
+	if (vma->vm_flags & (forbidden | VM_HUGETLB))
+		return -EINVAL;
+	/* MADV_FREE may drop clean or dirty private anonymous pages at once */
+	if (behavior == MADV_FREE && !vma_is_anonymous(vma))
+		return -EINVAL;
+	zap_page_range(mm, vma, start, end);
+	return 0;
+}
+
+static long madvise_willneed(struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	struct vm_fault vmf = { .vma = vma };
+	uint64_t addr;
+
+	if (!vma->vm_file)
+		return 0;
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		vmf.pgoff = linear_page_index(vma, addr);
+		if (filemap_fault(&vmf))
+			break;	/* past the end of the file: readahead stops */
+		put_page(vma->vm_mm->zone, vmf.page);
+	}
+	return 0;
+}
+
+static long madvise_populate(struct mm_struct *mm, struct vm_area_struct *vma,
+			     uint64_t start, uint64_t end, bool write)
+{
+	unsigned int flags = write ? FAULT_FLAG_WRITE : 0;
+	uint64_t addr;
+
+	if (vma->vm_flags & (VM_PFNMAP | VM_IO))
+		return -EINVAL;
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		pteval_t pte = mm_walk(mm, addr);
+
+		if (pte_present(pte) && (!write || pte_write(pte)))
+			continue;
+		if (mm_fault(mm, addr, flags, NULL))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static long madvise_vma(struct mm_struct *mm, struct vm_area_struct *vma,
+			uint64_t start, uint64_t end, int behavior)
+{
+	uint64_t newflags;
+	long ret;
+	int err;
+
+	switch (behavior) {
+	case MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED:
+	case MADV_FREE:
+		return madvise_dontneed(mm, vma, start, end, behavior);
+	case MADV_WILLNEED:
+		return madvise_willneed(vma, start, end);
+	case MADV_POPULATE_READ:
+	case MADV_POPULATE_WRITE:
+		return madvise_populate(mm, vma, start, end, behavior == MADV_POPULATE_WRITE);
+	case MADV_COLD:
+	case MADV_PAGEOUT:
+		/* reclaim hints: without reclaim there is nothing to age */
+		return vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB) ? -EINVAL : 0;
+	case MADV_REMOVE:
+		/* only shared memory could punch a hole; this MMU has none to punch */
+		return (vma->vm_flags & VM_SHARED) ? -EOPNOTSUPP : -EINVAL;
+	case MADV_COLLAPSE:
+		/* no transparent huge pages here: as a kernel with THP off */
+		return -EINVAL;
+	}
+	ret = madvise_new_flags(vma, behavior, &newflags);
+	if (ret <= 0 || newflags == vma->vm_flags)
+		return ret;
+	return vma_modify_flags(mm, vma, start, end, newflags, &err) ? 0 : err;
+}
+
+long mm_madvise(struct mm_struct *mm, uint64_t start, uint64_t len_in, int behavior)
+{
+	uint64_t len, end, tmp;
+	struct vm_area_struct *vma;
+	long unmapped_error = 0, err;
+
+	mm->stats.calls_madvise++;
+	if (!madvise_behavior_valid(behavior))
+		return -EINVAL;
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	len = PAGE_ALIGN(len_in);
+	if (len_in && !len)
+		return -EINVAL;
+	end = start + len;
+	if (end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	if (behavior == MADV_HWPOISON || behavior == MADV_SOFT_OFFLINE)
+		return -EPERM;	/* needs CAP_SYS_ADMIN, which a guest has not */
+	vma = find_vma(mm, start);
+	for (;;) {
+		if (!vma)
+			return -ENOMEM;
+		if (start < vma->vm_start) {
+			unmapped_error = -ENOMEM;
+			start = vma->vm_start;
+			if (start >= end)
+				break;
+		}
+		tmp = min(vma->vm_end, end);
+		err = madvise_vma(mm, vma, start, tmp, behavior);
+		if (err)
+			return err;
+		start = tmp;
+		if (start >= end)
+			break;
+		vma = find_vma(mm, start);
+	}
+	return unmapped_error;
+}

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Page faults and page-table teardown (Linux's mm/memory.c).
+ *
+ * Private mappings are installed read-only and made writable on the first
+ * write (do_wp_page): a page that only its writer maps is reused in place,
+ * anything else (the zero page, a page-cache page) is copied.  Shared
+ * mappings get the VMA's rights straight away.
+ */
+#include <signal.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char *const fault_kind_names[NR_FAULT_KINDS] = {
+	[FAULT_ANON_ZERO]	= "anon-zero",
+	[FAULT_ANON]		= "anon",
+	[FAULT_WP_COPY]		= "cow-copy",
+	[FAULT_WP_REUSE]	= "cow-reuse",
+	[FAULT_FILE]		= "file",
+	[FAULT_SHARED_WRITE]	= "shared-write",
+	[FAULT_STACK_GROW]	= "stack-grow",
+	[FAULT_SPURIOUS]	= "spurious",
+	[FAULT_SEGV_MAPERR]	= "segv-maperr",
+	[FAULT_SEGV_ACCERR]	= "segv-accerr",
+	[FAULT_SIGBUS]		= "sigbus",
+	[FAULT_OOM]		= "oom",
+};
+
+const char *fault_kind_name(enum fault_kind kind)
+{
+	return kind < NR_FAULT_KINDS ? fault_kind_names[kind] : "?";
+}
+
+/*
+ * x86's protection_map: read is implied by any access, write only for
+ * shared mappings (private ones become writable by do_wp_page), NX unless
+ * VM_EXEC.  No access at all keeps the frame in a PROT_NONE entry.
+ */
+pteval_t vm_get_page_prot(uint64_t vm_flags)
+{
+	pteval_t prot;
+
+	if (!(vm_flags & VM_ACCESS_FLAGS))
+		return _PAGE_PROTNONE | _PAGE_ACCESSED;
+	prot = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
+	if ((vm_flags & (VM_WRITE | VM_SHARED)) == (VM_WRITE | VM_SHARED))
+		prot |= _PAGE_RW;
+	if (!(vm_flags & VM_EXEC))
+		prot |= _PAGE_NX;
+	return prot;
+}
+
+static bool is_zero_pfn(struct zone *zone, uint64_t pfn)
+{
+	return pfn == zone->zero_pfn;
+}
+
+/* only this PTE maps it and nothing else holds it: writable in place */
+bool page_is_exclusive_anon(struct zone *zone, struct page *page)
+{
+	return (page->flags & PG_anon) && page->mapcount == 1 && page->refcount == 1;
+}
+
+/* drop what the entry held: the frame's map count and reference */
+static void zap_entry(struct mm_struct *mm, uint64_t addr, pteval_t *ptep)
+{
+	pteval_t pte = *ptep;
+
+	if (pte_mapped(pte) && !is_zero_pfn(mm->zone, pte_pfn(pte))) {
+		struct page *page = pfn_to_page(mm->zone, pte_pfn(pte));
+
+		page->mapcount--;
+		if (pte_dirty(pte) && (page->flags & PG_cache))
+			page->flags |= PG_dirty;
+		put_page(mm->zone, page);
+	}
+	set_pte_at(mm, addr, ptep, 0);
+}
+
+/* clear every entry in [start, end) and free the tables left empty */
+void unmap_region(struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	uint64_t addr = start, next;
+
+	while (addr < end) {
+		pteval_t *ptep = pte_lookup(mm, addr, &next);
+
+		if (!ptep) {
+			addr = next;
+			continue;
+		}
+		if (*ptep)
+			zap_entry(mm, addr, ptep);
+		addr += PAGE_SIZE;
+	}
+	free_empty_tables(mm, start, end);
+}
+
+void zap_page_range(struct mm_struct *mm, struct vm_area_struct *vma,
+		    uint64_t start, uint64_t end)
+{
+	unmap_region(mm, max(start, vma->vm_start), min(end, vma->vm_end));
+}
+
+static void fault_result(struct fault_result *res, enum fault_kind kind)
+{
+	res->kind = kind;
+	res->signo = 0;
+	res->si_code = 0;
+	switch (kind) {
+	case FAULT_SEGV_MAPERR:
+		res->signo = SIGSEGV;
+		res->si_code = SEGV_MAPERR;
+		break;
+	case FAULT_SEGV_ACCERR:
+		res->signo = SIGSEGV;
+		res->si_code = SEGV_ACCERR;
+		break;
+	case FAULT_SIGBUS:
+		res->signo = SIGBUS;
+		res->si_code = BUS_ADRERR;
+		break;
+	case FAULT_OOM:
+		res->signo = SIGKILL;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Linux's access_error() for x86 */
+static bool access_error(const struct vm_area_struct *vma, unsigned int flags)
+{
+	if (flags & FAULT_FLAG_WRITE)
+		return !(vma->vm_flags & VM_WRITE);
+	if (flags & FAULT_FLAG_INSTRUCTION)
+		return !(vma->vm_flags & VM_EXEC);
+	return !(vma->vm_flags & VM_ACCESS_FLAGS);
+}
+
+/* acct_stack_growth() and expand_downwards(): grow @vma down to @addr */
+static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr)
+{
+	struct vm_area_struct *prev = vma->vm_prev;
+	uint64_t grow, size;
+
+	addr &= PAGE_MASK;
+	if (addr < mm->zone->mmap_min_addr || addr < PAGE_SIZE)
+		return -EPERM;
+	if (prev && !(prev->vm_flags & VM_GROWSDOWN) && (prev->vm_flags & VM_ACCESS_FLAGS) &&
+	    addr - prev->vm_end < mm->stack_guard_gap)
+		return -ENOMEM;
+	if (prev && addr < prev->vm_end)
+		return -ENOMEM;
+	grow = (vma->vm_start - addr) >> PAGE_SHIFT;
+	size = vma->vm_end - addr;
+	if (grow > vma->vm_pgoff)
+		return -ENOMEM;
+	if (!may_expand_vm(mm, vma->vm_flags, grow))
+		return -ENOMEM;
+	if (size > mm->rlim[MM_RLIMIT_STACK].rlim_cur)
+		return -ENOMEM;
+	if ((vma->vm_flags & VM_LOCKED) &&
+	    ((mm->locked_vm + grow) << PAGE_SHIFT) > mm->rlim[MM_RLIMIT_MEMLOCK].rlim_cur)
+		return -ENOMEM;
+	if ((vma->vm_flags & VM_ACCOUNT) && vm_enough_memory(mm, grow))
+		return -ENOMEM;
+	if (anon_vma_prepare(vma))
+		return -ENOMEM;
+	vma_set_range(mm, vma, addr, vma->vm_end, vma->vm_pgoff - grow);
+	vm_stat_account(mm, vma->vm_flags, grow);
+	if (vma->vm_flags & VM_LOCKED)
+		mm->locked_vm += grow;
+	return 0;
+}
+
+static void install_page(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr,
+			 pteval_t *ptep, struct page *page, bool write)
+{
+	pteval_t prot = vm_get_page_prot(vma->vm_flags);
+
+	if (write)
+		prot |= _PAGE_RW | _PAGE_DIRTY;
+	page->mapcount++;
+	set_pte_at(mm, addr, ptep, pfn_pte(page_to_pfn(mm->zone, page), prot));
+}
+
+/* a fresh anonymous page for @vma at @addr, a copy of @src or zeroed */
+static struct page *new_anon_page(struct mm_struct *mm, struct vm_area_struct *vma,
+				  uint64_t addr, uint64_t src_pfn)
+{
+	struct page *page;
+
+	if (anon_vma_prepare(vma))
+		return NULL;
+	if (is_zero_pfn(mm->zone, src_pfn)) {
+		page = alloc_page(mm->zone);
+	} else {
+		page = alloc_page_nozero(mm->zone);
+		if (page)
+			memcpy(pfn_to_virt(mm->zone, page_to_pfn(mm->zone, page)),
+			       pfn_to_virt(mm->zone, src_pfn), PAGE_SIZE);
+	}
+	if (page)
+		page_add_anon_rmap(mm->zone, page, vma, addr);
+	return page;
+}
+
+static enum fault_kind do_anonymous_page(struct mm_struct *mm, struct vm_area_struct *vma,
+					 uint64_t addr, pteval_t *ptep, unsigned int flags)
+{
+	struct page *page;
+
+	if (!(flags & FAULT_FLAG_WRITE)) {
+		pteval_t prot = vm_get_page_prot(vma->vm_flags) & ~_PAGE_RW;
+
+		set_pte_at(mm, addr, ptep, pfn_pte(mm->zone->zero_pfn, prot));
+		return FAULT_ANON_ZERO;
+	}
+	page = new_anon_page(mm, vma, addr, mm->zone->zero_pfn);
+	if (!page)
+		return FAULT_OOM;
+	install_page(mm, vma, addr, ptep, page, true);
+	return FAULT_ANON;
+}
+
+/* read from the backing object; a private write gets its own copy */
+static enum fault_kind do_fault(struct mm_struct *mm, struct vm_area_struct *vma,
+				uint64_t addr, pteval_t *ptep, unsigned int flags)
+{
+	struct vm_fault vmf = {
+		.vma = vma,
+		.address = addr & PAGE_MASK,
+		.pgoff = linear_page_index(vma, addr),
+		.flags = flags,
+	};
+	bool write = flags & FAULT_FLAG_WRITE;
+	vm_fault_t ret = vma->vm_ops->fault(&vmf);
+	struct page *copy;
+
+	if (ret & VM_FAULT_SIGBUS)
+		return FAULT_SIGBUS;
+	if (ret & VM_FAULT_ERROR)
+		return FAULT_OOM;
+	if (!write || (vma->vm_flags & VM_SHARED)) {
+		install_page(mm, vma, addr, ptep, vmf.page, write);
+		return write ? FAULT_SHARED_WRITE : FAULT_FILE;
+	}
+	copy = new_anon_page(mm, vma, addr, page_to_pfn(mm->zone, vmf.page));
+	put_page(mm->zone, vmf.page);
+	if (!copy)
+		return FAULT_OOM;
+	install_page(mm, vma, addr, ptep, copy, true);
+	return FAULT_WP_COPY;
+}
+
+/* write to a present read-only entry of a writable VMA */
+static enum fault_kind do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma,
+				  uint64_t addr, pteval_t *ptep)
+{
+	pteval_t pte = *ptep;
+	uint64_t pfn = pte_pfn(pte);
+	struct page *old = pfn_to_page(mm->zone, pfn), *copy;
+
+	if (vma->vm_flags & VM_SHARED) {
+		set_pte_at(mm, addr, ptep, pte | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED);
+		return FAULT_SHARED_WRITE;
+	}
+	if (!is_zero_pfn(mm->zone, pfn) && page_is_exclusive_anon(mm->zone, old)) {
+		set_pte_at(mm, addr, ptep, pte | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED);
+		return FAULT_WP_REUSE;
+	}
+	copy = new_anon_page(mm, vma, addr, pfn);
+	if (!copy)
+		return FAULT_OOM;
+	if (!is_zero_pfn(mm->zone, pfn)) {
+		old->mapcount--;
+		put_page(mm->zone, old);
+	}
+	copy->mapcount++;
+	set_pte_at(mm, addr, ptep, pfn_pte(page_to_pfn(mm->zone, copy),
+					   vm_get_page_prot(vma->vm_flags) | _PAGE_RW | _PAGE_DIRTY));
+	return FAULT_WP_COPY;
+}
+
+static enum fault_kind handle_pte_fault(struct mm_struct *mm, struct vm_area_struct *vma,
+					uint64_t addr, unsigned int flags)
+{
+	pteval_t *ptep = pte_alloc(mm, addr);
+	pteval_t pte;
+
+	if (!ptep)
+		return FAULT_OOM;
+	pte = *ptep;
+	if (!pte)
+		return vma_is_anonymous(vma) ? do_anonymous_page(mm, vma, addr, ptep, flags)
+					     : do_fault(mm, vma, addr, ptep, flags);
+	if ((flags & FAULT_FLAG_WRITE) && !pte_write(pte))
+		return do_wp_page(mm, vma, addr, ptep);
+	return FAULT_SPURIOUS;
+}
+
+static enum fault_kind classify_fault(struct mm_struct *mm, uint64_t addr, unsigned int flags)
+{
+	struct vm_area_struct *vma;
+	enum fault_kind kind;
+	bool grew = false;
+
+	if (addr >= TASK_SIZE)
+		return FAULT_SEGV_MAPERR;
+	vma = find_vma(mm, addr);
+	if (!vma)
+		return FAULT_SEGV_MAPERR;
+	if (vma->vm_start > addr) {
+		if (!(vma->vm_flags & VM_GROWSDOWN) || expand_stack(mm, vma, addr))
+			return FAULT_SEGV_MAPERR;
+		grew = true;
+	}
+	if (access_error(vma, flags))
+		return FAULT_SEGV_ACCERR;
+	kind = handle_pte_fault(mm, vma, addr & PAGE_MASK, flags);
+	if (grew && kind != FAULT_OOM && kind != FAULT_SIGBUS)
+		return FAULT_STACK_GROW;
+	return kind;
+}
+
+int mm_fault(struct mm_struct *mm, uint64_t addr, unsigned int flags, struct fault_result *res)
+{
+	struct fault_result local;
+	enum fault_kind kind = classify_fault(mm, addr, flags);
+
+	if (!res)
+		res = &local;
+	mm->stats.faults[kind]++;
+	fault_result(res, kind);
+	return res->signo ? -1 : 0;
+}
+
+/*
+ * Linux's populate_vma_page_range(): private writable mappings are
+ * populated with write faults (breaking COW now), everything else read.
+ */
+int populate_range(struct mm_struct *mm, uint64_t start, uint64_t end, bool write)
+{
+	uint64_t addr;
+
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		struct vm_area_struct *vma = vma_lookup(mm, addr);
+		unsigned int flags = 0;
+		pteval_t pte;
+
+		if (!vma)
+			return -ENOMEM;
+		if (!(vma->vm_flags & VM_ACCESS_FLAGS))
+			continue;
+		if (write || (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+			flags |= FAULT_FLAG_WRITE;
+		pte = mm_walk(mm, addr);
+		if (pte_present(pte) && (!(flags & FAULT_FLAG_WRITE) || pte_write(pte)))
+			continue;
+		if (mm_fault(mm, addr, flags, NULL))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* the frame behind @addr for an access, faulting it in like get_user_pages */
+static void *user_page(struct mm_struct *mm, uint64_t addr, bool write)
+{
+	pteval_t pte = mm_walk(mm, addr);
+
+	if (!pte_present(pte) || (write && !pte_write(pte))) {
+		if (mm_fault(mm, addr, write ? FAULT_FLAG_WRITE : 0, NULL))
+			return NULL;
+		pte = mm_walk(mm, addr);
+	}
+	return (uint8_t *)pfn_to_virt(mm->zone, pte_pfn(pte)) + (addr & ~PAGE_MASK);
+}
+
+static size_t copy_user(struct mm_struct *mm, uint64_t uaddr, void *buf, size_t n, bool write)
+{
+	uint8_t *p = buf;
+
+	while (n) {
+		size_t chunk = min(n, PAGE_SIZE - (uaddr & ~PAGE_MASK));
+		void *kaddr = uaddr < TASK_SIZE ? user_page(mm, uaddr, write) : NULL;
+
+		if (!kaddr)
+			break;
+		if (write)
+			memcpy(kaddr, p, chunk);
+		else
+			memcpy(p, kaddr, chunk);
+		p += chunk;
+		uaddr += chunk;
+		n -= chunk;
+	}
+	return n;
+}
+
+size_t mm_copy_from_user(struct mm_struct *mm, void *dst, uint64_t src, size_t n)
+{
+	return copy_user(mm, src, dst, n, false);
+}
+
+size_t mm_copy_to_user(struct mm_struct *mm, uint64_t dst, const void *src, size_t n)
+{
+	return copy_user(mm, dst, (void *)src, n, true);
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The MMU library's interface.  No KVM here: a caller hands over a block of
+ * memory that stands for guest-physical memory, and the library manages
+ * address spaces inside it with Linux's semantics.
+ *
+ * Calls that mirror system calls return what the kernel returns: a
+ * non-negative result or -errno.
+ */
+#ifndef MMU_MM_H
+#define MMU_MM_H
+
+#include "mm_types.h"
+
+/* ---- zone: guest-physical memory (page_alloc.c) ---- */
+
+/* @base..@base+@size is guest-physical 0..@size; @size a multiple of PAGE_SIZE */
+struct zone *zone_create(void *base, uint64_t size);
+void zone_destroy(struct zone *zone);
+struct page *alloc_page(struct zone *zone);		/* refcount 1, zeroed */
+struct page *alloc_page_nozero(struct zone *zone);	/* refcount 1, contents undefined */
+void get_page(struct page *page);
+void put_page(struct zone *zone, struct page *page);	/* frees at refcount 0 */
+/* take frames out of the allocator for the caller's own use (trampoline, GDT...) */
+int zone_reserve(struct zone *zone, uint64_t pfn, uint64_t nr);
+uint64_t page_to_pfn(struct zone *zone, struct page *page);
+struct page *pfn_to_page(struct zone *zone, uint64_t pfn);
+void *pfn_to_virt(struct zone *zone, uint64_t pfn);	/* host address of the frame */
+void *gpa_to_virt(struct zone *zone, uint64_t gpa);	/* NULL outside the zone */
+uint64_t zone_nr_free(struct zone *zone);
+
+/* ---- address spaces (mmap.c) ---- */
+
+struct mm_layout {
+	uint64_t mmap_base;	/* 0: Linux's x86-64 default below the stack gap */
+	uint64_t stack_top;	/* 0: TASK_SIZE (no randomisation) */
+	uint64_t random_offset;	/* page-aligned: subtracted from both, as ASLR does */
+};
+
+struct mm_struct *mm_create(struct zone *zone, const struct mm_layout *layout);
+/* unmap everything, free page tables and the mm; the commit log is dropped */
+void mm_destroy(struct mm_struct *mm);
+
+/* the initial stack VMA: [stack_top - size, stack_top), VM_GROWSDOWN */
+long mm_setup_stack(struct mm_struct *mm, uint64_t size);
+/* program break starts at @start_brk (page-aligned up), after the image */
+void mm_set_brk_base(struct mm_struct *mm, uint64_t start_brk);
+int mm_set_rlimit(struct mm_struct *mm, int resource, uint64_t cur, uint64_t max);
+
+/* ---- the mmap family ---- */
+
+long mm_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, int prot,
+	     int flags, struct file *file, uint64_t off);
+long mm_munmap(struct mm_struct *mm, uint64_t addr, uint64_t len);
+long mm_mprotect(struct mm_struct *mm, uint64_t start, uint64_t len, int prot);
+long mm_brk(struct mm_struct *mm, uint64_t brk);
+long mm_madvise(struct mm_struct *mm, uint64_t start, uint64_t len, int advice);
+/* @vec: one byte per page, host memory */
+long mm_mincore(struct mm_struct *mm, uint64_t start, uint64_t len, unsigned char *vec);
+uint64_t get_unmapped_area(struct mm_struct *mm, struct file *file, uint64_t addr,
+			   uint64_t len, uint64_t pgoff, int flags);
+
+/* ---- VMAs (vma_tree.c, vma.c) ---- */
+
+struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);	/* first with end > addr */
+struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, uint64_t start, uint64_t end);
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint64_t addr);	/* containing addr */
+
+/* ---- faults (memory.c) ---- */
+
+#define FAULT_FLAG_WRITE	0x01
+#define FAULT_FLAG_INSTRUCTION	0x02
+#define FAULT_FLAG_USER		0x04
+
+struct fault_result {
+	enum fault_kind kind;
+	int signo;		/* 0, SIGSEGV or SIGBUS */
+	int si_code;		/* SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR */
+};
+
+/* resolve a guest fault at @addr; returns 0 when the access may be retried */
+int mm_fault(struct mm_struct *mm, uint64_t addr, unsigned int flags,
+	     struct fault_result *res);
+/* translate without faulting: the leaf entry for @addr, or 0 */
+pteval_t mm_walk(struct mm_struct *mm, uint64_t addr);
+/* copy to/from the address space as the guest sees it, faulting pages in
+ * like a kernel copy_{to,from}_user; returns bytes not copied */
+size_t mm_copy_from_user(struct mm_struct *mm, void *dst, uint64_t src, size_t n);
+size_t mm_copy_to_user(struct mm_struct *mm, uint64_t dst, const void *src, size_t n);
+
+/* ---- the commit log (commit_log.c) ---- */
+
+/* hand the pending batch to the guest: the caller reads mm->log, then calls done */
+void commit_log_done(struct mm_struct *mm);
+/* for tests and for a guest without the trampoline: apply by plain writes */
+void commit_log_apply(struct mm_struct *mm);
+
+/* ---- backing objects (filemap.c, shmem.c, host_file.c) ---- */
+
+struct file *shmem_file_setup(struct zone *zone, const char *name, uint64_t size);
+/* a read-only or read-write view of an open host file descriptor (dup'ed) */
+struct file *host_file_open(struct zone *zone, int fd, const char *path, unsigned int f_mode);
+void get_file(struct file *file);
+void fput(struct file *file);
+int file_truncate(struct file *file, uint64_t size);
+
+/* ---- /proc/self/maps (task_mmu.c) ---- */
+
+/* Linux's exact text; returns a malloc'ed string the caller frees */
+char *mm_show_maps(struct mm_struct *mm);
+
+/* ---- invariant checker (validate.c) ---- */
+
+/* 0 when consistent; otherwise -1 and a description in @err */
+int validate_mm(struct mm_struct *mm, char *err, size_t errlen);
+/* the zone after every mm is gone: no frame in use but the reserved ones */
+int validate_zone_empty(struct zone *zone, char *err, size_t errlen);
+/* several address spaces sharing one zone: frame counts are global */
+int validate_mms(struct mm_struct **mms, int n, char *err, size_t errlen);
+
+/* ---- x86-64 entries (pgtable.h has the bit layout) ---- */
+const char *fault_kind_name(enum fault_kind kind);
+
+#endif

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The MMU's data structures, named after Linux's (include/linux/mm_types.h).
+ *
+ * One struct zone owns the guest-physical block and every frame in it; any
+ * number of struct mm_struct (address spaces) allocate from it.  Page-table
+ * pages, data pages and page-cache pages all come from the same zone.
+ */
+#ifndef MMU_MM_TYPES_H
+#define MMU_MM_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PAGE_SHIFT	12
+#define PAGE_SIZE	(1UL << PAGE_SHIFT)
+#define PAGE_MASK	(~(PAGE_SIZE - 1))
+#define PAGE_ALIGN(x)	(((x) + PAGE_SIZE - 1) & PAGE_MASK)
+#define PMD_SHIFT	21
+#define PMD_SIZE	(1UL << PMD_SHIFT)
+#define PUD_SHIFT	30
+#define PUD_SIZE	(1UL << PUD_SHIFT)
+#define PGDIR_SHIFT	39
+#define PTRS_PER_TABLE	512
+
+/* x86-64 with 4-level paging: user addresses end below 2^47 minus a page. */
+#define TASK_SIZE	0x7ffffffff000UL
+
+typedef uint64_t pteval_t;
+
+/* ---- struct page: one per frame of the zone ---- */
+
+enum page_flags {
+	PG_reserved	= 1u << 0,	/* never allocated: the zero page, the caller's frames */
+	PG_pgtable	= 1u << 1,	/* holds a page table (any level) */
+	PG_anon		= 1u << 2,	/* private anonymous data; ->anon_vma is the owner */
+	PG_cache	= 1u << 3,	/* in a file's page cache; ->mapping is the owner */
+	PG_dirty	= 1u << 4,
+	PG_uptodate	= 1u << 5,
+	PG_free		= 1u << 6,	/* on the zone's free list */
+};
+
+struct anon_vma;
+struct address_space;
+
+struct page {
+	uint32_t flags;
+	int32_t refcount;	/* page tables + page cache + other holders */
+	int32_t mapcount;	/* leaf PTEs that map this frame */
+	uint32_t pt_used;	/* PG_pgtable: non-zero entries in the table */
+	/* rmap owner: exactly one of these is set, as PG_anon / PG_cache say */
+	struct anon_vma *anon_vma;
+	struct address_space *mapping;
+	uint64_t index;		/* page offset in the owner (pgoff units) */
+	uint32_t next_free;	/* free list link (pfn) */
+	uint32_t log_batch;	/* PG_pgtable: commit batch that last logged an entry here */
+};
+
+/* ---- the zone: guest-physical memory and its frame allocator ---- */
+
+struct zone_stats {
+	uint64_t allocs, frees, alloc_failures;
+	uint64_t nr_free, nr_pgtable, nr_anon, nr_cache;
+};
+
+struct zone {
+	uint8_t *base;		/* host address of guest-physical 0 */
+	uint64_t nr_pages;
+	struct page *mem_map;
+	uint32_t free_head;	/* pfn, or UINT32_MAX when empty */
+	uint64_t zero_pfn;	/* the shared zero page (PG_reserved) */
+	/* sysctls, as /proc/sys/vm/... */
+	int overcommit_memory;		/* 0 heuristic, 1 always, 2 never */
+	int overcommit_ratio;		/* percent, mode 2 */
+	uint64_t overcommit_kbytes;	/* mode 2, overrides the ratio when non-zero */
+	uint64_t max_map_count;
+	uint64_t mmap_min_addr;
+	uint64_t totalram_pages;	/* what the overcommit policy believes */
+	uint64_t total_swap_pages;
+	uint64_t vm_committed_as;	/* pages charged by VM_ACCOUNT mappings */
+	/* kernel half of every PGD (entries 256..511), e.g. the monitor's direct map */
+	pteval_t kernel_pgd[PTRS_PER_TABLE / 2];
+	struct zone_stats stats;
+};
+
+/* ---- the commit log: what the guest must re-write and invalidate ---- */
+
+struct commit_entry {
+	uint64_t pte_gpa;	/* guest-physical address of the entry */
+	pteval_t val;		/* its new value */
+};
+
+struct commit_stats {
+	uint64_t installs;	/* not-present -> present: no re-write needed */
+	uint64_t rewrites;	/* entries the guest must re-write */
+	uint64_t invlpgs;	/* single-page invalidations requested */
+	uint64_t full_flushes;	/* batches that ended in a full flush */
+	uint64_t commits;	/* batches handed to the guest */
+};
+
+/* Linux's tlb_single_page_flush_ceiling */
+#define COMMIT_FLUSH_CEILING	33
+
+struct commit_log {
+	struct commit_entry *ent;
+	size_t nr, cap;
+	uint64_t inval[COMMIT_FLUSH_CEILING];	/* page addresses to invlpg */
+	size_t nr_inval;
+	bool flush_all;		/* too many pages: reload CR3 instead */
+	uint32_t batch;		/* id of the pending batch, starts at 1 */
+	struct commit_stats stats;
+};
+
+/* ---- VMAs ---- */
+
+/* vm_flags, Linux's bit values (include/linux/mm.h) */
+#define VM_NONE		0x00000000UL
+#define VM_READ		0x00000001UL
+#define VM_WRITE	0x00000002UL
+#define VM_EXEC		0x00000004UL
+#define VM_SHARED	0x00000008UL
+#define VM_MAYREAD	0x00000010UL
+#define VM_MAYWRITE	0x00000020UL
+#define VM_MAYEXEC	0x00000040UL
+#define VM_MAYSHARE	0x00000080UL
+#define VM_GROWSDOWN	0x00000100UL
+#define VM_UFFD_MISSING	0x00000200UL
+#define VM_PFNMAP	0x00000400UL
+#define VM_LOCKED	0x00002000UL
+#define VM_IO		0x00004000UL
+#define VM_SEQ_READ	0x00008000UL
+#define VM_RAND_READ	0x00010000UL
+#define VM_DONTCOPY	0x00020000UL
+#define VM_DONTEXPAND	0x00040000UL
+#define VM_LOCKONFAULT	0x00080000UL
+#define VM_ACCOUNT	0x00100000UL
+#define VM_NORESERVE	0x00200000UL
+#define VM_HUGETLB	0x00400000UL
+#define VM_SYNC		0x00800000UL
+#define VM_WIPEONFORK	0x02000000UL
+#define VM_DONTDUMP	0x04000000UL
+#define VM_SOFTDIRTY	0x08000000UL
+#define VM_MIXEDMAP	0x10000000UL
+#define VM_HUGEPAGE	0x20000000UL
+#define VM_NOHUGEPAGE	0x40000000UL
+#define VM_MERGEABLE	0x80000000UL
+
+#define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
+#define VM_SPECIAL	(VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
+#define VM_STACK_FLAGS	(VM_GROWSDOWN | VM_READ | VM_WRITE | VM_MAYREAD | \
+			 VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT)
+/* x86-64 VM_DATA_DEFAULT_FLAGS: VM_DATA_FLAGS_TSK_EXEC is not used for 64-bit */
+#define VM_DATA_DEFAULT_FLAGS	(VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+
+struct vm_area_struct;
+struct vm_fault;
+
+/* vm_fault_t results (include/linux/mm_types.h) */
+typedef unsigned int vm_fault_t;
+#define VM_FAULT_OOM		0x000001
+#define VM_FAULT_SIGBUS		0x000002
+#define VM_FAULT_SIGSEGV	0x000040
+#define VM_FAULT_ERROR		(VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
+
+struct vm_operations_struct {
+	void (*open)(struct vm_area_struct *vma);	/* a copy of vma was made */
+	void (*close)(struct vm_area_struct *vma);	/* vma is going away */
+	/* fill vmf->page with the frame for vmf->pgoff, holding a reference */
+	vm_fault_t (*fault)(struct vm_fault *vmf);
+	const char *(*name)(struct vm_area_struct *vma);
+};
+
+struct anon_vma {
+	int refcount;		/* VMAs and anonymous pages pointing here */
+	uint64_t id;
+};
+
+struct vm_area_struct {
+	uint64_t vm_start, vm_end;	/* [start, end) */
+	uint64_t vm_flags;
+	uint64_t vm_pgoff;		/* in pages: file offset, or vm_start >> PAGE_SHIFT */
+	struct file *vm_file;
+	const struct vm_operations_struct *vm_ops;
+	struct anon_vma *anon_vma;
+	struct mm_struct *vm_mm;
+	/* ordered tree, augmented with the largest free gap below each subtree */
+	struct vm_area_struct *rb_left, *rb_right, *rb_parent;
+	int rb_height;
+	uint64_t rb_subtree_gap;
+	/* address-ordered neighbours */
+	struct vm_area_struct *vm_prev, *vm_next;
+	/* the backing object's list of its mappings (Linux's i_mmap) */
+	struct vm_area_struct *shared_prev, *shared_next;
+};
+
+/* ---- backing objects: files and shared memory ---- */
+
+struct address_space_operations {
+	/* read page @index of @mapping into @dst (PAGE_SIZE bytes; zero past EOF) */
+	int (*read_folio)(struct address_space *mapping, uint64_t index, void *dst);
+	/* write a dirty page back; may be NULL (shmem) */
+	int (*writepage)(struct address_space *mapping, uint64_t index, const void *src);
+	/* drop the backing store (the last struct file reference went away) */
+	void (*release)(struct address_space *mapping);
+};
+
+struct page_cache_slot;
+
+struct address_space {
+	struct zone *zone;
+	const struct address_space_operations *a_ops;
+	uint64_t i_size;		/* bytes */
+	uint64_t nrpages;
+	/* page cache: index -> pfn, open hashing */
+	struct page_cache_slot *slots;
+	uint64_t nslots;
+	void *host;			/* backend private data (host fd, ...) */
+	struct vm_area_struct *i_mmap;	/* VMAs mapping it, in any mm */
+	int refcount;			/* struct files and VMAs sharing it */
+};
+
+#define FMODE_READ	0x1
+#define FMODE_WRITE	0x2
+
+struct file {
+	int f_count;
+	unsigned int f_mode;
+	struct address_space *f_mapping;
+	const struct vm_operations_struct *vm_ops;	/* installed by mmap */
+	char *f_path;			/* shown in maps */
+	unsigned int dev_major, dev_minor;
+	uint64_t ino;
+	bool shmem;			/* shared memory object (memfd, MAP_SHARED|ANON) */
+	bool noexec;			/* on a noexec mount: PROT_EXEC refused */
+};
+
+/* ---- the address space ---- */
+
+enum fault_kind {
+	FAULT_ANON_ZERO,	/* read of untouched anonymous memory: zero page */
+	FAULT_ANON,		/* write to untouched anonymous memory: new zeroed frame */
+	FAULT_WP_COPY,		/* copy on write */
+	FAULT_WP_REUSE,		/* write to a read-only private page we own: made writable */
+	FAULT_FILE,		/* page from the backing object */
+	FAULT_SHARED_WRITE,	/* write to a shared mapping */
+	FAULT_STACK_GROW,	/* VM_GROWSDOWN expanded to the address */
+	FAULT_SPURIOUS,		/* nothing to do: entry already allows the access */
+	FAULT_SEGV_MAPERR,
+	FAULT_SEGV_ACCERR,
+	FAULT_SIGBUS,
+	FAULT_OOM,
+	NR_FAULT_KINDS
+};
+
+struct mm_stats {
+	uint64_t faults[NR_FAULT_KINDS];
+	uint64_t pgtable_pages;		/* now */
+	uint64_t pgtable_allocs, pgtable_frees;
+	uint64_t calls_mmap, calls_munmap, calls_mprotect, calls_brk,
+		 calls_madvise, calls_mincore;
+};
+
+enum { MM_RLIMIT_AS, MM_RLIMIT_DATA, MM_RLIMIT_STACK, MM_RLIMIT_MEMLOCK, MM_NR_RLIMITS };
+#define RLIM_INFINITY_MM	(~0ULL)
+
+struct mm_rlimit {
+	uint64_t rlim_cur, rlim_max;
+};
+
+struct mm_struct {
+	struct zone *zone;
+	uint64_t pgd_pfn;		/* CR3 */
+	struct vm_area_struct *mm_rb;	/* tree root */
+	struct vm_area_struct *mmap;	/* lowest VMA */
+	uint64_t map_count;
+	/* layout */
+	uint64_t mmap_base, task_size;
+	uint64_t start_code, end_code, start_data, end_data;
+	uint64_t start_brk, brk, start_stack;
+	uint64_t stack_guard_gap;	/* bytes */
+	/* page counts, as Linux keeps them (pages) */
+	uint64_t total_vm, data_vm, exec_vm, stack_vm, locked_vm;
+	struct mm_rlimit rlim[MM_NR_RLIMITS];
+	uint64_t def_flags;
+	struct commit_log log;
+	struct mm_stats stats;
+	uint64_t next_anon_vma_id;
+};
+
+#endif

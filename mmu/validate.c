@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The invariant checker, in the spirit of Linux's validate_mm(): VMA order
+ * and bounds, the tree, page-table shape, every entry inside a VMA with no
+ * more rights than the VMA allows, each frame's reference and map counts
+ * equal to what the page tables and the page caches hold, and the commit
+ * log writing only into live page tables.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct checker {
+	struct zone *zone;
+	uint32_t *maps;		/* leaf entries seen per frame */
+	uint8_t *tables;	/* frame reached as a page table */
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct checker *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->err, c->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int check_vmas(struct checker *c, struct mm_struct *mm)
+{
+	struct vm_area_struct *vma, *prev = NULL;
+	uint64_t count = 0, total = 0;
+
+	if (vma_tree_check(mm, c->err, c->errlen))
+		return -1;
+	for (vma = mm->mmap; vma; prev = vma, vma = vma->vm_next) {
+		count++;
+		total += vma_pages(vma);
+		if (vma->vm_start >= vma->vm_end || ((vma->vm_start | vma->vm_end) & ~PAGE_MASK) ||
+		    vma->vm_end > TASK_SIZE)
+			return fail(c, "vma %#lx-%#lx: bad bounds", (unsigned long)vma->vm_start,
+				    (unsigned long)vma->vm_end);
+		if (vma->vm_prev != prev)
+			return fail(c, "vma %#lx: broken prev link", (unsigned long)vma->vm_start);
+		if (prev && prev->vm_end > vma->vm_start)
+			return fail(c, "vmas %#lx-%#lx and %#lx-%#lx overlap or are out of order",
+				    (unsigned long)prev->vm_start, (unsigned long)prev->vm_end,
+				    (unsigned long)vma->vm_start, (unsigned long)vma->vm_end);
+		if (vma->vm_mm != mm)
+			return fail(c, "vma %#lx: wrong mm", (unsigned long)vma->vm_start);
+		if ((vma->vm_flags & VM_SHARED) && !vma->vm_file)
+			return fail(c, "vma %#lx: shared without a backing object",
+				    (unsigned long)vma->vm_start);
+	}
+	if (count != mm->map_count)
+		return fail(c, "map_count %lu, list holds %lu", (unsigned long)mm->map_count,
+			    (unsigned long)count);
+	if (total != mm->total_vm)
+		return fail(c, "total_vm %lu pages, VMAs cover %lu", (unsigned long)mm->total_vm,
+			    (unsigned long)total);
+	return 0;
+}
+
+/* the rights an entry may have under @vma, given what it maps */
+static int check_leaf(struct checker *c, struct mm_struct *mm, uint64_t addr, pteval_t pte)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	uint64_t pfn = pte_pfn(pte);
+	struct page *page;
+
+	if (!vma)
+		return fail(c, "entry %#lx for %#lx outside any VMA", (unsigned long)pte,
+			    (unsigned long)addr);
+	if (!pte_mapped(pte))
+		return fail(c, "entry %#lx for %#lx is neither present nor PROT_NONE",
+			    (unsigned long)pte, (unsigned long)addr);
+	if (pfn >= c->zone->nr_pages)
+		return fail(c, "entry for %#lx points outside guest memory", (unsigned long)addr);
+	if (pte_present(pte) != !!(vma->vm_flags & VM_ACCESS_FLAGS))
+		return fail(c, "entry for %#lx: presence disagrees with the VMA's rights",
+			    (unsigned long)addr);
+	if (pte_present(pte) && (!(pte & _PAGE_USER) || !!(pte & _PAGE_NX) == !!(vma->vm_flags & VM_EXEC)))
+		return fail(c, "entry %#lx for %#lx: US/NX disagree with the VMA",
+			    (unsigned long)pte, (unsigned long)addr);
+	if (pfn == c->zone->zero_pfn) {
+		if (pte_write(pte) || !vma_is_anonymous(vma))
+			return fail(c, "zero page mapped writable or outside anonymous memory at %#lx",
+				    (unsigned long)addr);
+		return 0;
+	}
+	page = &c->zone->mem_map[pfn];
+	if (page->flags & (PG_free | PG_pgtable | PG_reserved))
+		return fail(c, "entry for %#lx maps a free, reserved or page-table frame %#lx",
+			    (unsigned long)addr, (unsigned long)pfn);
+	if (pte_write(pte) && !(vma->vm_flags & VM_WRITE))
+		return fail(c, "entry for %#lx writable in a read-only VMA", (unsigned long)addr);
+	if (page->flags & PG_anon) {
+		if (page->anon_vma != vma->anon_vma || page->index != linear_page_index(vma, addr))
+			return fail(c, "anonymous page at %#lx: owner or index disagrees with its VMA",
+				    (unsigned long)addr);
+	} else if (page->flags & PG_cache) {
+		if (!vma->vm_file || page->mapping != vma->vm_file->f_mapping ||
+		    page->index != linear_page_index(vma, addr))
+			return fail(c, "page-cache page at %#lx: owner or index disagrees",
+				    (unsigned long)addr);
+		if (pte_write(pte) && !(vma->vm_flags & VM_SHARED))
+			return fail(c, "page-cache page writable in a private mapping at %#lx",
+				    (unsigned long)addr);
+	} else {
+		return fail(c, "entry for %#lx maps a frame with no owner", (unsigned long)addr);
+	}
+	c->maps[pfn]++;
+	return 0;
+}
+
+static int check_table(struct checker *c, struct mm_struct *mm, uint64_t pfn, int level,
+		       uint64_t base)
+{
+	pteval_t *table = pfn_to_virt(c->zone, pfn);
+	struct page *page = &c->zone->mem_map[pfn];
+	unsigned int i, used = 0, limit = level == 4 ? PTRS_PER_TABLE / 2 : PTRS_PER_TABLE;
+
+	if (!(page->flags & PG_pgtable) || c->tables[pfn]++)
+		return fail(c, "frame %#lx linked as a table twice or not marked as one",
+			    (unsigned long)pfn);
+	for (i = 0; i < PTRS_PER_TABLE; i++)
+		used += table[i] != 0;
+	if (used != page->pt_used)
+		return fail(c, "table %#lx holds %u entries, counted %u", (unsigned long)pfn, used,
+			    page->pt_used);
+	if (level < 4 && !used)
+		return fail(c, "empty level-%d table %#lx left linked", level, (unsigned long)pfn);
+	for (i = 0; i < limit; i++) {
+		uint64_t addr = base + ((uint64_t)i << (PAGE_SHIFT + 9 * (level - 1)));
+
+		if (!table[i])
+			continue;
+		if (level == 1) {
+			if (check_leaf(c, mm, addr, table[i]))
+				return -1;
+			continue;
+		}
+		if ((table[i] & (_PAGE_TABLE | _PAGE_PSE | _PAGE_NX)) != _PAGE_TABLE ||
+		    pte_pfn(table[i]) >= c->zone->nr_pages)
+			return fail(c, "level-%d entry %#lx for %#lx is not a table link", level,
+				    (unsigned long)table[i], (unsigned long)addr);
+		if (check_table(c, mm, pte_pfn(table[i]), level - 1, addr))
+			return -1;
+	}
+	return 0;
+}
+
+static int check_log(struct checker *c, struct mm_struct *mm)
+{
+	size_t i;
+
+	for (i = 0; i < mm->log.nr; i++) {
+		uint64_t pfn = mm->log.ent[i].pte_gpa >> PAGE_SHIFT;
+
+		if (pfn >= c->zone->nr_pages || !c->tables[pfn])
+			return fail(c, "commit log entry %zu writes into frame %#lx, not a live table",
+				    i, (unsigned long)pfn);
+	}
+	return 0;
+}
+
+/* every frame: counts equal what the tables and caches hold, nothing leaked */
+static int check_frames(struct checker *c)
+{
+	const uint8_t *zero = pfn_to_virt(c->zone, c->zone->zero_pfn);
+	uint64_t pfn, nfree = 0;
+
+	for (pfn = 0; pfn < PAGE_SIZE; pfn++)
+		if (zero[pfn])
+			return fail(c, "the zero page is not zero at byte %lu", (unsigned long)pfn);
+	for (pfn = 1; pfn < c->zone->nr_pages; pfn++) {
+		struct page *page = &c->zone->mem_map[pfn];
+		int32_t expect = (int32_t)c->maps[pfn] + !!(page->flags & PG_cache);
+
+		if (page->flags & PG_free) {
+			nfree++;
+			continue;
+		}
+		if (page->flags & PG_reserved)
+			continue;
+		if (page->flags & PG_pgtable) {
+			if (!c->tables[pfn] || page->refcount != 1)
+				return fail(c, "page-table frame %#lx leaked or miscounted",
+					    (unsigned long)pfn);
+			continue;
+		}
+		if (page->mapcount != (int32_t)c->maps[pfn])
+			return fail(c, "frame %#lx: mapcount %d, mapped by %u entries",
+				    (unsigned long)pfn, page->mapcount, c->maps[pfn]);
+		if (page->refcount != expect)
+			return fail(c, "frame %#lx: refcount %d, expected %d (leaked or over-freed)",
+				    (unsigned long)pfn, page->refcount, expect);
+		if ((page->flags & PG_cache) && (!page->mapping ||
+		    !filemap_is_cached(page->mapping, page->index)))
+			return fail(c, "page-cache frame %#lx not in its cache", (unsigned long)pfn);
+		if (!(page->flags & (PG_anon | PG_cache)))
+			return fail(c, "frame %#lx allocated with no owner", (unsigned long)pfn);
+	}
+	if (nfree != c->zone->stats.nr_free)
+		return fail(c, "free list holds %lu frames, counted %lu",
+			    (unsigned long)c->zone->stats.nr_free, (unsigned long)nfree);
+	return 0;
+}
+
+/* all address spaces sharing a zone, checked together */
+int validate_mms(struct mm_struct **mms, int n, char *err, size_t errlen)
+{
+	struct checker c = { .zone = mms[0]->zone, .err = err, .errlen = errlen };
+	int i, ret = -1;
+
+	c.maps = calloc(c.zone->nr_pages, sizeof(*c.maps));
+	c.tables = calloc(c.zone->nr_pages, 1);
+	if (!c.maps || !c.tables) {
+		fail(&c, "checker out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (check_vmas(&c, mms[i]) || check_table(&c, mms[i], mms[i]->pgd_pfn, 4, 0))
+			goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (check_log(&c, mms[i]))
+			goto out;
+	ret = check_frames(&c);
+out:
+	free(c.maps);
+	free(c.tables);
+	return ret;
+}
+
+int validate_mm(struct mm_struct *mm, char *err, size_t errlen)
+{
+	return validate_mms(&mm, 1, err, errlen);
+}
+
+int validate_zone_empty(struct zone *zone, char *err, size_t errlen)
+{
+	uint64_t pfn;
+
+	for (pfn = 1; pfn < zone->nr_pages; pfn++) {
+		struct page *page = &zone->mem_map[pfn];
+
+		if (!(page->flags & (PG_free | PG_reserved))) {
+			snprintf(err, errlen, "frame %#lx still in use (flags %#x, refcount %d)",
+				 (unsigned long)pfn, page->flags, page->refcount);
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -334,7 +334,12 @@ int mm_fault(struct mm_struct *mm, uint64_t addr, unsigned int flags, struct fau
 		res = &local;
 	mm->stats.faults[kind]++;
 	fault_result(res, kind);
-	return res->signo ? -1 : 0;
+	if (!res->signo)
+		return 0;
+	/* tables allocated for a fault that mapped nothing must not linger */
+	if (addr < TASK_SIZE)
+		free_empty_tables(mm, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE);
+	return -1;
 }
 
 /*

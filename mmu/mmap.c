@@ -363,6 +363,17 @@ unacct:
 	return err;
 }
 
+/* file_mmap_ok(): the range must fit below MAX_LFS_FILESIZE */
+static bool file_mmap_ok(uint64_t len, uint64_t pgoff)
+{
+	uint64_t maxsize = INT64_MAX;
+
+	if (len > maxsize)
+		return false;
+	maxsize -= len;
+	return pgoff <= maxsize >> PAGE_SHIFT;
+}
+
 /* the file-specific part of do_mmap() */
 static long mmap_file_flags(struct file *file, int prot, int flags, uint64_t *vm_flags)
 {
@@ -429,6 +440,8 @@ static long do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, int prot,
 	    mm->locked_vm + (len >> PAGE_SHIFT) > mm->rlim[MM_RLIMIT_MEMLOCK].rlim_cur >> PAGE_SHIFT)
 		return -EAGAIN;
 	if (file) {
+		if (!file_mmap_ok(len, pgoff))
+			return -EOVERFLOW;
 		if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE && (flags & ~(LEGACY_MAP_MASK | MAP_SYNC)))
 			return -EOPNOTSUPP;
 		if ((flags & MAP_TYPE) != MAP_PRIVATE)

@@ -93,8 +93,8 @@ static int add_to_page_cache(struct address_space *mapping, struct page *page, u
 	return 0;
 }
 
-/* remove every cached page at or past @start; rebuilds the table */
-static void cache_drop_from(struct address_space *mapping, uint64_t start)
+/* remove every cached page in [start, end); rebuilds the table */
+static void cache_drop_range(struct address_space *mapping, uint64_t start, uint64_t end)
 {
 	struct page_cache_slot *old = mapping->slots;
 	uint64_t i, n = mapping->nslots;
@@ -102,7 +102,7 @@ static void cache_drop_from(struct address_space *mapping, uint64_t start)
 	for (i = 0; i < n; i++) {
 		struct page *page;
 
-		if (!old[i].pfn || old[i].index < start)
+		if (!old[i].pfn || old[i].index < start || old[i].index >= end)
 			continue;
 		page = pfn_to_page(mapping->zone, old[i].pfn);
 		page->flags &= ~(PG_cache | PG_uptodate | PG_dirty);
@@ -198,7 +198,7 @@ void mapping_put(struct address_space *mapping)
 {
 	if (--mapping->refcount)
 		return;
-	cache_drop_from(mapping, 0);
+	cache_drop_range(mapping, 0, UINT64_MAX);
 	free(mapping->slots);
 	if (mapping->a_ops->release)
 		mapping->a_ops->release(mapping);
@@ -214,20 +214,31 @@ void fput(struct file *file)
 	free(file);
 }
 
-/* zap every mapping of pages at or past @index, COW copies included */
-static void unmap_mapping_range(struct address_space *mapping, uint64_t index)
+/* zap every mapping of pages in [start, end), COW copies included */
+static void unmap_mapping_range(struct address_space *mapping, uint64_t start, uint64_t end)
 {
 	struct vm_area_struct *vma;
 
 	for (vma = mapping->i_mmap; vma; vma = vma->shared_next) {
-		uint64_t last = vma->vm_pgoff + vma_pages(vma);
-		uint64_t from = max(index, vma->vm_pgoff);
+		uint64_t from = max(start, vma->vm_pgoff);
+		uint64_t to = min(end, vma->vm_pgoff + vma_pages(vma));
 
-		if (from >= last)
+		if (from >= to)
 			continue;
 		zap_page_range(vma->vm_mm, vma,
-			       vma->vm_start + ((from - vma->vm_pgoff) << PAGE_SHIFT), vma->vm_end);
+			       vma->vm_start + ((from - vma->vm_pgoff) << PAGE_SHIFT),
+			       vma->vm_start + ((to - vma->vm_pgoff) << PAGE_SHIFT));
 	}
+}
+
+/* shmem_fallocate(FALLOC_FL_PUNCH_HOLE) over whole pages: they read back as zeroes */
+int shmem_punch_hole(struct file *file, uint64_t start, uint64_t end)
+{
+	if (!file->shmem)
+		return -EOPNOTSUPP;
+	unmap_mapping_range(file->f_mapping, start, end);
+	cache_drop_range(file->f_mapping, start, end);
+	return 0;
 }
 
 /* Linux's truncate_setsize() for the objects we can resize (shmem) */
@@ -241,8 +252,8 @@ int file_truncate(struct file *file, uint64_t size)
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EINVAL;
 	if (size < mapping->i_size) {
-		unmap_mapping_range(mapping, keep);
-		cache_drop_from(mapping, keep);
+		unmap_mapping_range(mapping, keep, UINT64_MAX);
+		cache_drop_range(mapping, keep, UINT64_MAX);
 		/* the partial page past the new end reads back as zeroes */
 		if (size & ~PAGE_MASK) {
 			struct page *page = find_get_page(mapping, size >> PAGE_SHIFT);

@@ -107,6 +107,7 @@ extern const struct vm_operations_struct generic_file_vm_ops;
 struct file *file_alloc(struct zone *zone, struct address_space *mapping, const char *path);
 struct address_space *mapping_alloc(struct zone *zone, const struct address_space_operations *a_ops);
 void mapping_put(struct address_space *mapping);
+int shmem_punch_hole(struct file *file, uint64_t start, uint64_t end);
 void i_mmap_insert(struct vm_area_struct *vma);
 void i_mmap_remove(struct vm_area_struct *vma);
 

@@ -134,6 +134,20 @@ static long madvise_populate(struct mm_struct *mm, struct vm_area_struct *vma,
 	return 0;
 }
 
+/* madvise_remove(): a hole punched in the shared object behind the range */
+static long madvise_remove(struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	if (vma->vm_flags & VM_LOCKED)
+		return -EINVAL;
+	if (!vma->vm_file)
+		return -EINVAL;
+	if ((vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
+		return -EACCES;
+	/* only shared memory can punch holes: host files are never written here */
+	return shmem_punch_hole(vma->vm_file, linear_page_index(vma, start),
+				linear_page_index(vma, end));
+}
+
 static long madvise_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 			uint64_t start, uint64_t end, int behavior)
 {
@@ -156,8 +170,7 @@ static long madvise_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 		/* reclaim hints: without reclaim there is nothing to age */
 		return vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB) ? -EINVAL : 0;
 	case MADV_REMOVE:
-		/* only shared memory could punch a hole; this MMU has none to punch */
-		return (vma->vm_flags & VM_SHARED) ? -EOPNOTSUPP : -EINVAL;
+		return madvise_remove(vma, start, end);
 	case MADV_COLLAPSE:
 		/* no transparent huge pages here: as a kernel with THP off */
 		return -EINVAL;

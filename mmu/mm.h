@@ -10,6 +10,8 @@
 #ifndef MMU_MM_H
 #define MMU_MM_H
 
+#include <stdio.h>
+
 #include "mm_types.h"
 
 /* ---- zone: guest-physical memory (page_alloc.c) ---- */
@@ -118,7 +120,9 @@ int validate_zone_empty(struct zone *zone, char *err, size_t errlen);
 /* several address spaces sharing one zone: frame counts are global */
 int validate_mms(struct mm_struct **mms, int n, char *err, size_t errlen);
 
-/* ---- x86-64 entries (pgtable.h has the bit layout) ---- */
+/* ---- counters (stats.c) ---- */
 const char *fault_kind_name(enum fault_kind kind);
+/* faults by kind, frames, page tables, VMAs, calls, commit-log traffic */
+void mm_print_stats(struct mm_struct *mm, FILE *out);
 
 #endif

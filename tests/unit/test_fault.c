@@ -134,6 +134,17 @@ static void shmem_shared_between_mappings(void **state)
 	assert_int_equal(mm_madvise(env->mm, BASE, PG(4), MADV_DONTNEED), 0);
 	env_check(env);
 	assert_int_equal(guest_read8(env, BASE + PG(3)), 77);
+	/* MADV_REMOVE punches a hole: gone from every mapping */
+	guest_write8(env, BASE + PG(2), 66);
+	assert_int_equal(mm_mmap(env->mm, BASE + PG(16), PG(1), PROT_READ, MAP_PRIVATE | MAP_FIXED, f, 0),
+			 BASE + PG(16));
+	assert_int_equal(mm_madvise(env->mm, BASE + PG(16), PG(1), MADV_REMOVE), -EACCES);
+	assert_int_equal(mm_madvise(env->mm, BASE + PG(3), PG(1), MADV_REMOVE), 0);
+	env_check(env);
+	assert_int_equal(guest_read8(env, BASE + PG(11)), 0);
+	assert_int_equal(guest_read8(env, BASE + PG(10)), 66);
+	map_anon(env->mm, BASE + PG(20), 1, PROT_READ | PROT_WRITE);
+	assert_int_equal(mm_madvise(env->mm, BASE + PG(20), PG(1), MADV_REMOVE), -EINVAL);
 	fput(f);
 }
 

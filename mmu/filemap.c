@@ -127,33 +127,105 @@ static uint64_t size_in_pages(uint64_t bytes)
 	return (bytes + PAGE_SIZE - 1) >> PAGE_SHIFT;
 }
 
+/* the cached page at @index, read in on a miss; a reference for the caller */
+static struct page *filemap_get_page(struct address_space *mapping, uint64_t index,
+				     vm_fault_t *err)
+{
+	struct page *page = find_get_page(mapping, index);
+	void *dst;
+
+	if (page)
+		return page;
+	page = alloc_page_nozero(mapping->zone);
+	if (!page) {
+		*err = VM_FAULT_OOM;
+		return NULL;
+	}
+	dst = pfn_to_virt(mapping->zone, page_to_pfn(mapping->zone, page));
+	if (mapping->a_ops->read_folio(mapping, index, dst)) {
+		put_page(mapping->zone, page);
+		*err = VM_FAULT_SIGBUS;
+		return NULL;
+	}
+	if (add_to_page_cache(mapping, page, index)) {
+		put_page(mapping->zone, page);
+		*err = VM_FAULT_OOM;
+		return NULL;
+	}
+	get_page(page);		/* the cache's reference stays, the caller gets one */
+	return page;
+}
+
 /* Linux's filemap_fault(): SIGBUS for a page wholly past the end of file */
 vm_fault_t filemap_fault(struct vm_fault *vmf)
 {
 	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
-	struct page *page;
+	vm_fault_t err = 0;
 
 	if (vmf->pgoff >= size_in_pages(mapping->i_size))
 		return VM_FAULT_SIGBUS;
-	page = find_get_page(mapping, vmf->pgoff);
-	if (page)
-		goto out;
-	page = alloc_page_nozero(mapping->zone);
-	if (!page)
-		return VM_FAULT_OOM;
-	if (mapping->a_ops->read_folio(mapping, vmf->pgoff,
-				       pfn_to_virt(mapping->zone, page_to_pfn(mapping->zone, page)))) {
+	vmf->page = filemap_get_page(mapping, vmf->pgoff, &err);
+	return err;
+}
+
+/*
+ * read(2) and write(2) through the page cache, so that they and every
+ * mapping of the object see the same bytes.  Writes are for shared memory
+ * only (host files are read-only here) and extend it as write(2) extends
+ * a file.  Return bytes done or -errno.
+ */
+static long filemap_rw(struct file *file, uint64_t pos, void *buf, size_t n, bool write)
+{
+	struct address_space *mapping = file->f_mapping;
+	size_t done = 0;
+
+	while (done < n) {
+		uint64_t index = (pos + done) >> PAGE_SHIFT, off = (pos + done) & ~PAGE_MASK;
+		size_t chunk = min(n - done, PAGE_SIZE - off);
+		vm_fault_t err = 0;
+		struct page *page = filemap_get_page(mapping, index, &err);
+		uint8_t *kaddr;
+
+		if (!page)
+			return done ? (long)done : (err & VM_FAULT_OOM ? -ENOMEM : -EIO);
+		kaddr = (uint8_t *)pfn_to_virt(mapping->zone, page_to_pfn(mapping->zone, page)) + off;
+		if (write) {
+			memcpy(kaddr, (uint8_t *)buf + done, chunk);
+			page->flags |= PG_dirty;
+		} else {
+			memcpy((uint8_t *)buf + done, kaddr, chunk);
+		}
 		put_page(mapping->zone, page);
-		return VM_FAULT_SIGBUS;
+		done += chunk;
 	}
-	if (add_to_page_cache(mapping, page, vmf->pgoff)) {
-		put_page(mapping->zone, page);
-		return VM_FAULT_OOM;
-	}
-	get_page(page);		/* the cache's reference stays, the caller gets one */
-out:
-	vmf->page = page;
-	return 0;
+	return (long)done;
+}
+
+long kernel_read(struct file *file, uint64_t pos, void *buf, size_t n)
+{
+	uint64_t size = file->f_mapping->i_size;
+
+	if (!(file->f_mode & FMODE_READ))
+		return -EBADF;
+	if (pos >= size)
+		return 0;
+	return filemap_rw(file, pos, buf, min(n, size - pos), false);
+}
+
+long kernel_write(struct file *file, uint64_t pos, const void *buf, size_t n)
+{
+	long ret;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (!file->shmem)
+		return -EINVAL;
+	if (pos + n < pos || pos + n > INT64_MAX)
+		return -EFBIG;
+	ret = filemap_rw(file, pos, (void *)buf, n, true);
+	if (ret > 0 && pos + (uint64_t)ret > file->f_mapping->i_size)
+		file->f_mapping->i_size = pos + (uint64_t)ret;
+	return ret;
 }
 
 const struct vm_operations_struct generic_file_vm_ops = {

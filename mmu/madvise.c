@@ -104,7 +104,8 @@ static long madvise_willneed(struct vm_area_struct *vma, uint64_t start, uint64_
 	struct vm_fault vmf = { .vma = vma };
 	uint64_t addr;
 
-	if (!vma->vm_file)
+	/* shared memory only swaps in what it has (shmem_swapin_range()) */
+	if (!vma->vm_file || vma->vm_file->shmem)
 		return 0;
 	for (addr = start; addr < end; addr += PAGE_SIZE) {
 		vmf.pgoff = linear_page_index(vma, addr);
@@ -115,17 +116,34 @@ static long madvise_willneed(struct vm_area_struct *vma, uint64_t start, uint64_
 	return 0;
 }
 
-static long madvise_populate(struct mm_struct *mm, struct vm_area_struct *vma,
-			     uint64_t start, uint64_t end, bool write)
+/* GUP's check_vma_flags() without FOLL_FORCE: may a data access reach @vma? */
+static bool gup_vma_ok(const struct vm_area_struct *vma, bool write)
+{
+	if (vma->vm_flags & (VM_IO | VM_PFNMAP))
+		return false;
+	return vma->vm_flags & (write ? VM_WRITE : VM_READ);
+}
+
+/*
+ * Linux's madvise_populate(): the whole range, page by page in address
+ * order, through GUP (FOLL_MADV_POPULATE).  A hole is -ENOMEM, a VMA GUP
+ * may not access -EINVAL, a fault that fails -EFAULT; the pages before the
+ * failure stay populated.
+ */
+static long madvise_populate(struct mm_struct *mm, uint64_t start, uint64_t end, bool write)
 {
 	unsigned int flags = write ? FAULT_FLAG_WRITE : 0;
 	uint64_t addr;
 
-	if (vma->vm_flags & (VM_PFNMAP | VM_IO))
-		return -EINVAL;
 	for (addr = start; addr < end; addr += PAGE_SIZE) {
-		pteval_t pte = mm_walk(mm, addr);
+		struct vm_area_struct *vma = vma_lookup(mm, addr);
+		pteval_t pte;
 
+		if (!vma)
+			return -ENOMEM;
+		if (!gup_vma_ok(vma, write))
+			return -EINVAL;
+		pte = mm_walk(mm, addr);
 		if (pte_present(pte) && (!write || pte_write(pte)))
 			continue;
 		if (mm_fault(mm, addr, flags, NULL))
@@ -162,9 +180,6 @@ static long madvise_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 		return madvise_dontneed(mm, vma, start, end, behavior);
 	case MADV_WILLNEED:
 		return madvise_willneed(vma, start, end);
-	case MADV_POPULATE_READ:
-	case MADV_POPULATE_WRITE:
-		return madvise_populate(mm, vma, start, end, behavior == MADV_POPULATE_WRITE);
 	case MADV_COLD:
 	case MADV_PAGEOUT:
 		/* reclaim hints: without reclaim there is nothing to age */
@@ -177,7 +192,7 @@ static long madvise_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 	}
 	ret = madvise_new_flags(vma, behavior, &newflags);
 	if (ret <= 0 || newflags == vma->vm_flags)
-		return ret;
+		return ret < 0 ? ret : 0;
 	return vma_modify_flags(mm, vma, start, end, newflags, &err) ? 0 : err;
 }
 
@@ -202,6 +217,8 @@ long mm_madvise(struct mm_struct *mm, uint64_t start, uint64_t len_in, int behav
 		return 0;
 	if (behavior == MADV_HWPOISON || behavior == MADV_SOFT_OFFLINE)
 		return -EPERM;	/* needs CAP_SYS_ADMIN, which a guest has not */
+	if (behavior == MADV_POPULATE_READ || behavior == MADV_POPULATE_WRITE)
+		return madvise_populate(mm, start, end, behavior == MADV_POPULATE_WRITE);
 	vma = find_vma(mm, start);
 	for (;;) {
 		if (!vma)

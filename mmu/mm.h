@@ -105,6 +105,9 @@ struct file *host_file_open(struct zone *zone, int fd, const char *path, unsigne
 void get_file(struct file *file);
 void fput(struct file *file);
 int file_truncate(struct file *file, uint64_t size);
+/* read(2)/write(2) at @pos through the page cache: bytes done or -errno */
+long kernel_read(struct file *file, uint64_t pos, void *buf, size_t n);
+long kernel_write(struct file *file, uint64_t pos, const void *buf, size_t n);
 
 /* ---- /proc/self/maps (task_mmu.c) ---- */
 

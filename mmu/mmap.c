@@ -406,7 +406,7 @@ static long mmap_file_flags(struct file *file, int prot, int flags, uint64_t *vm
 			 MAP_DENYWRITE | MAP_EXECUTABLE | MAP_UNINITIALIZED | \
 			 MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | \
 			 MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_32BIT | \
-			 MAP_HUGE_MASK << MAP_HUGE_SHIFT)
+			 (unsigned int)MAP_HUGE_MASK << MAP_HUGE_SHIFT)
 
 static long do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, int prot,
 		    int flags, struct file *file, uint64_t pgoff)
@@ -442,7 +442,8 @@ static long do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, int prot,
 	if (file) {
 		if (!file_mmap_ok(len, pgoff))
 			return -EOVERFLOW;
-		if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE && (flags & ~(LEGACY_MAP_MASK | MAP_SYNC)))
+		if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE &&
+		    ((unsigned int)flags & ~(LEGACY_MAP_MASK | MAP_SYNC)))
 			return -EOPNOTSUPP;
 		if ((flags & MAP_TYPE) != MAP_PRIVATE)
 			vm_flags |= VM_SHARED | VM_MAYSHARE;
@@ -451,11 +452,8 @@ static long do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, int prot,
 			return ret;
 	} else {
 		switch (flags & MAP_TYPE) {
+		/* MAP_SHARED_VALIDATE is for files: anonymous memory gets -EINVAL */
 		case MAP_SHARED:
-		case MAP_SHARED_VALIDATE:
-			if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE &&
-			    (flags & ~(LEGACY_MAP_MASK | MAP_SYNC)))
-				return -EOPNOTSUPP;
 			if (vm_flags & VM_GROWSDOWN)
 				return -EINVAL;
 			pgoff = 0;

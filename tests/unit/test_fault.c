@@ -148,6 +148,26 @@ static void shmem_shared_between_mappings(void **state)
 	fput(f);
 }
 
+/* read and write see the same bytes as the mappings, and write extends */
+static void shmem_read_write(void **state)
+{
+	struct env *env = *state;
+	struct file *f = shmem_file_setup(env->zone, "/memfd:rw (deleted)", 0);
+	char buf[16] = { 0 };
+
+	assert_int_equal(kernel_write(f, PG(1) - 2, "hello", 5), 5);
+	assert_int_equal(f->f_mapping->i_size, PG(1) + 3);
+	assert_int_equal(mm_mmap(env->mm, BASE, PG(2), RW, MAP_SHARED | MAP_FIXED, f, 0), BASE);
+	assert_int_equal(guest_read8(env, BASE + PG(1) - 2), 'h');
+	assert_int_equal(guest_read8(env, BASE + PG(1) + 2), 'o');
+	guest_write8(env, BASE + PG(1), 'L');
+	assert_int_equal(kernel_read(f, PG(1) - 2, buf, sizeof(buf)), 5);
+	assert_string_equal(buf, "heLlo");
+	assert_int_equal(kernel_read(f, PG(4), buf, sizeof(buf)), 0);
+	env_check(env);
+	fput(f);
+}
+
 /* SIGBUS for pages wholly past the end; truncation zaps mapped pages */
 static void sigbus_past_eof_and_truncate(void **state)
 {
@@ -240,6 +260,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(file_private_cow, setup, teardown),
 		cmocka_unit_test_setup_teardown(file_shared_readonly_refuses_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(shmem_shared_between_mappings, setup, teardown),
+		cmocka_unit_test_setup_teardown(shmem_read_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(sigbus_past_eof_and_truncate, setup, teardown),
 		cmocka_unit_test_setup_teardown(stack_growth, setup, teardown),
 		cmocka_unit_test(out_of_frames),

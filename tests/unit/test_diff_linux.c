@@ -1,0 +1,839 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Differential test against the running kernel.
+ *
+ * A seeded random sequence of mmap / munmap / mprotect / madvise / mincore
+ * calls and one-byte touches is applied twice: with real system calls inside
+ * a reserved arena of this process, and to the library at the same
+ * addresses.  After every step the return values (and errno), the arena's
+ * lines of /proc/self/maps and mm_show_maps(), and for touches the signal,
+ * si_code and the byte read must agree.  brk is compared in a forked child.
+ *
+ *   DIFF_SEED=n   run only seed n
+ *   DIFF_STEPS=n  steps per seed
+ *   DIFF_TRACE=1  print every step
+ *
+ * Linux is the specification.  Cases where this test process differs from a
+ * guest (it is root, the host page cache is warm, reclaim runs) are left out.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <malloc.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "mm.h"
+
+#define ARENA		0x300000000000UL
+#define ARENA_PAGES	8192UL			/* 32 MiB */
+#define ARENA_SIZE	(ARENA_PAGES * PAGE_SIZE)
+#define ARENA_END	(ARENA + ARENA_SIZE)
+#define ARENA_MARGIN	(16UL << 20)
+#define ZONE_SIZE	(128UL << 20)
+#define FILE_PAGES	32
+#define FILE_SIZE	(FILE_PAGES * PAGE_SIZE + 1000)	/* a partial last page */
+#define MAPS_MAX	(1UL << 20)
+#define DEFAULT_STEPS	2500
+#define DEFAULT_SEEDS	4
+
+#ifndef PROT_SEM
+#define PROT_SEM	0x8
+#endif
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ	22
+#define MADV_POPULATE_WRITE	23
+#endif
+
+struct diff {
+	uint64_t seed, rng;
+	unsigned long step;
+	struct zone *zone;
+	void *zone_mem;
+	struct mm_struct *mm;
+	struct file *file;		/* the library's view of the temp file */
+	int fd;				/* O_RDONLY, the native view */
+	char path[256];
+	char desc[512];			/* the current operation */
+	long nat, lib;			/* its results, -errno on error */
+	bool failed;
+	bool trace;
+};
+
+/* ---- helpers ---- */
+
+static uint64_t rnd(struct diff *d)
+{
+	uint64_t x = d->rng;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return d->rng = x;
+}
+
+static uint64_t rnd_below(struct diff *d, uint64_t n)
+{
+	return n ? rnd(d) % n : 0;
+}
+
+static bool chance(struct diff *d, unsigned int percent)
+{
+	return rnd_below(d, 100) < percent;
+}
+
+/* mostly short, sometimes long: lengths in pages */
+static uint64_t rnd_pages(struct diff *d)
+{
+	if (chance(d, 70))
+		return 1 + rnd_below(d, 8);
+	if (chance(d, 80))
+		return 1 + rnd_below(d, 64);
+	return 1 + rnd_below(d, 1024);
+}
+
+/* a page-aligned range [*addr, *addr + *len) inside the arena */
+static void rnd_range(struct diff *d, uint64_t *addr, uint64_t *len)
+{
+	uint64_t pages = rnd_pages(d), first;
+
+	if (pages > ARENA_PAGES)
+		pages = ARENA_PAGES;
+	first = rnd_below(d, ARENA_PAGES - pages + 1);
+	*addr = ARENA + first * PAGE_SIZE;
+	*len = pages * PAGE_SIZE;
+}
+
+static long sysret(long r)
+{
+	return r == -1 ? -errno : r;
+}
+
+static long nat_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off)
+{
+	return sysret(syscall(SYS_mmap, addr, len, prot, flags, fd, off));
+}
+
+static bool in_arena(uint64_t addr, uint64_t len)
+{
+	return addr >= ARENA && len <= ARENA_SIZE && addr - ARENA <= ARENA_SIZE - len;
+}
+
+static void describe(struct diff *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->desc, sizeof(d->desc), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- maps ---- */
+
+static char nat_maps_buf[MAPS_MAX];
+
+static const char *read_native_maps(void)
+{
+	int fd = open("/proc/self/maps", O_RDONLY);
+	size_t len = 0;
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	while ((n = read(fd, nat_maps_buf + len, MAPS_MAX - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	nat_maps_buf[len] = '\0';
+	return nat_maps_buf;
+}
+
+/* shared anonymous memory: the inode number is the host's, blank it out */
+static void append_line(char *out, size_t cap, const char *line, size_t n)
+{
+	size_t len = strlen(out);
+	char tmp[512];
+
+	if (n >= sizeof(tmp))
+		n = sizeof(tmp) - 1;
+	memcpy(tmp, line, n);
+	tmp[n] = '\0';
+	if (strstr(tmp, "/dev/zero (deleted)")) {
+		char range[64], perms[8], off[32], dev[16];
+
+		if (sscanf(tmp, "%63s %7s %31s %15s", range, perms, off, dev) == 4)
+			snprintf(tmp, sizeof(tmp), "%s %s %s %s INO /dev/zero (deleted)",
+				 range, perms, off, dev);
+	}
+	snprintf(out + len, cap - len, "%s\n", tmp);
+}
+
+/* the lines of @maps that intersect [lo, hi), normalised */
+static void filter_maps(const char *maps, uint64_t lo, uint64_t hi, char *out, size_t cap)
+{
+	const char *p = maps;
+
+	out[0] = '\0';
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		unsigned long long start, end;
+
+		if (sscanf(p, "%llx-%llx", &start, &end) == 2 && start < hi && end > lo)
+			append_line(out, cap, p, n);
+		p += n + (eol ? 1 : 0);
+	}
+}
+
+static char nat_lines[MAPS_MAX / 4], lib_lines[MAPS_MAX / 4];
+
+static void maps_pair(struct mm_struct *mm, uint64_t lo, uint64_t hi)
+{
+	char *lib = mm_show_maps(mm);
+
+	assert_non_null(lib);
+	filter_maps(read_native_maps(), lo, hi, nat_lines, sizeof(nat_lines));
+	filter_maps(lib, lo, hi, lib_lines, sizeof(lib_lines));
+	free(lib);
+}
+
+/* ---- reporting ---- */
+
+static void diverge(struct diff *d, const char *what, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, what);
+	vsnprintf(msg, sizeof(msg), what, ap);
+	va_end(ap);
+	maps_pair(d->mm, ARENA, ARENA_END);
+	printf("DIVERGENCE (DIFF_SEED=%llu, step %lu): %s\n"
+	       "  op:      %s\n"
+	       "  native:  %ld (%s)\n"
+	       "  library: %ld (%s)\n"
+	       "  native maps:\n%s"
+	       "  library maps:\n%s",
+	       (unsigned long long)d->seed, d->step, msg, d->desc,
+	       d->nat, d->nat < 0 && d->nat > -4096 ? strerror((int)-d->nat) : "-",
+	       d->lib, d->lib < 0 && d->lib > -4096 ? strerror((int)-d->lib) : "-",
+	       nat_lines, lib_lines);
+	fflush(stdout);
+	d->failed = true;
+}
+
+static void check_step(struct diff *d)
+{
+	char err[512];
+
+	if (d->failed)
+		return;
+	if (d->nat != d->lib) {
+		diverge(d, "return values differ");
+		return;
+	}
+	maps_pair(d->mm, ARENA, ARENA_END);
+	if (strcmp(nat_lines, lib_lines)) {
+		diverge(d, "maps differ");
+		return;
+	}
+	if (validate_mm(d->mm, err, sizeof(err))) {
+		diverge(d, "validate_mm: %s", err);
+		return;
+	}
+	commit_log_apply(d->mm);
+}
+
+/* ---- native touches ---- */
+
+static sigjmp_buf touch_jmp;
+static volatile sig_atomic_t touch_signo, touch_code;
+
+static void touch_handler(int sig, siginfo_t *si, void *uc)
+{
+	touch_signo = sig;
+	touch_code = si->si_code;
+	siglongjmp(touch_jmp, 1);
+}
+
+/* one byte at @addr; returns the signal (0 if none) and its si_code */
+static int nat_touch(uint64_t addr, bool write, uint8_t val, uint8_t *out, int *code)
+{
+	struct sigaction sa = { .sa_sigaction = touch_handler, .sa_flags = SA_SIGINFO };
+	struct sigaction old_segv, old_bus;
+	volatile int sig = 0;
+	uint8_t v = 0;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sigaction(SIGBUS, &sa, &old_bus);
+	touch_signo = 0;
+	if (sigsetjmp(touch_jmp, 1) == 0) {
+		if (write)
+			asm volatile("movb %0, (%1)" : : "q"(val), "r"(addr) : "memory");
+		else
+			asm volatile("movb (%1), %0" : "=q"(v) : "r"(addr) : "memory");
+	} else {
+		sig = touch_signo;
+		*code = touch_code;
+	}
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	*out = v;
+	return sig;
+}
+
+/* ---- operations ---- */
+
+static const int prot_choices[] = {
+	PROT_NONE, PROT_READ, PROT_READ | PROT_WRITE, PROT_WRITE,
+	PROT_READ | PROT_EXEC, PROT_READ | PROT_WRITE | PROT_EXEC, PROT_EXEC,
+};
+
+static int rnd_prot(struct diff *d)
+{
+	return prot_choices[rnd_below(d, sizeof(prot_choices) / sizeof(prot_choices[0]))];
+}
+
+/* extra mmap flags that keep the call valid */
+static int rnd_extra_flags(struct diff *d, bool anon_private)
+{
+	int flags = 0;
+
+	if (chance(d, 10))
+		flags |= MAP_NORESERVE;
+	if (chance(d, 10))
+		flags |= MAP_STACK;
+	if (chance(d, 8))
+		flags |= MAP_POPULATE;
+	if (anon_private && chance(d, 8))
+		flags |= MAP_GROWSDOWN;
+	return flags;
+}
+
+/*
+ * A mapping at a hint without MAP_FIXED: if the hint is taken the kernel
+ * places it elsewhere, outside the arena; both sides must agree on "at
+ * the hint" or "elsewhere", and a mapping elsewhere is removed again.
+ */
+static void settle_hint(struct diff *d, uint64_t hint, uint64_t len)
+{
+	bool nat_out = d->nat >= 0 && !in_arena((uint64_t)d->nat, len);
+	bool lib_out = d->lib >= 0 && !in_arena((uint64_t)d->lib, len);
+
+	if (nat_out)
+		syscall(SYS_munmap, (uint64_t)d->nat, len);
+	if (lib_out)
+		mm_munmap(d->mm, (uint64_t)d->lib, len);
+	if (nat_out && lib_out)
+		d->nat = d->lib = 1;	/* "elsewhere" on both sides */
+}
+
+static void do_map(struct diff *d, uint64_t addr, uint64_t len, int prot, int flags,
+		   bool file, uint64_t off)
+{
+	describe(d, "mmap(%#llx, %#llx, prot %#x, flags %#x, %s, off %#llx)",
+		 (unsigned long long)addr, (unsigned long long)len, prot, flags,
+		 file ? "file" : "anon", (unsigned long long)off);
+	d->nat = nat_mmap(addr, len, prot, flags, file ? d->fd : -1, off);
+	d->lib = mm_mmap(d->mm, addr, len, prot, flags, file ? d->file : NULL, off);
+	if (!(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)))
+		settle_hint(d, addr, PAGE_ALIGN(len));
+}
+
+static int rnd_placement(struct diff *d)
+{
+	switch (rnd_below(d, 4)) {
+	case 0:
+	case 1:
+		return MAP_FIXED;
+	case 2:
+		return MAP_FIXED_NOREPLACE;
+	default:
+		return 0;
+	}
+}
+
+static void op_mmap_anon(struct diff *d)
+{
+	bool shared = chance(d, 25);
+	int flags = MAP_ANONYMOUS | (shared ? MAP_SHARED : MAP_PRIVATE) | rnd_placement(d);
+	uint64_t addr, len;
+
+	rnd_range(d, &addr, &len);
+	if (flags & MAP_POPULATE && len > 64 * PAGE_SIZE)
+		len = 64 * PAGE_SIZE;
+	flags |= rnd_extra_flags(d, !shared);
+	if (!(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && chance(d, 20))
+		addr += rnd_below(d, PAGE_SIZE);	/* the hint is rounded down */
+	do_map(d, addr, len, rnd_prot(d), flags, false, 0);
+}
+
+static void op_mmap_file(struct diff *d)
+{
+	bool shared = chance(d, 30);
+	int flags = (shared ? MAP_SHARED : MAP_PRIVATE) | rnd_placement(d) | rnd_extra_flags(d, false);
+	int prot = rnd_prot(d);
+	uint64_t addr, len, off = rnd_below(d, FILE_PAGES + 8) * PAGE_SIZE;
+
+	rnd_range(d, &addr, &len);
+	if (len > 64 * PAGE_SIZE)
+		len = 64 * PAGE_SIZE;
+	/* read-only file: a shared writable mapping must fail, now and then */
+	if (shared && (prot & PROT_WRITE) && chance(d, 70))
+		prot &= ~PROT_WRITE;
+	do_map(d, addr, len, prot, flags, true, off);
+}
+
+static void op_munmap(struct diff *d)
+{
+	uint64_t addr, len;
+
+	rnd_range(d, &addr, &len);
+	describe(d, "munmap(%#llx, %#llx)", (unsigned long long)addr, (unsigned long long)len);
+	d->nat = sysret(syscall(SYS_munmap, addr, len));
+	d->lib = mm_munmap(d->mm, addr, len);
+}
+
+static void op_mprotect(struct diff *d)
+{
+	int prot = rnd_prot(d);
+	uint64_t addr, len;
+
+	rnd_range(d, &addr, &len);
+	if (chance(d, 5))
+		prot |= PROT_GROWSDOWN;
+	if (chance(d, 3))
+		prot |= chance(d, 50) ? PROT_SEM : 0x10 << rnd_below(d, 8);
+	describe(d, "mprotect(%#llx, %#llx, %#x)", (unsigned long long)addr,
+		 (unsigned long long)len, prot);
+	d->nat = sysret(syscall(SYS_mprotect, addr, len, prot));
+	d->lib = mm_mprotect(d->mm, addr, len, prot);
+}
+
+static const int advice_choices[] = {
+	MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTNEED,
+	MADV_DONTNEED, MADV_DONTFORK, MADV_DOFORK, MADV_DONTDUMP, MADV_DODUMP,
+	MADV_WIPEONFORK, MADV_KEEPONFORK, MADV_NOHUGEPAGE,
+	MADV_POPULATE_READ, MADV_POPULATE_WRITE,
+	5, 6, 19, 26, 99, 1000, -1,	/* invalid */
+};
+
+static void op_madvise(struct diff *d)
+{
+	int advice = advice_choices[rnd_below(d, sizeof(advice_choices) / sizeof(advice_choices[0]))];
+	uint64_t addr, len;
+
+	rnd_range(d, &addr, &len);
+	describe(d, "madvise(%#llx, %#llx, %d)", (unsigned long long)addr,
+		 (unsigned long long)len, advice);
+	d->nat = sysret(syscall(SYS_madvise, addr, len, advice));
+	d->lib = mm_madvise(d->mm, addr, len, advice);
+}
+
+/* pages of host files: their residency is the host page cache's business */
+static bool host_file_page(struct diff *d, uint64_t addr)
+{
+	struct vm_area_struct *vma = vma_lookup(d->mm, addr);
+
+	return vma && vma->vm_file && !vma->vm_file->shmem;
+}
+
+static void op_mincore(struct diff *d)
+{
+	static unsigned char nat_vec[ARENA_PAGES], lib_vec[ARENA_PAGES];
+	uint64_t addr, len, i;
+
+	rnd_range(d, &addr, &len);
+	if (chance(d, 20))
+		len -= rnd_below(d, PAGE_SIZE);		/* partial last page counts */
+	describe(d, "mincore(%#llx, %#llx)", (unsigned long long)addr, (unsigned long long)len);
+	memset(nat_vec, 0xee, sizeof(nat_vec));
+	memset(lib_vec, 0xee, sizeof(lib_vec));
+	d->nat = sysret(syscall(SYS_mincore, addr, len, nat_vec));
+	d->lib = mm_mincore(d->mm, addr, len, lib_vec);
+	if (d->nat || d->lib)
+		return;
+	for (i = 0; i < PAGE_ALIGN(len) / PAGE_SIZE; i++) {
+		uint64_t a = addr + i * PAGE_SIZE;
+
+		if (host_file_page(d, a))
+			continue;
+		if ((nat_vec[i] & 1) != lib_vec[i]) {
+			diverge(d, "mincore vector at %#llx: native %d, library %d",
+				(unsigned long long)a, nat_vec[i], lib_vec[i]);
+			return;
+		}
+	}
+}
+
+/* an address near a mapping more often than not */
+static uint64_t rnd_touch_addr(struct diff *d)
+{
+	struct vm_area_struct *vma;
+	uint64_t n = 0, pick;
+
+	for (vma = d->mm->mmap; vma; vma = vma->vm_next)
+		n++;
+	if (!n || chance(d, 20))
+		return ARENA + rnd_below(d, ARENA_SIZE);
+	pick = rnd_below(d, n);
+	for (vma = d->mm->mmap; pick--; vma = vma->vm_next)
+		;
+	if (chance(d, 10) && vma->vm_start - ARENA >= 4 * PAGE_SIZE)
+		return vma->vm_start - 1 - rnd_below(d, 4 * PAGE_SIZE);	/* just below */
+	return vma->vm_start + rnd_below(d, vma->vm_end - vma->vm_start);
+}
+
+static void touch_one(struct diff *d, uint64_t addr, bool write)
+{
+	uint8_t val = (uint8_t)rnd(d), nat_val, lib_val = 0;
+	struct fault_result res;
+	int lib, nat, code = 0;
+
+	describe(d, "%s %#llx%s", write ? "write" : "read", (unsigned long long)addr,
+		 write ? "" : "");
+	if (!in_arena(addr, 1))
+		return;
+	lib = mm_fault(d->mm, addr, (write ? FAULT_FLAG_WRITE : 0) | FAULT_FLAG_USER, &res);
+	nat = nat_touch(addr, write, val, &nat_val, &code);
+	d->nat = nat ? -nat : 0;
+	d->lib = lib ? -res.signo : 0;
+	if (nat != (lib ? res.signo : 0) || (nat && code != res.si_code)) {
+		diverge(d, "touch: native signal %d code %d, library %d code %d (%s)",
+			nat, code, lib ? res.signo : 0, res.si_code, fault_kind_name(res.kind));
+		return;
+	}
+	if (nat)
+		return;
+	if (write) {
+		if (mm_copy_to_user(d->mm, addr, &val, 1))
+			diverge(d, "mm_copy_to_user failed after a successful write fault");
+		return;
+	}
+	if (mm_copy_from_user(d->mm, &lib_val, addr, 1))
+		diverge(d, "mm_copy_from_user failed after a successful read fault");
+	else if (lib_val != nat_val)
+		diverge(d, "data at %#llx: native %#x, library %#x",
+			(unsigned long long)addr, nat_val, lib_val);
+}
+
+static void op_touch(struct diff *d)
+{
+	uint64_t addr = rnd_touch_addr(d);
+	bool write = chance(d, 40);
+	int n = chance(d, 20) ? 1 + (int)rnd_below(d, 8) : 1;
+
+	while (n-- && !d->failed) {
+		touch_one(d, addr, write);
+		if (!d->failed)
+			check_step(d);
+		addr += PAGE_SIZE;
+	}
+}
+
+/* ---- error paths ---- */
+
+static void op_bad_mmap(struct diff *d)
+{
+	uint64_t addr, len;
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, prot = PROT_READ;
+	bool file = false;
+	uint64_t off = 0;
+
+	rnd_range(d, &addr, &len);
+	switch (rnd_below(d, 11)) {
+	case 0:		/* unaligned fixed address */
+		addr += 1 + rnd_below(d, PAGE_SIZE - 1);
+		break;
+	case 1:
+		len = 0;
+		break;
+	case 2:		/* beyond TASK_SIZE, or overflowing PAGE_ALIGN */
+		len = chance(d, 50) ? (1UL << 47) + rnd_below(d, 1UL << 40) : -rnd_below(d, PAGE_SIZE - 1) - 1;
+		if (chance(d, 50))
+			flags &= ~MAP_FIXED;
+		break;
+	case 3:		/* neither shared nor private, or an unknown type */
+		flags = (flags & ~MAP_TYPE) | (int)(chance(d, 50) ? 0 : 4 + rnd_below(d, 4));
+		break;
+	case 4:		/* MAP_SHARED_VALIDATE with an unknown flag */
+		flags = (flags & ~MAP_TYPE) | MAP_SHARED_VALIDATE | (0x200000 << rnd_below(d, 5));
+		file = chance(d, 50);
+		if (file)
+			flags &= ~MAP_ANONYMOUS;
+		break;
+	case 5:		/* file: unaligned offset */
+		flags &= ~MAP_ANONYMOUS;
+		file = true;
+		off = 1 + rnd_below(d, PAGE_SIZE - 1);
+		break;
+	case 6:		/* file: shared writable on a read-only descriptor */
+		flags = (flags & ~(MAP_TYPE | MAP_ANONYMOUS)) | MAP_SHARED;
+		file = true;
+		prot = PROT_READ | PROT_WRITE;
+		break;
+	case 7:		/* file: MAP_GROWSDOWN */
+		flags = (flags & ~MAP_ANONYMOUS) | MAP_GROWSDOWN;
+		file = true;
+		break;
+	case 8:		/* shared anonymous MAP_GROWSDOWN */
+		flags = (flags & ~MAP_TYPE) | MAP_SHARED | MAP_GROWSDOWN;
+		break;
+	case 9:		/* MAP_SHARED ignores unknown flags */
+		flags = (flags & ~MAP_TYPE) | MAP_SHARED | (0x200000 << rnd_below(d, 5));
+		break;
+	default:	/* MAP_FIXED_NOREPLACE over whatever is there */
+		flags = (flags & ~MAP_FIXED) | MAP_FIXED_NOREPLACE;
+		break;
+	}
+	do_map(d, addr, len, prot, flags, file, off);
+}
+
+static void op_bad_other(struct diff *d)
+{
+	uint64_t addr, len, huge = (1UL << 47) + rnd_below(d, 1UL << 46);
+	const char *what;
+
+	rnd_range(d, &addr, &len);
+	switch (rnd_below(d, 5)) {
+	case 0:
+		addr += 1 + rnd_below(d, PAGE_SIZE - 1);
+		break;
+	case 1:
+		len = 0;
+		break;
+	case 2:		/* end past TASK_SIZE: refused before anything is done */
+		len = huge;
+		break;
+	case 3:		/* end wraps around */
+		len = -addr + rnd_below(d, 4) * PAGE_SIZE;
+		break;
+	default:	/* unaligned length: rounded up */
+		len += 1 + rnd_below(d, PAGE_SIZE - 1);
+		if (!in_arena(addr, PAGE_ALIGN(len)))
+			len = PAGE_SIZE - 1;
+		break;
+	}
+	switch (rnd_below(d, 4)) {
+	case 0:
+		what = "munmap";
+		d->nat = sysret(syscall(SYS_munmap, addr, len));
+		d->lib = mm_munmap(d->mm, addr, len);
+		break;
+	case 1: {
+		int prot = rnd_prot(d) | (chance(d, 30) ? PROT_GROWSUP : 0);
+
+		what = "mprotect";
+		d->nat = sysret(syscall(SYS_mprotect, addr, len, prot));
+		d->lib = mm_mprotect(d->mm, addr, len, prot);
+		break;
+	}
+	case 2:
+		what = "madvise(MADV_NORMAL)";
+		/* a huge madvise walks every mapping it meets: only the refused ones */
+		if (addr + len > addr && addr + len > ARENA_END)
+			len = ARENA_END - addr + 1;
+		d->nat = sysret(syscall(SYS_madvise, addr, len, MADV_NORMAL));
+		d->lib = mm_madvise(d->mm, addr, len, MADV_NORMAL);
+		break;
+	default: {
+		static unsigned char vec[ARENA_PAGES + 1];
+
+		what = "mincore";
+		if (len > ARENA_SIZE && addr + len > addr && addr + len <= 0x7fffffffffffUL)
+			len = ARENA_END - addr;
+		d->nat = sysret(syscall(SYS_mincore, addr, len, vec));
+		d->lib = mm_mincore(d->mm, addr, len, vec);
+		break;
+	}
+	}
+	describe(d, "%s(%#llx, %#llx)", what, (unsigned long long)addr, (unsigned long long)len);
+}
+
+/* ---- the sequence ---- */
+
+struct op {
+	const char *name;
+	void (*fn)(struct diff *d);
+	unsigned int weight;
+};
+
+static const struct op ops[] = {
+	{ "mmap-anon",	op_mmap_anon,	18 },
+	{ "mmap-file",	op_mmap_file,	8 },
+	{ "munmap",	op_munmap,	10 },
+	{ "mprotect",	op_mprotect,	14 },
+	{ "madvise",	op_madvise,	10 },
+	{ "mincore",	op_mincore,	6 },
+	{ "touch",	op_touch,	30 },
+	{ "bad-mmap",	op_bad_mmap,	4 },
+	{ "bad-other",	op_bad_other,	4 },
+};
+
+static void one_step(struct diff *d)
+{
+	unsigned int total = 0, pick;
+	size_t i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		total += ops[i].weight;
+	pick = (unsigned int)rnd_below(d, total);
+	for (i = 0; pick >= ops[i].weight; i++)
+		pick -= ops[i].weight;
+	d->desc[0] = '\0';
+	ops[i].fn(d);
+	check_step(d);
+	if (d->trace)
+		printf("%lu: %s = %ld / %ld\n", d->step, d->desc, d->nat, d->lib);
+}
+
+static uint64_t env_u64(const char *name, uint64_t def)
+{
+	const char *s = getenv(name);
+
+	return s && *s ? strtoull(s, NULL, 0) : def;
+}
+
+static void make_file(struct diff *d)
+{
+	char tmpl[] = "/tmp/test_diff_linux.XXXXXX";
+	uint8_t page[PAGE_SIZE];
+	int fd = mkstemp(tmpl), i;
+	char *real;
+
+	assert_true(fd >= 0);
+	for (i = 0; i <= FILE_PAGES; i++) {
+		size_t n = i < FILE_PAGES ? PAGE_SIZE : FILE_SIZE - FILE_PAGES * PAGE_SIZE;
+
+		for (size_t j = 0; j < n; j++)
+			page[j] = (uint8_t)(i * 7 + j * 13 + 1);
+		assert_int_equal(write(fd, page, n), (ssize_t)n);
+	}
+	close(fd);
+	real = realpath(tmpl, NULL);
+	assert_non_null(real);
+	snprintf(d->path, sizeof(d->path), "%s", real);
+	free(real);
+	d->fd = open(d->path, O_RDONLY);
+	assert_true(d->fd >= 0);
+}
+
+static uint64_t read_sysctl(const char *path)
+{
+	char buf[64] = "";
+	int fd = open(path, O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_true(read(fd, buf, sizeof(buf) - 1) > 0);
+	close(fd);
+	return strtoull(buf, NULL, 10);
+}
+
+static void setup_lib(struct diff *d)
+{
+	struct sysinfo si;
+	struct rlimit rl;
+
+	d->zone_mem = aligned_alloc(PAGE_SIZE, ZONE_SIZE);
+	assert_non_null(d->zone_mem);
+	d->zone = zone_create(d->zone_mem, ZONE_SIZE);
+	assert_non_null(d->zone);
+	d->zone->mmap_min_addr = read_sysctl("/proc/sys/vm/mmap_min_addr");
+	d->zone->overcommit_memory = (int)read_sysctl("/proc/sys/vm/overcommit_memory");
+	d->zone->overcommit_ratio = (int)read_sysctl("/proc/sys/vm/overcommit_ratio");
+	d->zone->max_map_count = read_sysctl("/proc/sys/vm/max_map_count");
+	assert_int_equal(sysinfo(&si), 0);
+	d->zone->totalram_pages = (uint64_t)si.totalram * si.mem_unit / PAGE_SIZE;
+	d->zone->total_swap_pages = (uint64_t)si.totalswap * si.mem_unit / PAGE_SIZE;
+	d->mm = mm_create(d->zone, NULL);
+	assert_non_null(d->mm);
+	assert_int_equal(getrlimit(RLIMIT_STACK, &rl), 0);
+	mm_set_rlimit(d->mm, MM_RLIMIT_STACK, rl.rlim_cur, rl.rlim_max);
+	d->file = host_file_open(d->zone, d->fd, d->path, FMODE_READ);
+	assert_non_null(d->file);
+}
+
+static void teardown(struct diff *d)
+{
+	char err[512];
+
+	syscall(SYS_munmap, ARENA, ARENA_SIZE);
+	mm_destroy(d->mm);
+	fput(d->file);
+	if (validate_zone_empty(d->zone, err, sizeof(err)))
+		print_error("validate_zone_empty: %s\n", err);
+	zone_destroy(d->zone);
+	free(d->zone_mem);
+	close(d->fd);
+	unlink(d->path);
+}
+
+static void reserve_arena(void)
+{
+	/* with a margin: nothing of ours may sit next to it */
+	uint64_t lo = ARENA - ARENA_MARGIN, size = ARENA_SIZE + 2 * ARENA_MARGIN;
+	long r = nat_mmap(lo, size, PROT_NONE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (r != (long)lo)
+		fail_msg("the arena %#lx+%#lx is not free (%ld)", lo, size, r);
+	syscall(SYS_munmap, lo, size);
+}
+
+static bool run_seed(uint64_t seed, unsigned long steps)
+{
+	struct diff d = { .seed = seed, .rng = seed * 0x9e3779b97f4a7c15ULL + 1 };
+	bool ok;
+
+	d.trace = env_u64("DIFF_TRACE", 0);
+	reserve_arena();
+	make_file(&d);
+	setup_lib(&d);
+	for (d.step = 0; d.step < steps && !d.failed; d.step++)
+		one_step(&d);
+	ok = !d.failed;
+	teardown(&d);
+	return ok;
+}
+
+static void test_diff_mmap(void **state)
+{
+	uint64_t steps = env_u64("DIFF_STEPS", DEFAULT_STEPS);
+	const char *one = getenv("DIFF_SEED");
+	uint64_t seed;
+
+	/* no transparent huge pages natively: residency must be per page */
+	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
+	if (one && *one) {
+		if (!run_seed(strtoull(one, NULL, 0), steps))
+			fail_msg("divergence, DIFF_SEED=%s", one);
+		return;
+	}
+	for (seed = 1; seed <= DEFAULT_SEEDS; seed++)
+		if (!run_seed(seed, steps))
+			fail_msg("divergence, DIFF_SEED=%llu", (unsigned long long)seed);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_diff_mmap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

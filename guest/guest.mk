@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest programs: static x86-64 Linux programs built with musl-gcc.  They
+# run natively as well as under the monitor, which is what the integration
+# tests compare.  guest/demo.c becomes ./guest.bin, what `make run` runs.
+
+MUSL_CC		= musl-gcc
+GUEST_CFLAGS	= -static -O2 -g -Wall -Wextra -Wno-unused-parameter -fno-stack-protector
+GUEST_SRCS	= $(filter-out guest/demo.c,$(wildcard guest/*.c))
+GUEST_PROGS	= $(patsubst guest/%.c,$(BUILD)/guest/%,$(GUEST_SRCS))
+
+ALL_TARGETS	+= guest.bin $(GUEST_PROGS)
+
+$(BUILD)/guest/%: guest/%.c | $(DEPS_STAMP)
+	$(say) MUSLCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(MUSL_CC) $(GUEST_CFLAGS) -o $@ $<
+
+guest.bin: guest/demo.c | $(DEPS_STAMP)
+	$(say) MUSLCC $@
+	$(Q)$(MUSL_CC) $(GUEST_CFLAGS) -o $@ $<

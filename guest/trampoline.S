@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The guest's ring-0 trampoline.  Everything a trap needs is done by the
+ * monitor; ring 0 only reports the trap and, on the way back, re-writes the
+ * page-table entries the monitor changed and invalidates the TLB.  Guest
+ * ring-0 code is emulated instruction by instruction on shadow-paging KVM
+ * (platform note, fact 6), so every path here is a handful of instructions.
+ *
+ * The image is position-independent: the data page is reached RIP-relative.
+ * The monitor sets RIP, RSP (the IRET frame on the IST stack) and RFLAGS
+ * (IF=0, DF=0) before entering any stub but the vector entries.
+ */
+#include "trampoline.h"
+
+	.code64
+	.text
+	.globl	trampoline_start, trampoline_end
+trampoline_start:
+
+/*
+ * Exception entries, one per vector, all on an IST stack (IDT gates set by
+ * the monitor).  OUT tells the monitor the vector through the port number
+ * and clobbers nothing; the monitor reads the frame the CPU pushed
+ * (Intel SDM Vol. 3A, 6.14.2 "64-Bit Mode Stack Frame") and never resumes
+ * after the OUT.
+ */
+	vec = 0
+	.rept	32
+	.org	TRAMP_OFF_VEC + vec * TRAMP_VEC_STRIDE
+	outb	%al, $(PORT_TRAP_BASE + vec)
+	ud2
+	vec = vec + 1
+	.endr
+
+/*
+ * A commit too large for one buffer: RSI = entries (pairs of direct-map
+ * address and value), RCX = count > 0.  Reports back for the next chunk.
+ */
+	.org	TRAMP_OFF_CHUNK
+1:	lodsq
+	xchgq	%rax, %rdi
+	movsq
+	loop	1b
+	.org	TRAMP_OFF_CHUNK_OUT	/* no padding: the loop ends here */
+	outb	%al, $PORT_CHUNK
+	ud2
+
+/*
+ * RSI = entries, RCX = count (may be 0); the addresses to invlpg follow the
+ * entries.  A guest store to a page-table entry is what makes shadow paging
+ * see it (platform note, fact 5); INVLPG or a CR3 reload then drops stale
+ * translations (Intel SDM Vol. 3A, 4.10.4.1).
+ */
+	.org	TRAMP_OFF_COMMIT
+	jrcxz	2f
+1:	lodsq
+	xchgq	%rax, %rdi
+	movsq
+	loop	1b
+2:	movq	data + TD_NR_INVAL(%rip), %rcx
+	jrcxz	4f
+3:	lodsq
+	invlpg	(%rax)
+	loop	3b
+4:	cmpq	$0, data + TD_FLUSH(%rip)
+	je	5f
+	movq	%cr3, %rax
+	movq	%rax, %cr3
+5:	movq	data + TD_RAX(%rip), %rax
+	movq	data + TD_RCX(%rip), %rcx
+	movq	data + TD_RSI(%rip), %rsi
+	movq	data + TD_RDI(%rip), %rdi
+	iretq
+
+	.org	TRAMP_OFF_IRET
+	iretq
+
+	.org	TRAMP_OFF_BENCH
+1:	outb	%al, $PORT_BENCH
+	jmp	1b
+
+	.org	TRAMP_OFF_DATA
+data:
+	.skip	TRAMP_SIZE - TRAMP_OFF_DATA
+trampoline_end:

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Layout shared by the monitor (vmm/) and the ring-0 trampoline
+ * (guest/trampoline.S).  Included from C and from assembly.
+ *
+ * The monitor's own frames sit at the top of guest-physical memory (the
+ * MMU's allocator hands out low frames first), reserved in the MMU's zone
+ * so that it never hands them out.  They are mapped in the kernel half at
+ * KTEXT_BASE + their offset in that region; all of guest memory is also
+ * mapped at DIRECT_MAP_BASE + gpa, which is what the commit stub writes
+ * page-table entries through.
+ */
+#ifndef GUEST_TRAMPOLINE_H
+#define GUEST_TRAMPOLINE_H
+
+/* offsets of the monitor's frames in its region (and from KTEXT_BASE) */
+#define KERN_GDT		0x1000
+#define KERN_IDT		0x2000
+#define KERN_TSS		0x3000
+#define KERN_IST1_TOP		0x8000		/* every exception but the ones below */
+#define KERN_IST2_TOP		0xa000		/* NMI, #DF, #MC */
+#define KERN_TRAMP		0xa000		/* code page, then data page */
+#define KERN_COMMIT		0xc000		/* the commit buffer */
+#define COMMIT_BUF_SIZE		0x40000
+#define KERN_PGTABLES		(KERN_COMMIT + COMMIT_BUF_SIZE)
+
+/* kernel virtual addresses */
+#define KTEXT_BASE		0xffffffff80000000
+#define DIRECT_MAP_BASE		0xffff888000000000
+/*
+ * SYSCALL jumps here.  It is never mapped, so on every platform the
+ * instruction fetch raises #PF with RIP == LSTAR (platform note, fact 3).
+ */
+#define SYSCALL_LSTAR		0xfffffe0000000000
+
+/* offsets inside the trampoline image */
+#define TRAMP_OFF_VEC		0x000	/* vector v enters at v * TRAMP_VEC_STRIDE */
+#define TRAMP_VEC_STRIDE	4
+#define TRAMP_OFF_CHUNK		0x100	/* apply part of a large commit, then report */
+#define TRAMP_OFF_CHUNK_OUT	0x108	/* its OUT */
+#define TRAMP_OFF_COMMIT	0x140	/* apply the commit, invalidate, return to user */
+#define TRAMP_OFF_IRET		0x1c0	/* return to user, nothing to commit */
+#define TRAMP_OFF_BENCH		0x1e0	/* hypercall loop for the exit floor */
+#define TRAMP_OFF_DATA		0x1000	/* the data page: registers saved for the stub */
+#define TRAMP_SIZE		0x2000
+
+/* the data page, as the host fills it */
+#define TD_RAX			0x00
+#define TD_RCX			0x08
+#define TD_RSI			0x10
+#define TD_RDI			0x18
+#define TD_NR_INVAL		0x20	/* addresses after the entries to invlpg */
+#define TD_FLUSH		0x28	/* non-zero: reload CR3 instead */
+
+/* I/O ports of the hypercalls; only honoured from the trampoline's RIPs */
+#define PORT_TRAP_BASE		0x40	/* + vector */
+#define PORT_CHUNK		0x60
+#define PORT_BENCH		0x61
+
+#endif

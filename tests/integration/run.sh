@@ -1,0 +1,137 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Integration tests: each guest test program runs natively and under the
+# monitor, and stdout plus exit status must be identical.  Then the
+# monitor's own behaviour: crash reports, bad input, --trace/--stats.
+#
+# usage: run.sh VMM GUEST_DIR
+VMM=$1
+GUEST=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT INT TERM
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); printf '  ok    %s\n' "$1"; }
+bad() { fail=$((fail + 1)); printf '  FAIL  %s\n' "$1"; [ -f "$2" ] && sed 's/^/        /' "$2" | head -40; }
+
+if [ ! -e /dev/kvm ]; then
+	echo "integration tests: SKIPPED: /dev/kvm does not exist (no KVM on this machine)"
+	exit 0
+fi
+if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+	echo "integration tests: SKIPPED: no read/write permission on /dev/kvm"
+	exit 0
+fi
+
+if ! "$VMM" "$GUEST/test_args" >/dev/null 2>"$TMP/probe.err" && grep -q 'kvm\|KVM' "$TMP/probe.err"; then
+	echo "integration tests: SKIPPED: KVM is not usable here: $(head -1 "$TMP/probe.err")"
+	exit 0
+fi
+
+# run NAME STDIN ARGS...: native vs monitor, stdout and status
+compare() {
+	name=$1 input=$2
+	shift 2
+	prog=$GUEST/$name
+	TEST_A="one two" TEST_B= "$prog" "$@" <"$input" >"$TMP/native.out" 2>/dev/null
+	echo "status $?" >>"$TMP/native.out"
+	TEST_A="one two" TEST_B= "$VMM" "$prog" "$@" <"$input" >"$TMP/vmm.out" 2>"$TMP/vmm.err"
+	echo "status $?" >>"$TMP/vmm.out"
+	if cmp -s "$TMP/native.out" "$TMP/vmm.out"; then
+		ok "$name $*"
+	else
+		diff -u "$TMP/native.out" "$TMP/vmm.out" >"$TMP/diff"
+		cat "$TMP/vmm.err" >>"$TMP/diff"
+		bad "$name $*: output differs from a native run" "$TMP/diff"
+	fi
+}
+
+echo "integration tests (native vs $VMM):"
+printf 'abcdefghij\nsecond line\n' >"$TMP/input"
+compare test_mmap /dev/null
+compare test_brk /dev/null
+compare test_rlimit /dev/null
+compare test_errno /dev/null
+compare test_args /dev/null "a b" "" c
+compare test_file /dev/null
+compare test_stdio "$TMP/input"
+compare test_platform /dev/null
+compare test_stale_unmap /dev/null
+compare test_stale_protect /dev/null
+compare test_crash /dev/null
+compare test_bigcommit /dev/null
+for t in ud2 int3 div out in hlt cli kernel exec abort; do
+	compare test_trap /dev/null $t
+done
+
+# expect NAME PATTERN FILE: a line of the monitor's stderr
+expect() {
+	if grep -q -- "$2" "$3"; then ok "$1"; else bad "$1 (no '$2')" "$3"; fi
+}
+
+echo "crash report:"
+"$VMM" "$GUEST/test_crash" >/dev/null 2>"$TMP/crash.err"
+st=$?
+[ $st -eq 139 ] && ok "killed by SIGSEGV: status 139" || bad "status $st, want 139" "$TMP/crash.err"
+expect "report names the signal" "killed by SEGV" "$TMP/crash.err"
+expect "report names the address" "fault address: 0xdead000" "$TMP/crash.err"
+expect "report names the access" "access: write, user mode" "$TMP/crash.err"
+expect "report disassembles the instruction" "^  > [0-9a-f]*: .*mov" "$TMP/crash.err"
+expect "report shows the neighbouring mappings" "is not mapped" "$TMP/crash.err"
+
+echo "bad input:"
+# check NAME WANT-PATTERN CMD...: non-zero status, one clear line
+check_bad() {
+	name=$1 want=$2
+	shift 2
+	"$@" >"$TMP/bad.out" 2>"$TMP/bad.err"
+	st=$?
+	if [ $st -ne 0 ] && [ $st -lt 128 ] && grep -q -- "$want" "$TMP/bad.err"; then
+		ok "$name"
+	else
+		echo "status $st" >>"$TMP/bad.err"
+		bad "$name" "$TMP/bad.err"
+	fi
+}
+check_bad "missing file" "No such file" "$VMM" "$TMP/nonexistent"
+printf 'hello\n' >"$TMP/text"
+check_bad "not ELF" "not an ELF" "$VMM" "$TMP/text"
+cp "$GUEST/test_args" "$TMP/arm"
+printf '\267\000' | dd of="$TMP/arm" bs=1 seek=18 conv=notrunc 2>/dev/null
+check_bad "foreign architecture" "not an x86-64" "$VMM" "$TMP/arm"
+check_bad "dynamically linked" "link it with -static" "$VMM" /bin/true
+check_bad "too little --mem" "too small" "$VMM" --mem 1M "$GUEST/test_args"
+check_bad "bad --mem" "not a size" "$VMM" --mem lots "$GUEST/test_args"
+check_bad "no program" "usage" "$VMM"
+"$VMM" --mem 6M "$GUEST/test_platform" >/dev/null 2>"$TMP/small.err"
+st=$?
+[ $st -ne 0 ] && [ $st -lt 140 ] && ok "6M guest runs out of memory cleanly (status $st)" ||
+	bad "6M guest: status $st" "$TMP/small.err"
+
+echo "diagnostics:"
+"$VMM" --trace --stats --maps "$GUEST/test_args" x >/dev/null 2>"$TMP/diag.err"
+expect "--trace shows system calls" "^exit_group(2) = ?" "$TMP/diag.err"
+expect "--trace shows page faults" "^\[fault\] 0x[0-9a-f]* fetch" "$TMP/diag.err"
+expect "--stats shows exits" "exits: io=" "$TMP/diag.err"
+expect "--stats shows faults by kind" "faults: .*file" "$TMP/diag.err"
+expect "--stats shows the commit log" "commit log:" "$TMP/diag.err"
+expect "--maps shows the stack" "\[stack\]" "$TMP/diag.err"
+
+echo "root confinement:"
+mkdir -p "$TMP/root/sub"
+echo inside >"$TMP/root/sub/file"
+echo outside >"$TMP/secret"
+ln -s ../../secret "$TMP/root/sub/escape"
+for path in /sub/file sub/file /sub/../sub/file /sub/escape /../secret "$TMP/secret"; do
+	"$VMM" --root "$TMP/root" "$GUEST/test_catfile" "$path" >"$TMP/cat.out" 2>&1
+	if grep -q outside "$TMP/cat.out"; then
+		bad "--root: $path escapes" "$TMP/cat.out"
+	else
+		ok "--root: $path -> $(head -1 "$TMP/cat.out")"
+	fi
+done
+
+echo "integration tests: $pass passed, $fail failed"
+[ $fail -eq 0 ]

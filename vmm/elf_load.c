@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ELF loader for static x86-64 executables, ET_EXEC and static-PIE,
+ * after Linux's fs/binfmt_elf.c: PT_LOAD segments become private file
+ * mappings demand-faulted from the file, bss is anonymous, the break starts
+ * after the image, and the stack holds argv, envp and the auxiliary vector.
+ */
+#include <cpuid.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vmm.h"
+#include "elf_load.h"
+
+/* Linux's ELF_ET_DYN_BASE on x86-64, without randomization */
+#define ELF_ET_DYN_BASE		0x555555554000UL
+#define STACK_INIT_SIZE		(128UL << 10)
+#define MAX_PHDRS_SIZE		65536
+#define AUXV_MAX		24
+
+static uint64_t page_down(uint64_t x)
+{
+	return x & PAGE_MASK;
+}
+
+static int read_at(int fd, void *buf, size_t n, off_t off)
+{
+	ssize_t got = pread(fd, buf, n, off);
+
+	return got == (ssize_t)n ? 0 : -1;
+}
+
+static int check_ehdr(const char *path, const Elf64_Ehdr *eh)
+{
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG)) {
+		pr_err("%s: not an ELF executable", path);
+		return -1;
+	}
+	if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_machine != EM_X86_64 ||
+	    eh->e_ident[EI_DATA] != ELFDATA2LSB) {
+		pr_err("%s: not an x86-64 executable (ELF machine %u, class %u): "
+		       "this monitor runs x86-64 Linux programs only", path,
+		       eh->e_machine, eh->e_ident[EI_CLASS]);
+		return -1;
+	}
+	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) {
+		pr_err("%s: not an executable (ELF type %u)", path, eh->e_type);
+		return -1;
+	}
+	if (eh->e_phentsize != sizeof(Elf64_Phdr) || !eh->e_phnum ||
+	    (size_t)eh->e_phnum * sizeof(Elf64_Phdr) > MAX_PHDRS_SIZE) {
+		pr_err("%s: bad ELF program headers", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_phdrs(struct elf_image *img)
+{
+	int i, loads = 0;
+
+	for (i = 0; i < img->eh.e_phnum; i++) {
+		const Elf64_Phdr *ph = &img->ph[i];
+
+		if (ph->p_type == PT_INTERP) {
+			pr_err("%s: built dynamically; link it with -static", img->path);
+			return -1;
+		}
+		if (ph->p_type != PT_LOAD)
+			continue;
+		loads++;
+		if (ph->p_filesz > ph->p_memsz ||
+		    ((ph->p_vaddr - ph->p_offset) & ~PAGE_MASK) ||
+		    ph->p_vaddr + ph->p_memsz < ph->p_vaddr ||
+		    ph->p_vaddr + ph->p_memsz > TASK_SIZE ||
+		    ph->p_offset + ph->p_filesz > (uint64_t)img->size) {
+			pr_err("%s: bad PT_LOAD segment %d", img->path, i);
+			return -1;
+		}
+	}
+	if (!loads) {
+		pr_err("%s: no loadable segments", img->path);
+		return -1;
+	}
+	return 0;
+}
+
+/* open and check the executable; nothing of the VM is needed yet */
+int elf_open(struct elf_image *img, const char *path)
+{
+	struct stat st;
+	size_t phsize;
+
+	memset(img, 0, sizeof(*img));
+	img->path = path;
+	img->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (img->fd < 0) {
+		pr_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(img->fd, &st) || !S_ISREG(st.st_mode)) {
+		pr_err("%s: not a regular file", path);
+		goto fail;
+	}
+	img->size = st.st_size;
+	if (read_at(img->fd, &img->eh, sizeof(img->eh), 0)) {
+		pr_err("%s: not an ELF executable (too short)", path);
+		goto fail;
+	}
+	if (check_ehdr(path, &img->eh))
+		goto fail;
+	phsize = (size_t)img->eh.e_phnum * sizeof(Elf64_Phdr);
+	img->ph = malloc(phsize);
+	if (!img->ph || read_at(img->fd, img->ph, phsize, img->eh.e_phoff)) {
+		pr_err("%s: cannot read the ELF program headers", path);
+		goto fail;
+	}
+	if (check_phdrs(img))
+		goto fail;
+	img->realpath = realpath(path, NULL);
+	return 0;
+fail:
+	elf_close(img);
+	return -1;
+}
+
+void elf_close(struct elf_image *img)
+{
+	if (img->fd >= 0)
+		close(img->fd);
+	free(img->ph);
+	free(img->realpath);
+	img->fd = -1;
+	img->ph = NULL;
+	img->realpath = NULL;
+}
+
+static int prot_of(uint32_t p_flags)
+{
+	return ((p_flags & PF_R) ? PROT_READ : 0) | ((p_flags & PF_W) ? PROT_WRITE : 0) |
+	       ((p_flags & PF_X) ? PROT_EXEC : 0);
+}
+
+static int map_error(struct elf_image *img, long err)
+{
+	if (err == -ENOMEM)
+		pr_err("%s: not enough guest memory to load it: raise --mem", img->path);
+	else
+		pr_err("%s: cannot map a segment: %s", img->path, strerror((int)-err));
+	return -1;
+}
+
+/* one PT_LOAD: the file part, the zeroed tail of its last page, then bss */
+static int map_segment(struct vmm *vmm, struct elf_image *img, struct file *file,
+		       const Elf64_Phdr *ph)
+{
+	uint64_t start = img->bias + ph->p_vaddr, fend = start + ph->p_filesz;
+	uint64_t mend = start + ph->p_memsz, zero_len;
+	int prot = prot_of(ph->p_flags);
+	long ret;
+
+	if (ph->p_filesz) {
+		ret = mm_mmap(vmm->mm, page_down(start), PAGE_ALIGN(fend) - page_down(start),
+			      prot, MAP_PRIVATE | MAP_FIXED, file, page_down(ph->p_offset));
+		if (ret < 0)
+			return map_error(img, ret);
+	}
+	if (ph->p_memsz <= ph->p_filesz)
+		return 0;
+	/* padzero(): the file page past p_filesz belongs to bss */
+	zero_len = PAGE_ALIGN(fend) - fend;
+	if (ph->p_filesz && zero_len && (prot & PROT_WRITE)) {
+		static const uint8_t zeroes[PAGE_SIZE];
+
+		if (zero_len > mend - fend)
+			zero_len = mend - fend;
+		if (mm_copy_to_user(vmm->mm, fend, zeroes, zero_len))
+			return map_error(img, -ENOMEM);
+	}
+	if (PAGE_ALIGN(mend) > PAGE_ALIGN(fend)) {
+		ret = mm_mmap(vmm->mm, PAGE_ALIGN(fend), PAGE_ALIGN(mend) - PAGE_ALIGN(fend),
+			      prot, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, NULL, 0);
+		if (ret < 0)
+			return map_error(img, ret);
+	}
+	return 0;
+}
+
+static void set_layout(struct vmm *vmm, struct elf_image *img)
+{
+	struct mm_struct *mm = vmm->mm;
+	uint64_t start_code = ~0UL, end_code = 0, start_data = 0, end_data = 0, brk = 0;
+	int i;
+
+	for (i = 0; i < img->eh.e_phnum; i++) {
+		const Elf64_Phdr *ph = &img->ph[i];
+		uint64_t v = img->bias + ph->p_vaddr;
+
+		if (ph->p_type != PT_LOAD)
+			continue;
+		if (v < start_code)
+			start_code = v;
+		if (start_data < v)
+			start_data = v;
+		if ((ph->p_flags & PF_X) && end_code < v + ph->p_filesz)
+			end_code = v + ph->p_filesz;
+		if (end_data < v + ph->p_filesz)
+			end_data = v + ph->p_filesz;
+		if (brk < v + ph->p_memsz)
+			brk = v + ph->p_memsz;
+	}
+	mm->start_code = start_code;
+	mm->end_code = end_code;
+	mm->start_data = start_data;
+	mm->end_data = end_data;
+	mm_set_brk_base(mm, brk);
+}
+
+/* where the program headers are in memory (AT_PHDR) */
+static uint64_t phdr_addr(struct elf_image *img)
+{
+	int i;
+
+	for (i = 0; i < img->eh.e_phnum; i++)
+		if (img->ph[i].p_type == PT_PHDR)
+			return img->bias + img->ph[i].p_vaddr;
+	for (i = 0; i < img->eh.e_phnum; i++) {
+		const Elf64_Phdr *ph = &img->ph[i];
+
+		if (ph->p_type == PT_LOAD && ph->p_offset <= img->eh.e_phoff &&
+		    img->eh.e_phoff < ph->p_offset + ph->p_filesz)
+			return img->bias + ph->p_vaddr + (img->eh.e_phoff - ph->p_offset);
+	}
+	return 0;
+}
+
+static uint64_t first_vaddr(struct elf_image *img)
+{
+	uint64_t lo = ~0UL;
+	int i;
+
+	for (i = 0; i < img->eh.e_phnum; i++)
+		if (img->ph[i].p_type == PT_LOAD && img->ph[i].p_vaddr < lo)
+			lo = img->ph[i].p_vaddr;
+	return page_down(lo);
+}
+
+/* push @s just below *sp; returns its guest address, 0 on fault */
+static uint64_t push_string(struct vmm *vmm, uint64_t *sp, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	*sp -= n;
+	if (mm_copy_to_user(vmm->mm, *sp, s, n))
+		return 0;
+	return *sp;
+}
+
+static int count_strings(char **v)
+{
+	int n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+/* Linux's create_elf_tables(): strings at the top, then auxv, envp, argv, argc */
+static int build_stack(struct vmm *vmm, struct elf_image *img, uint64_t stack_top,
+		       char **argv, char **envp, uint64_t *sp_out)
+{
+	int argc = count_strings(argv), envc = count_strings(envp), i, n = 0;
+	uint64_t sp = stack_top - 8, execfn, platform, random, *vec, *auxv;
+	unsigned int a, b, c, d = 0;
+	uint8_t rnd[16];
+	size_t nvec;
+	int ret = -1;
+
+	nvec = 1 + argc + 1 + envc + 1 + 2 * AUXV_MAX;
+	vec = calloc(nvec, 8);
+	if (!vec)
+		return -1;
+	execfn = push_string(vmm, &sp, img->path);
+	for (i = envc - 1; i >= 0; i--)
+		if (!(vec[1 + argc + 1 + i] = push_string(vmm, &sp, envp[i])))
+			goto out;
+	for (i = argc - 1; i >= 0; i--)
+		if (!(vec[1 + i] = push_string(vmm, &sp, argv[i])))
+			goto out;
+	platform = push_string(vmm, &sp, "x86_64");
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+		memset(rnd, 0x5a, sizeof(rnd));
+	sp = (sp - sizeof(rnd)) & ~15UL;
+	random = sp;
+	if (!execfn || !platform || mm_copy_to_user(vmm->mm, random, rnd, sizeof(rnd)))
+		goto out;
+	__get_cpuid(1, &a, &b, &c, &d);
+
+	vec[0] = argc;
+	auxv = &vec[1 + argc + 1 + envc + 1];
+#define AUX(type, val) do { auxv[n++] = (type); auxv[n++] = (val); } while (0)
+	AUX(AT_HWCAP, d);
+	AUX(AT_PAGESZ, PAGE_SIZE);
+	AUX(AT_CLKTCK, 100);
+	AUX(AT_PHDR, phdr_addr(img));
+	AUX(AT_PHENT, sizeof(Elf64_Phdr));
+	AUX(AT_PHNUM, img->eh.e_phnum);
+	AUX(AT_BASE, 0);
+	AUX(AT_FLAGS, 0);
+	AUX(AT_ENTRY, img->bias + img->eh.e_entry);
+	AUX(AT_UID, getuid());
+	AUX(AT_EUID, geteuid());
+	AUX(AT_GID, getgid());
+	AUX(AT_EGID, getegid());
+	AUX(AT_SECURE, 0);
+	AUX(AT_RANDOM, random);
+	AUX(AT_HWCAP2, 0);
+	AUX(AT_EXECFN, execfn);
+	AUX(AT_PLATFORM, platform);
+	AUX(AT_NULL, 0);
+#undef AUX
+	nvec = 1 + argc + 1 + envc + 1 + n;
+	/* the ABI wants RSP 16-byte aligned at the entry point, pointing at argc */
+	sp = (sp - nvec * 8) & ~15UL;
+	if (mm_copy_to_user(vmm->mm, sp, vec, nvec * 8))
+		goto out;
+	*sp_out = sp;
+	ret = 0;
+out:
+	if (ret)
+		pr_err("%s: arguments and environment do not fit on the stack", img->path);
+	free(vec);
+	return ret;
+}
+
+/*
+ * Linux's setup_arg_pages(): the stack VMA covers the pages holding the
+ * strings, plus 128 KiB below them.
+ */
+static uint64_t initial_stack_size(struct elf_image *img, uint64_t stack_top,
+				   char **argv, char **envp)
+{
+	uint64_t p = stack_top - 8 - strlen(img->path) - 1;
+	int i;
+
+	for (i = 0; argv && argv[i]; i++)
+		p -= strlen(argv[i]) + 1;
+	for (i = 0; envp && envp[i]; i++)
+		p -= strlen(envp[i]) + 1;
+	return stack_top - page_down(p) + STACK_INIT_SIZE;
+}
+
+int elf_load(struct vmm *vmm, struct elf_image *img, char **argv, char **envp)
+{
+	struct iret_frame *f = trap_frame(vmm);
+	uint64_t stack_top = TASK_SIZE, sp;
+	struct file *file;
+	long ret;
+	int i;
+
+	if (img->eh.e_type == ET_DYN)
+		img->bias = ELF_ET_DYN_BASE - first_vaddr(img);
+	file = host_file_open(vmm->zone, img->fd,
+			      img->realpath ? img->realpath : img->path, FMODE_READ);
+	if (!file) {
+		pr_err("%s: cannot open it for mapping", img->path);
+		return -1;
+	}
+	for (i = 0; i < img->eh.e_phnum; i++) {
+		if (img->ph[i].p_type != PT_LOAD)
+			continue;
+		if (map_segment(vmm, img, file, &img->ph[i]))
+			goto fail;
+	}
+	fput(file);
+	file = NULL;
+	set_layout(vmm, img);
+	ret = mm_setup_stack(vmm->mm, initial_stack_size(img, stack_top, argv, envp));
+	if (ret < 0) {
+		map_error(img, ret);
+		return -1;
+	}
+	if (build_stack(vmm, img, stack_top, argv, envp, &sp))
+		return -1;
+	vmm->mm->start_stack = sp;
+	f->rip = img->bias + img->eh.e_entry;
+	f->cs = 0x33;
+	f->rflags = 0x202;
+	f->rsp = sp;
+	f->ss = 0x2b;
+	return 0;
+fail:
+	fput(file);
+	return -1;
+}

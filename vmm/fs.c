@@ -1,0 +1,881 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest's files: its stdin/stdout/stderr are the monitor's; host files
+ * are opened read-only and only under --root; /proc/self/maps and a few
+ * /proc/sys/vm files come from the MMU; /dev/zero and /dev/null are
+ * emulated; memfd_create makes a shared-memory object of the MMU.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "vmm.h"
+
+#define IO_CHUNK	65536
+#define MFD_NAME_MAX	249
+#define MAX_RW_COUNT	(INT32_MAX & PAGE_MASK)
+
+enum { PROC_MAPS, PROC_MMAP_MIN_ADDR, PROC_MAX_MAP_COUNT, PROC_OVERCOMMIT };
+
+struct special_path {
+	const char *path;
+	enum vfile_kind kind;
+	int proc_id;
+};
+
+static const struct special_path special_paths[] = {
+	{ "/proc/self/maps", VF_PROC, PROC_MAPS },
+	{ "/proc/sys/vm/mmap_min_addr", VF_PROC, PROC_MMAP_MIN_ADDR },
+	{ "/proc/sys/vm/max_map_count", VF_PROC, PROC_MAX_MAP_COUNT },
+	{ "/proc/sys/vm/overcommit_memory", VF_PROC, PROC_OVERCOMMIT },
+	{ "/dev/zero", VF_ZERO, 0 },
+	{ "/dev/null", VF_NULL, 0 },
+};
+
+static struct vfile *vfile_new(enum vfile_kind kind, int host_fd, int flags)
+{
+	struct vfile *vf = calloc(1, sizeof(*vf));
+
+	if (!vf)
+		return NULL;
+	vf->kind = kind;
+	vf->refcount = 1;
+	vf->host_fd = host_fd;
+	vf->flags = flags;
+	return vf;
+}
+
+static void vfile_put(struct vfile *vf)
+{
+	if (--vf->refcount)
+		return;
+	if (vf->kind == VF_HOST && vf->host_fd >= 0)
+		close(vf->host_fd);
+	if (vf->file)
+		fput(vf->file);
+	free(vf->path);
+	free(vf->text);
+	free(vf);
+}
+
+static int fd_install(struct vmm *vmm, struct vfile *vf, int from)
+{
+	int fd;
+
+	for (fd = from; fd < MAX_FDS; fd++) {
+		if (!vmm->fds[fd]) {
+			vmm->fds[fd] = vf;
+			return fd;
+		}
+	}
+	return -EMFILE;
+}
+
+static struct vfile *fd_get(struct vmm *vmm, uint64_t fd)
+{
+	return fd < MAX_FDS ? vmm->fds[fd] : NULL;
+}
+
+void fs_init(struct vmm *vmm)
+{
+	int fd;
+
+	for (fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) < 0)
+			continue;
+		vmm->fds[fd] = vfile_new(VF_STDIO, fd, fd ? O_WRONLY : O_RDONLY);
+		if (!vmm->fds[fd])
+			die("out of memory");
+	}
+}
+
+void fs_exit(struct vmm *vmm)
+{
+	int fd;
+
+	for (fd = 0; fd < MAX_FDS; fd++) {
+		if (vmm->fds[fd])
+			vfile_put(vmm->fds[fd]);
+		vmm->fds[fd] = NULL;
+	}
+}
+
+static bool readable(const struct vfile *vf)
+{
+	return (vf->flags & O_ACCMODE) != O_WRONLY;
+}
+
+static bool writable(const struct vfile *vf)
+{
+	return (vf->flags & O_ACCMODE) != O_RDONLY;
+}
+
+/* ---- generated files ---- */
+
+static int proc_generate(struct vmm *vmm, struct vfile *vf)
+{
+	char *text = NULL;
+
+	switch (vf->proc_id) {
+	case PROC_MAPS:
+		text = mm_show_maps(vmm->mm);
+		break;
+	case PROC_MMAP_MIN_ADDR:
+		if (asprintf(&text, "%" PRIu64 "\n", vmm->zone->mmap_min_addr) < 0)
+			text = NULL;
+		break;
+	case PROC_MAX_MAP_COUNT:
+		if (asprintf(&text, "%" PRIu64 "\n", vmm->zone->max_map_count) < 0)
+			text = NULL;
+		break;
+	case PROC_OVERCOMMIT:
+		if (asprintf(&text, "%d\n", vmm->zone->overcommit_memory) < 0)
+			text = NULL;
+		break;
+	}
+	if (!text)
+		return -ENOMEM;
+	free(vf->text);
+	vf->text = text;
+	vf->text_len = strlen(text);
+	return 0;
+}
+
+/* ---- read and write ---- */
+
+/* read up to @n bytes at @pos (or the file position when @pos < 0) into @buf */
+static ssize_t vfile_read(struct vmm *vmm, struct vfile *vf, void *buf, size_t n, off_t pos)
+{
+	ssize_t got;
+	uint64_t p = pos < 0 ? vf->pos : (uint64_t)pos;
+
+	switch (vf->kind) {
+	case VF_HOST:
+	case VF_STDIO:
+		got = pos < 0 ? read(vf->host_fd, buf, n) : pread(vf->host_fd, buf, n, pos);
+		return got < 0 ? -errno : got;
+	case VF_PROC:
+		/* like seq_file: a read from the start sees the current state */
+		if (p == 0 && proc_generate(vmm, vf))
+			return -ENOMEM;
+		if (!vf->text || p >= vf->text_len)
+			return 0;
+		got = vf->text_len - p < n ? vf->text_len - p : n;
+		memcpy(buf, vf->text + p, got);
+		break;
+	case VF_ZERO:
+		memset(buf, 0, n);
+		got = n;
+		break;
+	case VF_NULL:
+		return 0;
+	case VF_MEMFD:
+		got = kernel_read(vf->file, p, buf, n);
+		if (got < 0)
+			return got;
+		break;
+	default:
+		return -EBADF;
+	}
+	if (pos < 0)
+		vf->pos += got;
+	return got;
+}
+
+static ssize_t vfile_write(struct vmm *vmm, struct vfile *vf, const void *buf, size_t n)
+{
+	ssize_t done;
+
+	switch (vf->kind) {
+	case VF_STDIO:
+		done = write(vf->host_fd, buf, n);
+		return done < 0 ? -errno : done;
+	case VF_ZERO:
+	case VF_NULL:
+		return n;
+	case VF_MEMFD:
+		/* through the page cache: every mapping of the memfd sees it */
+		done = kernel_write(vf->file, vf->pos, buf, n);
+		if (done > 0)
+			vf->pos += done;
+		return done;
+	default:
+		return -EBADF;
+	}
+}
+
+/* read into guest memory through a bounce buffer */
+static long do_read(struct vmm *vmm, struct vfile *vf, uint64_t ubuf, uint64_t count,
+		    off_t pos)
+{
+	char *buf;
+	uint64_t done = 0;
+	ssize_t got;
+
+	if (!count)
+		return 0;
+	if (count > MAX_RW_COUNT)
+		count = MAX_RW_COUNT;
+	buf = malloc(IO_CHUNK);
+	if (!buf)
+		return -ENOMEM;
+	while (done < count) {
+		size_t n = count - done < IO_CHUNK ? count - done : IO_CHUNK;
+
+		got = vfile_read(vmm, vf, buf, n, pos < 0 ? -1 : pos + (off_t)done);
+		if (got <= 0) {
+			if (!done)
+				done = got;
+			break;
+		}
+		if (copy_to_user(vmm, ubuf + done, buf, got)) {
+			if (!done)
+				done = -EFAULT;
+			break;
+		}
+		done += got;
+		/* a short read (a pipe, a terminal, end of file) ends the call */
+		if ((size_t)got < n)
+			break;
+	}
+	free(buf);
+	return (long)done;
+}
+
+static long do_write(struct vmm *vmm, struct vfile *vf, uint64_t ubuf, uint64_t count)
+{
+	char *buf;
+	uint64_t done = 0;
+	ssize_t put;
+
+	if (!count)
+		return 0;
+	if (count > MAX_RW_COUNT)
+		count = MAX_RW_COUNT;
+	buf = malloc(IO_CHUNK);
+	if (!buf)
+		return -ENOMEM;
+	while (done < count) {
+		size_t n = count - done < IO_CHUNK ? count - done : IO_CHUNK;
+
+		if (copy_from_user(vmm, buf, ubuf + done, n)) {
+			if (!done)
+				done = -EFAULT;
+			break;
+		}
+		put = vfile_write(vmm, vf, buf, n);
+		if (put <= 0) {
+			if (!done)
+				done = put;
+			break;
+		}
+		done += put;
+		if ((size_t)put < n)
+			break;
+	}
+	free(buf);
+	return (long)done;
+}
+
+long sys_read(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+
+	if (!vf || !readable(vf))
+		return -EBADF;
+	return do_read(vmm, vf, a[1], a[2], -1);
+}
+
+long sys_pread64(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+
+	if (!vf || !readable(vf))
+		return -EBADF;
+	if ((int64_t)a[3] < 0)
+		return -EINVAL;
+	if (vf->kind == VF_STDIO || vf->kind == VF_NULL || vf->kind == VF_ZERO) {
+		if (vf->kind == VF_STDIO)
+			return -ESPIPE;
+	}
+	return do_read(vmm, vf, a[1], a[2], (off_t)a[3]);
+}
+
+long sys_write(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+
+	if (!vf || !writable(vf))
+		return -EBADF;
+	return do_write(vmm, vf, a[1], a[2]);
+}
+
+static long do_iov(struct vmm *vmm, const uint64_t *a, bool is_write)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+	struct iovec *iov;
+	uint64_t total = 0;
+	long ret = 0, done = 0;
+	int i, cnt = (int)a[2];
+
+	if (!vf || !(is_write ? writable(vf) : readable(vf)))
+		return -EBADF;
+	if (cnt < 0 || cnt > UIO_MAXIOV)
+		return -EINVAL;
+	if (!cnt)
+		return 0;
+	iov = calloc(cnt, sizeof(*iov));
+	if (!iov)
+		return -ENOMEM;
+	if (copy_from_user(vmm, iov, a[1], cnt * sizeof(*iov))) {
+		free(iov);
+		return -EFAULT;
+	}
+	for (i = 0; i < cnt; i++) {
+		if ((ssize_t)iov[i].iov_len < 0 || total + iov[i].iov_len > SSIZE_MAX) {
+			free(iov);
+			return -EINVAL;
+		}
+		total += iov[i].iov_len;
+	}
+	for (i = 0; i < cnt; i++) {
+		if (!iov[i].iov_len)
+			continue;
+		ret = is_write ? do_write(vmm, vf, (uint64_t)iov[i].iov_base, iov[i].iov_len) :
+				 do_read(vmm, vf, (uint64_t)iov[i].iov_base, iov[i].iov_len, -1);
+		if (ret < 0)
+			break;
+		done += ret;
+		if ((size_t)ret < iov[i].iov_len)
+			break;
+	}
+	free(iov);
+	return done ? done : ret;
+}
+
+long sys_readv(struct vmm *vmm, const uint64_t *a)
+{
+	return do_iov(vmm, a, false);
+}
+
+long sys_writev(struct vmm *vmm, const uint64_t *a)
+{
+	return do_iov(vmm, a, true);
+}
+
+long sys_lseek(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+	int64_t off = (int64_t)a[1], base;
+	off_t r;
+
+	if (!vf)
+		return -EBADF;
+	switch (vf->kind) {
+	case VF_HOST:
+	case VF_STDIO:
+		r = lseek(vf->host_fd, off, (int)a[2]);
+		return r < 0 ? -errno : r;
+	case VF_ZERO:
+	case VF_NULL:
+		return 0;
+	case VF_PROC:
+	case VF_MEMFD:
+		break;
+	}
+	switch (a[2]) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = vf->pos;
+		break;
+	case SEEK_END:
+		if (vf->kind == VF_PROC)
+			return -EINVAL;
+		base = vf->file->f_mapping->i_size;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (base + off < 0)
+		return -EINVAL;
+	vf->pos = base + off;
+	return vf->pos;
+}
+
+/* ---- opening files ---- */
+
+static const struct special_path *find_special(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(special_paths) / sizeof(special_paths[0]); i++)
+		if (!strcmp(path, special_paths[i].path))
+			return &special_paths[i];
+	return NULL;
+}
+
+/*
+ * Resolve @path under --root as if it were the guest's "/": openat2 with
+ * RESOLVE_IN_ROOT keeps "..", absolute symlinks and absolute paths inside,
+ * and magic links (/proc/self/fd/...) are refused.
+ */
+static int host_open_confined(struct vmm *vmm, int dirfd, const char *path, int flags)
+{
+	struct open_how how = { 0 };
+	long fd;
+
+	how.flags = flags;
+	how.resolve = RESOLVE_NO_MAGICLINKS;
+	if (dirfd == AT_FDCWD || path[0] == '/') {
+		dirfd = vmm->root_fd;
+		how.resolve |= RESOLVE_IN_ROOT;
+	} else {
+		how.resolve |= RESOLVE_BENEATH;
+	}
+	fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	if (fd < 0)
+		return errno == EXDEV ? -EACCES : -errno;
+	return (int)fd;
+}
+
+static long open_special(struct vmm *vmm, const struct special_path *sp, int flags)
+{
+	struct vfile *vf;
+	int fd;
+
+	if (sp->kind == VF_PROC && (flags & O_ACCMODE) != O_RDONLY)
+		return -EACCES;
+	vf = vfile_new(sp->kind, -1, flags);
+	if (!vf)
+		return -ENOMEM;
+	vf->proc_id = sp->proc_id;
+	if (sp->kind == VF_PROC && proc_generate(vmm, vf)) {
+		vfile_put(vf);
+		return -ENOMEM;
+	}
+	fd = fd_install(vmm, vf, 0);
+	if (fd < 0)
+		vfile_put(vf);
+	return fd;
+}
+
+/*
+ * The host's absolute path of a file, for maps: a mapping made here reads
+ * like the same mapping made natively from the same directory.
+ */
+static char *host_path(int host_fd)
+{
+	char link[64], real[4096];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", host_fd);
+	n = readlink(link, real, sizeof(real) - 1);
+	if (n < 0)
+		return NULL;
+	real[n] = 0;
+	return strdup(real);
+}
+
+static long do_openat(struct vmm *vmm, int dirfd, uint64_t upath, int flags)
+{
+	const struct special_path *sp;
+	struct vfile *vf, *dir = NULL;
+	char path[4096];
+	long n;
+	int hfd, fd;
+
+	n = strncpy_from_user(vmm, path, upath, sizeof(path));
+	if (n < 0)
+		return n;
+	if (!n)
+		return -ENOENT;
+	sp = find_special(path);
+	if (sp)
+		return open_special(vmm, sp, flags);
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC | O_TMPFILE)))
+		return -EROFS;
+	if (dirfd != AT_FDCWD && path[0] != '/') {
+		dir = fd_get(vmm, dirfd);
+		if (!dir)
+			return -EBADF;
+		if (dir->kind != VF_HOST)
+			return -ENOTDIR;
+	}
+	hfd = host_open_confined(vmm, dir ? dir->host_fd : AT_FDCWD, path,
+				 (flags & (O_DIRECTORY | O_NOFOLLOW | O_PATH)) |
+				 O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (hfd < 0)
+		return hfd;
+	vf = vfile_new(VF_HOST, hfd, flags & ~O_CLOEXEC);
+	if (!vf) {
+		close(hfd);
+		return -ENOMEM;
+	}
+	vf->path = host_path(hfd);
+	fd = fd_install(vmm, vf, 0);
+	if (fd < 0)
+		vfile_put(vf);
+	return fd;
+}
+
+long sys_open(struct vmm *vmm, const uint64_t *a)
+{
+	return do_openat(vmm, AT_FDCWD, a[0], (int)a[1]);
+}
+
+long sys_openat(struct vmm *vmm, const uint64_t *a)
+{
+	return do_openat(vmm, (int)a[0], a[1], (int)a[2]);
+}
+
+long sys_close(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+
+	if (!vf)
+		return -EBADF;
+	vmm->fds[a[0]] = NULL;
+	vfile_put(vf);
+	return 0;
+}
+
+long sys_dup(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+	int fd;
+
+	if (!vf)
+		return -EBADF;
+	fd = fd_install(vmm, vf, 0);
+	if (fd >= 0)
+		vf->refcount++;
+	return fd;
+}
+
+static long do_dup3(struct vmm *vmm, uint64_t oldfd, uint64_t newfd)
+{
+	struct vfile *vf = fd_get(vmm, oldfd);
+
+	if (!vf || newfd >= MAX_FDS)
+		return -EBADF;
+	if (vmm->fds[newfd])
+		vfile_put(vmm->fds[newfd]);
+	vf->refcount++;
+	vmm->fds[newfd] = vf;
+	return (long)newfd;
+}
+
+long sys_dup2(struct vmm *vmm, const uint64_t *a)
+{
+	if (a[0] == a[1])
+		return fd_get(vmm, a[0]) ? (long)a[0] : -EBADF;
+	return do_dup3(vmm, a[0], a[1]);
+}
+
+long sys_dup3(struct vmm *vmm, const uint64_t *a)
+{
+	if (a[2] & ~(uint64_t)O_CLOEXEC)
+		return -EINVAL;
+	if (a[0] == a[1])
+		return -EINVAL;
+	return do_dup3(vmm, a[0], a[1]);
+}
+
+long sys_fcntl(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+	int fd;
+
+	if (!vf)
+		return -EBADF;
+	switch (a[1]) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (a[2] >= MAX_FDS)
+			return -EINVAL;
+		fd = fd_install(vmm, vf, (int)a[2]);
+		if (fd >= 0)
+			vf->refcount++;
+		return fd;
+	case F_GETFD:
+	case F_SETFD:
+		/* no exec, so close-on-exec has no effect to keep */
+		return 0;
+	case F_GETFL:
+		return vf->flags & ~O_CLOEXEC;
+	case F_SETFL:
+		vf->flags = (vf->flags & O_ACCMODE) | (a[2] & (O_APPEND | O_NONBLOCK));
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_ioctl(struct vmm *vmm, const uint64_t *a)
+{
+	return fd_get(vmm, a[0]) ? -ENOTTY : -EBADF;
+}
+
+/* ---- stat ---- */
+
+static void stat_synth(struct vmm *vmm, struct vfile *vf, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_nlink = 1;
+	st->st_blksize = PAGE_SIZE;
+	st->st_uid = getuid();
+	st->st_gid = getgid();
+	switch (vf->kind) {
+	case VF_PROC:
+		st->st_mode = S_IFREG | 0444;
+		st->st_blksize = 1024;
+		st->st_dev = makedev(0, 22);
+		break;
+	case VF_ZERO:
+		st->st_mode = S_IFCHR | 0666;
+		st->st_rdev = makedev(1, 5);
+		break;
+	case VF_NULL:
+		st->st_mode = S_IFCHR | 0666;
+		st->st_rdev = makedev(1, 3);
+		break;
+	case VF_MEMFD:
+		st->st_mode = S_IFREG | 0777;
+		st->st_size = vf->file->f_mapping->i_size;
+		st->st_blocks = vf->file->f_mapping->nrpages * (PAGE_SIZE / 512);
+		st->st_ino = vf->file->ino;
+		break;
+	default:
+		break;
+	}
+}
+
+static long stat_vfile(struct vmm *vmm, struct vfile *vf, uint64_t ubuf)
+{
+	struct stat st;
+
+	if (vf->kind == VF_HOST || vf->kind == VF_STDIO) {
+		if (fstat(vf->host_fd, &st))
+			return -errno;
+	} else {
+		stat_synth(vmm, vf, &st);
+	}
+	return copy_to_user(vmm, ubuf, &st, sizeof(st));
+}
+
+long sys_fstat(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+
+	return vf ? stat_vfile(vmm, vf, a[1]) : -EBADF;
+}
+
+static long stat_path(struct vmm *vmm, int dirfd, uint64_t upath, uint64_t ubuf, int flags)
+{
+	const struct special_path *sp;
+	struct vfile *dir = NULL, tmp = { 0 };
+	struct stat st;
+	char path[4096];
+	long n;
+	int hfd, ret;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+		return -EINVAL;
+	n = strncpy_from_user(vmm, path, upath, sizeof(path));
+	if (n < 0)
+		return n;
+	if (!n && (flags & AT_EMPTY_PATH)) {
+		if (dirfd == AT_FDCWD)
+			return stat_path(vmm, AT_FDCWD, 0, ubuf, flags);
+		dir = fd_get(vmm, dirfd);
+		return dir ? stat_vfile(vmm, dir, ubuf) : -EBADF;
+	}
+	if (!n)
+		return -ENOENT;
+	sp = find_special(path);
+	if (sp) {
+		tmp.kind = sp->kind;
+		stat_synth(vmm, &tmp, &st);
+		return copy_to_user(vmm, ubuf, &st, sizeof(st));
+	}
+	if (dirfd != AT_FDCWD && path[0] != '/') {
+		dir = fd_get(vmm, dirfd);
+		if (!dir)
+			return -EBADF;
+		if (dir->kind != VF_HOST)
+			return -ENOTDIR;
+	}
+	hfd = host_open_confined(vmm, dir ? dir->host_fd : AT_FDCWD, path,
+				 O_PATH | O_CLOEXEC |
+				 ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0));
+	if (hfd < 0)
+		return hfd;
+	ret = fstat(hfd, &st) ? -errno : 0;
+	close(hfd);
+	if (ret)
+		return ret;
+	return copy_to_user(vmm, ubuf, &st, sizeof(st));
+}
+
+long sys_stat(struct vmm *vmm, const uint64_t *a)
+{
+	if (!a[0])
+		return -EFAULT;
+	return stat_path(vmm, AT_FDCWD, a[0], a[1], 0);
+}
+
+long sys_lstat(struct vmm *vmm, const uint64_t *a)
+{
+	if (!a[0])
+		return -EFAULT;
+	return stat_path(vmm, AT_FDCWD, a[0], a[1], AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_newfstatat(struct vmm *vmm, const uint64_t *a)
+{
+	if (!a[1])
+		return -EFAULT;
+	return stat_path(vmm, (int)a[0], a[1], a[2], (int)a[3]);
+}
+
+long sys_access(struct vmm *vmm, const uint64_t *a)
+{
+	char path[4096];
+	long n;
+	int hfd;
+
+	if (a[1] & ~(uint64_t)(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	n = strncpy_from_user(vmm, path, a[0], sizeof(path));
+	if (n < 0)
+		return n;
+	if (!n)
+		return -ENOENT;
+	if (find_special(path))
+		return 0;
+	hfd = host_open_confined(vmm, AT_FDCWD, path, O_PATH | O_CLOEXEC);
+	if (hfd < 0)
+		return hfd;
+	close(hfd);
+	return (a[1] & W_OK) ? -EROFS : 0;
+}
+
+long sys_getcwd(struct vmm *vmm, const uint64_t *a)
+{
+	if (a[1] < 2)
+		return -ERANGE;
+	return copy_to_user(vmm, a[0], "/", 2) ? -EFAULT : 2;
+}
+
+long sys_readlink(struct vmm *vmm, const uint64_t *a)
+{
+	char path[4096];
+	long n;
+
+	n = strncpy_from_user(vmm, path, a[0], sizeof(path));
+	if (n < 0)
+		return n;
+	if ((int64_t)a[2] <= 0)
+		return -EINVAL;
+	if (strcmp(path, "/proc/self/exe"))
+		return -ENOENT;
+	n = strlen(vmm->exe_path);
+	if ((uint64_t)n > a[2])
+		n = a[2];
+	return copy_to_user(vmm, a[1], vmm->exe_path, n) ? -EFAULT : n;
+}
+
+/* ---- memfd ---- */
+
+long sys_memfd_create(struct vmm *vmm, const uint64_t *a)
+{
+	char name[MFD_NAME_MAX + 1], full[MFD_NAME_MAX + 32];
+	struct vfile *vf;
+	long n;
+	int fd;
+
+	/* MFD_CLOEXEC, MFD_ALLOW_SEALING; no hugetlb, no exec sealing */
+	if (a[1] & ~(uint64_t)3)
+		return -EINVAL;
+	n = strncpy_from_user(vmm, name, a[0], sizeof(name));
+	if (n == -ENAMETOOLONG)
+		return -EINVAL;
+	if (n < 0)
+		return n;
+	vf = vfile_new(VF_MEMFD, -1, O_RDWR);
+	if (!vf)
+		return -ENOMEM;
+	snprintf(full, sizeof(full), "/memfd:%s (deleted)", name);
+	vf->file = shmem_file_setup(vmm->zone, full, 0);
+	if (!vf->file) {
+		vfile_put(vf);
+		return -ENOMEM;
+	}
+	fd = fd_install(vmm, vf, 0);
+	if (fd < 0)
+		vfile_put(vf);
+	return fd;
+}
+
+long sys_ftruncate(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+
+	if (!vf)
+		return -EBADF;
+	if ((int64_t)a[1] < 0)
+		return -EINVAL;
+	if (vf->kind != VF_MEMFD || !writable(vf))
+		return -EINVAL;
+	return file_truncate(vf->file, a[1]);
+}
+
+/*
+ * The MMU's file for mmap of @fd.  NULL with *err == 0 means anonymous
+ * memory (/dev/zero); NULL with *err set is the errno.
+ */
+struct file *fs_mmap_file(struct vmm *vmm, int fd, long *err)
+{
+	struct vfile *vf = fd_get(vmm, (uint64_t)fd);
+
+	*err = 0;
+	if (!vf) {
+		*err = -EBADF;
+		return NULL;
+	}
+	switch (vf->kind) {
+	case VF_ZERO:
+		return NULL;
+	case VF_MEMFD:
+		return vf->file;
+	case VF_HOST:
+		if (!vf->file) {
+			struct stat st;
+
+			if (fstat(vf->host_fd, &st) || !S_ISREG(st.st_mode)) {
+				*err = S_ISDIR(st.st_mode) ? -ENODEV : -EACCES;
+				return NULL;
+			}
+			vf->file = host_file_open(vmm->zone, vf->host_fd,
+						  vf->path ? vf->path : "", FMODE_READ);
+		}
+		if (!vf->file)
+			*err = -ENOMEM;
+		return vf->file;
+	default:
+		*err = -ENODEV;
+		return NULL;
+	}
+}

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/* /dev/kvm: the VM, its one memslot and its one vCPU. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "vmm.h"
+
+#define KVM_DEV "/dev/kvm"
+
+static int open_kvm(void)
+{
+	int fd = open(KVM_DEV, O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0)
+		return fd;
+	switch (errno) {
+	case ENOENT:
+		pr_err("%s does not exist: is KVM enabled (kvm_intel or kvm_amd loaded, "
+		       "virtualization on in the firmware)?", KVM_DEV);
+		break;
+	case EACCES:
+	case EPERM:
+		pr_err("no permission to open %s: add yourself to its group "
+		       "(usually 'kvm') or check its mode", KVM_DEV);
+		break;
+	default:
+		pr_err("cannot open %s: %s", KVM_DEV, strerror(errno));
+	}
+	return -1;
+}
+
+static int check_caps(struct vmm *vmm)
+{
+	int ver = ioctl(vmm->kvm_fd, KVM_GET_API_VERSION, 0);
+
+	if (ver < 0) {
+		pr_err("%s does not answer KVM_GET_API_VERSION (%s): is it the KVM device?",
+		       KVM_DEV, strerror(errno));
+		return -1;
+	}
+	if (ver != KVM_API_VERSION) {
+		pr_err("KVM API version %d, expected %d", ver, KVM_API_VERSION);
+		return -1;
+	}
+	if (ioctl(vmm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) <= 0) {
+		pr_err("KVM lacks KVM_CAP_SYNC_REGS");
+		return -1;
+	}
+	if (ioctl(vmm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY) <= 0) {
+		pr_err("KVM lacks KVM_CAP_USER_MEMORY");
+		return -1;
+	}
+	return 0;
+}
+
+static int setup_memory(struct vmm *vmm)
+{
+	struct kvm_userspace_memory_region region = { 0 };
+
+	/* reserved lazily: only the frames the guest touches cost host memory */
+	vmm->mem = mmap(NULL, vmm->mem_size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vmm->mem == MAP_FAILED) {
+		vmm->mem = NULL;
+		pr_err("cannot reserve %llu MiB of guest memory: %s",
+		       (unsigned long long)(vmm->mem_size >> 20), strerror(errno));
+		return -1;
+	}
+	region.slot = 0;
+	region.guest_phys_addr = 0;
+	region.memory_size = vmm->mem_size;
+	region.userspace_addr = (uint64_t)vmm->mem;
+	if (ioctl(vmm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		pr_err("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int setup_cpuid(struct vmm *vmm)
+{
+	struct kvm_cpuid2 *cpuid;
+	int nent = 256, ret = -1;
+
+	cpuid = calloc(1, sizeof(*cpuid) + nent * sizeof(cpuid->entries[0]));
+	if (!cpuid)
+		return -1;
+	cpuid->nent = nent;
+	if (ioctl(vmm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0) {
+		pr_err("KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
+		goto out;
+	}
+	if (ioctl(vmm->vcpu_fd, KVM_SET_CPUID2, cpuid) < 0) {
+		pr_err("KVM_SET_CPUID2: %s", strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	free(cpuid);
+	return ret;
+}
+
+int kvm_init(struct vmm *vmm)
+{
+	int sz;
+
+	vmm->kvm_fd = vmm->vm_fd = vmm->vcpu_fd = -1;
+	vmm->kvm_fd = open_kvm();
+	if (vmm->kvm_fd < 0 || check_caps(vmm))
+		return -1;
+	vmm->vm_fd = ioctl(vmm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vmm->vm_fd < 0) {
+		pr_err("KVM_CREATE_VM: %s", strerror(errno));
+		return -1;
+	}
+	if (setup_memory(vmm))
+		return -1;
+	vmm->vcpu_fd = ioctl(vmm->vm_fd, KVM_CREATE_VCPU, 0);
+	if (vmm->vcpu_fd < 0) {
+		pr_err("KVM_CREATE_VCPU: %s", strerror(errno));
+		return -1;
+	}
+	sz = ioctl(vmm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (sz < (int)sizeof(struct kvm_run)) {
+		pr_err("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+		return -1;
+	}
+	vmm->run_size = sz;
+	vmm->run = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, vmm->vcpu_fd, 0);
+	if (vmm->run == MAP_FAILED) {
+		vmm->run = NULL;
+		pr_err("mmap of kvm_run: %s", strerror(errno));
+		return -1;
+	}
+	return setup_cpuid(vmm);
+}
+
+void kvm_exit_vm(struct vmm *vmm)
+{
+	if (vmm->run)
+		munmap(vmm->run, vmm->run_size);
+	if (vmm->vcpu_fd >= 0)
+		close(vmm->vcpu_fd);
+	if (vmm->vm_fd >= 0)
+		close(vmm->vm_fd);
+	if (vmm->kvm_fd >= 0)
+		close(vmm->kvm_fd);
+	if (vmm->mem)
+		munmap(vmm->mem, vmm->mem_size);
+	vmm->run = NULL;
+	vmm->mem = NULL;
+	vmm->kvm_fd = vmm->vm_fd = vmm->vcpu_fd = -1;
+}
+
+/* one KVM_RUN; registers come back in run->s.regs (KVM_CAP_SYNC_REGS) */
+int kvm_run_once(struct vmm *vmm)
+{
+	int ret;
+
+	vmm->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+	do {
+		ret = ioctl(vmm->vcpu_fd, KVM_RUN, 0);
+	} while (ret < 0 && (errno == EINTR || errno == EAGAIN));
+	vmm->run->kvm_dirty_regs = 0;
+	if (ret < 0)
+		return -errno;
+	if (vmm->run->exit_reason < NR_EXIT_REASONS)
+		vmm->stats.exits[vmm->run->exit_reason]++;
+	return 0;
+}
+
+static const char *const exit_names[] = {
+	[KVM_EXIT_UNKNOWN] = "unknown",
+	[KVM_EXIT_EXCEPTION] = "exception",
+	[KVM_EXIT_IO] = "io",
+	[KVM_EXIT_HYPERCALL] = "hypercall",
+	[KVM_EXIT_DEBUG] = "debug",
+	[KVM_EXIT_HLT] = "hlt",
+	[KVM_EXIT_MMIO] = "mmio",
+	[KVM_EXIT_IRQ_WINDOW_OPEN] = "irq_window_open",
+	[KVM_EXIT_SHUTDOWN] = "shutdown",
+	[KVM_EXIT_FAIL_ENTRY] = "fail_entry",
+	[KVM_EXIT_INTR] = "intr",
+	[KVM_EXIT_SET_TPR] = "set_tpr",
+	[KVM_EXIT_TPR_ACCESS] = "tpr_access",
+	[KVM_EXIT_INTERNAL_ERROR] = "internal_error",
+	[KVM_EXIT_SYSTEM_EVENT] = "system_event",
+};
+
+const char *kvm_exit_reason_name(unsigned int reason)
+{
+	if (reason < sizeof(exit_names) / sizeof(exit_names[0]) && exit_names[reason])
+		return exit_names[reason];
+	return "other";
+}

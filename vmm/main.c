@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ./vmm [options] program [args...]: run a static x86-64 Linux program in a
+ * KVM guest whose page tables belong to the MMU library.  The exit status
+ * is the program's, or 128 + the signal that killed it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "vmm.h"
+#include "elf_load.h"
+
+#define DEFAULT_MEM	(1ULL << 30)
+#define MIN_MEM		(4ULL << 20)
+
+extern char **environ;
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: vmm [options] program [args...]\n"
+		"  --mem SIZE       guest memory, e.g. 256M, 2G (default 1G)\n"
+		"  --root DIR       the directory the program sees as / (default .)\n"
+		"  --trace          print system calls and page faults on stderr\n"
+		"  --maps           print the program's maps when it exits\n"
+		"  --stats          print exit, fault and commit counters when it exits\n"
+		"  --exit-floor N   time N hypercall round trips first; the result is\n"
+		"                   passed to the program as VMM_EXIT_FLOOR\n"
+		"  --help           this text\n");
+}
+
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case 0: break;
+	default: return -1;
+	}
+	if ((*end == 'b' || *end == 'B') && shift)
+		end++;
+	if (*end || v > (~0ULL >> shift))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+static int parse_args(struct vmm *vmm, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "mem", required_argument, NULL, 'm' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "trace", no_argument, NULL, 't' },
+		{ "maps", no_argument, NULL, 'M' },
+		{ "stats", no_argument, NULL, 's' },
+		{ "exit-floor", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	vmm->mem_size = DEFAULT_MEM;
+	vmm->root = ".";
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (parse_size(optarg, &vmm->mem_size)) {
+				pr_err("--mem %s: not a size (try 256M or 2G)", optarg);
+				return -1;
+			}
+			break;
+		case 'r':
+			vmm->root = optarg;
+			break;
+		case 't':
+			vmm->trace = true;
+			break;
+		case 'M':
+			vmm->show_maps = true;
+			break;
+		case 's':
+			vmm->show_stats = true;
+			break;
+		case 'F':
+			if (parse_size(optarg, &vmm->bench_floor)) {
+				pr_err("--exit-floor %s: not a count", optarg);
+				return -1;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return -1;
+	}
+	vmm->mem_size &= ~(PMD_SIZE - 1);
+	if (vmm->mem_size < MIN_MEM) {
+		pr_err("--mem is too small: the guest needs at least %lluM",
+		       MIN_MEM >> 20);
+		return -1;
+	}
+	if (vmm->mem_size > (1ULL << 40)) {
+		pr_err("--mem is too large: at most 1T");
+		return -1;
+	}
+	return optind;
+}
+
+static int open_root(struct vmm *vmm)
+{
+	char *real = realpath(vmm->root, NULL);
+
+	vmm->root_fd = real ? open(real, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (vmm->root_fd < 0) {
+		pr_err("--root %s: %s", vmm->root, strerror(errno));
+		free(real);
+		return -1;
+	}
+	vmm->root = real;
+	return 0;
+}
+
+static void init_rlimits(struct vmm *vmm)
+{
+	struct rlimit rl;
+	int i;
+
+	for (i = 0; i < RLIM_NLIMITS && i < 16; i++) {
+		if (getrlimit(i, &rl))
+			rl.rlim_cur = rl.rlim_max = RLIM_INFINITY;
+		vmm->rlim[i][0] = rl.rlim_cur;
+		vmm->rlim[i][1] = rl.rlim_max;
+	}
+	/* the memory limits the MMU enforces start as the monitor's own */
+	getrlimit(RLIMIT_STACK, &rl);
+	mm_set_rlimit(vmm->mm, MM_RLIMIT_STACK, rl.rlim_cur, rl.rlim_max);
+	getrlimit(RLIMIT_AS, &rl);
+	mm_set_rlimit(vmm->mm, MM_RLIMIT_AS, rl.rlim_cur, rl.rlim_max);
+	getrlimit(RLIMIT_DATA, &rl);
+	mm_set_rlimit(vmm->mm, MM_RLIMIT_DATA, rl.rlim_cur, rl.rlim_max);
+	getrlimit(RLIMIT_MEMLOCK, &rl);
+	mm_set_rlimit(vmm->mm, MM_RLIMIT_MEMLOCK, rl.rlim_cur, rl.rlim_max);
+}
+
+/* the environment, plus VMM_EXIT_FLOOR when --exit-floor measured it */
+static char **guest_env(struct vmm *vmm, char *floor_var)
+{
+	int n = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	env = calloc(n + 2, sizeof(*env));
+	if (!env)
+		die("out of memory");
+	memcpy(env, environ, n * sizeof(*env));
+	if (vmm->bench_floor)
+		env[n] = floor_var;
+	return env;
+}
+
+static int start_vm(struct vmm *vmm)
+{
+	struct mm_layout layout = { 0 };
+
+	if (kvm_init(vmm) || cpu_setup(vmm))
+		return -1;
+	vmm->mm = mm_create(vmm->zone, &layout);
+	if (!vmm->mm) {
+		pr_err("cannot create the address space: raise --mem");
+		return -1;
+	}
+	if (cpu_load_mm(vmm))
+		return -1;
+	memset(&vmm->run->s.regs.regs, 0, sizeof(vmm->run->s.regs.regs));
+	vmm->run->s.regs.regs.rflags = 0x2;
+	vmm->run->kvm_dirty_regs = KVM_SYNC_X86_REGS;
+	init_rlimits(vmm);
+	fs_init(vmm);
+	return 0;
+}
+
+static void stop_vm(struct vmm *vmm)
+{
+	fs_exit(vmm);
+	if (vmm->mm)
+		mm_destroy(vmm->mm);
+	if (vmm->zone)
+		zone_destroy(vmm->zone);
+	kvm_exit_vm(vmm);
+	if (vmm->root_fd >= 0) {
+		close(vmm->root_fd);
+		free((char *)vmm->root);	/* realpath()'s, see open_root() */
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct vmm vmm = { .root_fd = -1 };
+	struct elf_image img;
+	char floor_var[64] = "";
+	char **env;
+	int first, status = 127;
+
+	first = parse_args(&vmm, argc, argv);
+	if (first < 0)
+		return 2;
+	if (elf_open(&img, argv[first]))
+		return 127;
+	vmm.exe_path = img.realpath ? img.realpath : img.path;
+	if (open_root(&vmm) || start_vm(&vmm))
+		goto out;
+	if (vmm.bench_floor) {
+		uint64_t floor = bench_exit_floor(&vmm, vmm.bench_floor);
+
+		snprintf(floor_var, sizeof(floor_var), "VMM_EXIT_FLOOR=%llu",
+			 (unsigned long long)floor);
+	}
+	env = guest_env(&vmm, floor_var);
+	if (elf_load(&vmm, &img, argv + first, env)) {
+		free(env);
+		goto out;
+	}
+	free(env);
+	fflush(stdout);
+	status = vmm_run(&vmm);
+	if (vmm.show_maps)
+		diag_print_maps(&vmm, stderr);
+	if (vmm.show_stats)
+		diag_print_stats(&vmm, stderr);
+out:
+	elf_close(&img);
+	stop_vm(&vmm);
+	return status;
+}

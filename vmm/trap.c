@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The run loop and trap dispatch, in one place: every KVM exit goes through
+ * handle_exit()'s switch.  The guest's ring 0 only reports traps (an OUT
+ * per vector from the trampoline); page faults go to the MMU, system calls
+ * to the syscall table, other exceptions become signals.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <x86intrin.h>
+
+#include "vmm.h"
+#include "../guest/trampoline.h"
+
+#define USER_CS		0x33
+#define USER_DS		0x2b
+#define X86_PF_WRITE	(1 << 1)
+#define X86_PF_USER	(1 << 2)
+#define X86_PF_INSTR	(1 << 4)
+#define FAULT_LOOP_MAX	1000
+
+/* the IRET frame sits at the top of the IST1 stack (SDM Vol. 3A, 6.14.4) */
+struct iret_frame *trap_frame(struct vmm *vmm)
+{
+	return kern_ptr(vmm, KERN_IST1_TOP - sizeof(struct iret_frame));
+}
+
+static uint64_t trap_frame_va(struct vmm *vmm)
+{
+	return kern_va(vmm, KERN_IST1_TOP - sizeof(struct iret_frame));
+}
+
+static uint64_t tramp_va(struct vmm *vmm, uint64_t off)
+{
+	return kern_va(vmm, KERN_TRAMP + off);
+}
+
+void guest_kill(struct vmm *vmm, int signo)
+{
+	vmm->exited = true;
+	vmm->death_signal = signo;
+	vmm->exit_status = 128 + signo;
+}
+
+/* enter a trampoline stub with the IRET frame on the stack, IF=0, DF=0 */
+static void enter_stub(struct vmm *vmm, uint64_t off)
+{
+	struct kvm_regs *r = &vmm->run->s.regs.regs;
+
+	r->rip = tramp_va(vmm, off);
+	r->rsp = trap_frame_va(vmm);
+	r->rflags = 0x2;
+	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+}
+
+/*
+ * Hand the next part of the commit log to the guest.  The entries go to the
+ * buffer as (direct-map address, value) pairs, the pages to invalidate after
+ * them.  A log larger than the buffer goes in chunks, each reporting back.
+ */
+static void commit_continue(struct vmm *vmm)
+{
+	struct commit_log *log = &vmm->mm->log;
+	struct kvm_regs *r = &vmm->run->s.regs.regs;
+	uint64_t *buf = kern_ptr(vmm, KERN_COMMIT), *data;
+	size_t cap = COMMIT_BUF_SIZE / 16 - COMMIT_FLUSH_CEILING;
+	size_t left = log->nr - vmm->commit_next, n = left < cap ? left : cap, i;
+
+	for (i = 0; i < n; i++) {
+		const struct commit_entry *e = &log->ent[vmm->commit_next + i];
+
+		if (e->pte_gpa + 8 > vmm->mem_size || (e->pte_gpa & 7))
+			die("MMU bug: commit entry at guest-physical %#llx",
+			    (unsigned long long)e->pte_gpa);
+		buf[2 * i] = DIRECT_MAP_BASE + e->pte_gpa;
+		buf[2 * i + 1] = e->val;
+	}
+	r->rsi = kern_va(vmm, KERN_COMMIT);
+	r->rcx = n;
+	vmm->commit_next += n;
+	if (n < left) {
+		vmm->stats.commit_chunks++;
+		enter_stub(vmm, TRAMP_OFF_CHUNK);
+		return;
+	}
+	data = kern_ptr(vmm, KERN_TRAMP + TRAMP_OFF_DATA);
+	if (log->flush_all) {
+		data[TD_NR_INVAL / 8] = 0;
+		data[TD_FLUSH / 8] = 1;
+	} else {
+		for (i = 0; i < log->nr_inval; i++)
+			buf[2 * n + i] = log->inval[i];
+		data[TD_NR_INVAL / 8] = log->nr_inval;
+		data[TD_FLUSH / 8] = 0;
+	}
+	commit_log_done(vmm->mm);
+	vmm->commit_next = 0;
+	enter_stub(vmm, TRAMP_OFF_COMMIT);
+}
+
+/*
+ * Resume the program from the frame in trap_frame().  Pending page-table
+ * changes ride along: the commit stub applies them and IRETs to the user
+ * in the same KVM_RUN, so a commit costs no extra exit.
+ */
+void return_to_user(struct vmm *vmm)
+{
+	struct commit_log *log = &vmm->mm->log;
+	struct kvm_regs *r = &vmm->run->s.regs.regs;
+	uint64_t *data;
+
+	if (!log->nr && !log->nr_inval && !log->flush_all) {
+		enter_stub(vmm, TRAMP_OFF_IRET);
+		return;
+	}
+	/* the stubs clobber these four; the commit stub reloads them */
+	data = kern_ptr(vmm, KERN_TRAMP + TRAMP_OFF_DATA);
+	data[TD_RAX / 8] = r->rax;
+	data[TD_RCX / 8] = r->rcx;
+	data[TD_RSI / 8] = r->rsi;
+	data[TD_RDI / 8] = r->rdi;
+	vmm->commit_next = 0;
+	commit_continue(vmm);
+}
+
+static int exception_signal(unsigned int vec)
+{
+	switch (vec) {
+	case 0:			/* #DE */
+	case 16:		/* #MF */
+	case 19:		/* #XM */
+		return SIGFPE;
+	case 1:			/* #DB */
+	case 3:			/* #BP */
+		return SIGTRAP;
+	case 6:			/* #UD */
+		return SIGILL;
+	case 11:		/* #NP */
+	case 12:		/* #SS */
+	case 17:		/* #AC */
+		return SIGBUS;
+	default:		/* #GP, #OF, #BR, ... */
+		return SIGSEGV;
+	}
+}
+
+static void fatal_kernel_trap(struct vmm *vmm, unsigned int vec, uint64_t ec)
+{
+	struct iret_frame *f = trap_frame(vmm);
+
+	pr_err("monitor bug: exception %u (error code %#llx) in guest ring 0 at "
+	       "rip %#llx, cr2 %#llx", vec, (unsigned long long)ec,
+	       (unsigned long long)f->rip,
+	       (unsigned long long)vmm->run->s.regs.sregs.cr2);
+	diag_print_regs(vmm, stderr);
+	guest_kill(vmm, SIGKILL);
+}
+
+static void handle_syscall(struct vmm *vmm)
+{
+	struct iret_frame *f = trap_frame(vmm);
+	struct kvm_regs *r = &vmm->run->s.regs.regs;
+
+	/*
+	 * SYSCALL left the return address in RCX and RFLAGS in R11 (SDM
+	 * Vol. 2B, SYSCALL); RSP is still the user's.  Return as SYSRET
+	 * would, but never with IOPL, NT, RF or VM, and with IF set.
+	 */
+	f->rip = r->rcx;
+	f->cs = USER_CS;
+	f->rflags = (r->r11 & 0x3c0fd5) | 0x202;
+	f->ss = USER_DS;
+	vmm->stats.syscalls++;
+	syscall_dispatch(vmm);
+	if (!vmm->exited)
+		return_to_user(vmm);
+}
+
+/*
+ * The same fault resolved over and over without the program moving on is a
+ * translation the guest never sees: report it rather than spin for ever.
+ */
+static bool fault_loops(struct vmm *vmm, uint64_t addr, uint64_t rip)
+{
+	if (addr == vmm->last_fault_addr && rip == vmm->last_fault_rip &&
+	    vmm->stats.syscalls == vmm->last_fault_syscalls)
+		return ++vmm->fault_repeats >= FAULT_LOOP_MAX;
+	vmm->last_fault_addr = addr;
+	vmm->last_fault_rip = rip;
+	vmm->last_fault_syscalls = vmm->stats.syscalls;
+	vmm->fault_repeats = 0;
+	return false;
+}
+
+static void handle_page_fault(struct vmm *vmm, uint64_t ec)
+{
+	struct iret_frame *f = trap_frame(vmm);
+	uint64_t addr = vmm->run->s.regs.sregs.cr2;
+	struct fault_result res = { 0 };
+	unsigned int flags = 0;
+	int ret;
+
+	if (f->rip == SYSCALL_LSTAR && addr == SYSCALL_LSTAR) {
+		handle_syscall(vmm);
+		return;
+	}
+	if ((f->cs & 3) != 3) {
+		fatal_kernel_trap(vmm, 14, ec);
+		return;
+	}
+	if (ec & X86_PF_WRITE)
+		flags |= FAULT_FLAG_WRITE;
+	if (ec & X86_PF_INSTR)
+		flags |= FAULT_FLAG_INSTRUCTION;
+	if (ec & X86_PF_USER)
+		flags |= FAULT_FLAG_USER;
+	ret = mm_fault(vmm->mm, addr, flags, &res);
+	if (vmm->trace)
+		fprintf(stderr, "[fault] %#llx %s%s rip=%#llx %s -> %s\n",
+			(unsigned long long)addr,
+			(flags & FAULT_FLAG_INSTRUCTION) ? "fetch" :
+			(flags & FAULT_FLAG_WRITE) ? "write" : "read",
+			(flags & FAULT_FLAG_USER) ? "" : " (kernel)",
+			(unsigned long long)f->rip, fault_kind_name(res.kind),
+			ret ? strsignal(res.signo) : "ok");
+	if (!ret && !fault_loops(vmm, addr, f->rip)) {
+		return_to_user(vmm);
+		return;
+	}
+	if (!ret) {
+		pr_err("MMU bug: the fault at %#llx (rip %#llx) was resolved %d times "
+		       "in a row but keeps coming back", (unsigned long long)addr,
+		       (unsigned long long)f->rip, FAULT_LOOP_MAX);
+		diag_fault_report(vmm, SIGKILL, 0, addr, 14, ec);
+		guest_kill(vmm, SIGKILL);
+		return;
+	}
+	if (res.kind == FAULT_OOM || !res.signo) {
+		/* Linux's OOM killer would pick the only process there is */
+		pr_err("out of guest memory at %#llx: the program is killed (raise --mem)",
+		       (unsigned long long)addr);
+		guest_kill(vmm, SIGKILL);
+		return;
+	}
+	diag_fault_report(vmm, res.signo, res.si_code, addr, 14, ec);
+	guest_kill(vmm, res.signo);
+}
+
+static void handle_exception(struct vmm *vmm, unsigned int vec)
+{
+	uint64_t ec = 0;
+	int signo;
+
+	vmm->stats.exceptions[vec]++;
+	if (vec == 2 || vec == 8 || vec == 18) {
+		/* on the IST2 stack: never expected from a user program */
+		pr_err("monitor bug: exception %u", vec);
+		diag_print_regs(vmm, stderr);
+		guest_kill(vmm, SIGKILL);
+		return;
+	}
+	if (vector_has_error_code(vec))
+		ec = *(uint64_t *)kern_ptr(vmm, KERN_IST1_TOP - 48);
+	if (vec == 14) {
+		handle_page_fault(vmm, ec);
+		return;
+	}
+	if ((trap_frame(vmm)->cs & 3) != 3) {
+		fatal_kernel_trap(vmm, vec, ec);
+		return;
+	}
+	signo = exception_signal(vec);
+	diag_fault_report(vmm, signo, 0, trap_frame(vmm)->rip, vec, ec);
+	guest_kill(vmm, signo);
+}
+
+/*
+ * Is this exit the trampoline's OUT at @off, in ring 0?  KVM on VT-x/SVM
+ * reports RIP at the OUT and skips it on the next KVM_RUN unless RIP was
+ * changed (complete_fast_pio_out); the shadow-paging platform reports it
+ * already skipped.  Both addresses are supervisor-only trampoline code.
+ */
+static bool from_trampoline(struct vmm *vmm, uint64_t off)
+{
+	struct kvm_run *run = vmm->run;
+	uint64_t rip = run->s.regs.regs.rip, out = tramp_va(vmm, off);
+
+	return (run->s.regs.sregs.cs.selector & 3) == 0 && (rip == out || rip == out + 2);
+}
+
+/* the program's own IN/OUT: the #GP real hardware raises, where it happened */
+static void user_io_fault(struct vmm *vmm)
+{
+	struct kvm_run *run = vmm->run;
+	struct iret_frame *f = trap_frame(vmm);
+
+	f->rip = run->s.regs.regs.rip;
+	f->cs = run->s.regs.sregs.cs.selector;
+	f->rflags = run->s.regs.regs.rflags;
+	f->rsp = run->s.regs.regs.rsp;
+	f->ss = run->s.regs.sregs.ss.selector;
+	vmm->stats.exceptions[13]++;
+	diag_fault_report(vmm, SIGSEGV, 0, f->rip, 13, 0);
+	guest_kill(vmm, SIGSEGV);
+}
+
+/*
+ * IN/OUT from ring 3 are not refused on shadow-paging KVM (platform note,
+ * fact 4), so a port alone proves nothing: a hypercall counts only when it
+ * comes from the trampoline in ring 0.  Anything else is what real
+ * hardware does without an I/O bitmap: #GP, SIGSEGV.
+ */
+static void handle_io(struct vmm *vmm)
+{
+	struct kvm_run *run = vmm->run;
+	unsigned int port = run->io.port;
+
+	if (port >= PORT_TRAP_BASE && port < PORT_TRAP_BASE + 32) {
+		unsigned int vec = port - PORT_TRAP_BASE;
+
+		if (from_trampoline(vmm, TRAMP_OFF_VEC + vec * TRAMP_VEC_STRIDE)) {
+			vmm->stats.hypercalls++;
+			handle_exception(vmm, vec);
+			return;
+		}
+	} else if (port == PORT_CHUNK && from_trampoline(vmm, TRAMP_OFF_CHUNK_OUT)) {
+		vmm->stats.hypercalls++;
+		commit_continue(vmm);
+		return;
+	}
+	if ((run->s.regs.sregs.cs.selector & 3) == 0)
+		die("monitor bug: unexpected port %#x from ring 0 at %#llx", port,
+		    (unsigned long long)run->s.regs.regs.rip);
+	user_io_fault(vmm);
+}
+
+static void handle_exit(struct vmm *vmm)
+{
+	struct kvm_run *run = vmm->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		handle_io(vmm);
+		break;
+	case KVM_EXIT_INTR:
+		break;
+	case KVM_EXIT_SHUTDOWN:
+		pr_err("the guest shut down (triple fault) at rip %#llx",
+		       (unsigned long long)run->s.regs.regs.rip);
+		diag_print_regs(vmm, stderr);
+		guest_kill(vmm, SIGKILL);
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		pr_err("KVM could not enter the guest: hardware reason %#llx",
+		       (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		guest_kill(vmm, SIGKILL);
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		pr_err("KVM internal error, suberror %u, at rip %#llx",
+		       run->internal.suberror,
+		       (unsigned long long)run->s.regs.regs.rip);
+		diag_print_regs(vmm, stderr);
+		guest_kill(vmm, SIGKILL);
+		break;
+	default:
+		pr_err("unexpected KVM exit %u (%s) at rip %#llx", run->exit_reason,
+		       kvm_exit_reason_name(run->exit_reason),
+		       (unsigned long long)run->s.regs.regs.rip);
+		diag_print_regs(vmm, stderr);
+		guest_kill(vmm, SIGKILL);
+		break;
+	}
+}
+
+int vmm_run(struct vmm *vmm)
+{
+	int ret;
+
+	return_to_user(vmm);
+	while (!vmm->exited) {
+		ret = kvm_run_once(vmm);
+		if (ret) {
+			pr_err("KVM_RUN: %s", strerror(-ret));
+			guest_kill(vmm, SIGKILL);
+			break;
+		}
+		handle_exit(vmm);
+	}
+	return vmm->exit_status;
+}
+
+/*
+ * The exit floor: a hypercall round trip from guest ring 0 to here and back,
+ * timed on the host.  The monitor puts RIP back on the OUT each time, as a
+ * trap's return would, so no other guest instruction runs.
+ */
+uint64_t bench_exit_floor(struct vmm *vmm, uint64_t n)
+{
+	struct kvm_regs saved = vmm->run->s.regs.regs;
+	uint64_t i, t0, t1;
+
+	if (!n)
+		return 0;
+	t0 = __rdtsc();
+	for (i = 0; i < n; i++) {
+		enter_stub(vmm, TRAMP_OFF_BENCH);
+		if (kvm_run_once(vmm) || vmm->run->exit_reason != KVM_EXIT_IO ||
+		    vmm->run->io.port != PORT_BENCH)
+			die("exit floor: unexpected exit %u",
+			    vmm->run->exit_reason);
+	}
+	t1 = __rdtsc();
+	vmm->run->s.regs.regs = saved;
+	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	return (t1 - t0) / n;
+}

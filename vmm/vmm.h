@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The monitor: one KVM VM with one vCPU running one static x86-64 Linux
+ * program in ring 3, its address space owned by the MMU library (mmu/).
+ */
+#ifndef VMM_VMM_H
+#define VMM_VMM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/kvm.h>
+
+#include "../mmu/mm.h"
+
+#define NR_EXIT_REASONS	64
+#define NR_SYSCALLS	512
+#define NR_SIGNALS	65
+#define MAX_FDS		256
+
+/* the IRET frame (Intel SDM Vol. 3A, 6.14.2) */
+struct iret_frame {
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+enum vfile_kind {
+	VF_HOST,	/* a host file opened read-only under --root */
+	VF_STDIO,	/* the monitor's own fd 0, 1 or 2 */
+	VF_PROC,	/* generated text: /proc/self/maps, /proc/sys/vm/... */
+	VF_ZERO,
+	VF_NULL,
+	VF_MEMFD,
+};
+
+struct vfile {
+	enum vfile_kind kind;
+	int refcount;		/* fds sharing this open file description */
+	int host_fd;		/* VF_HOST, VF_STDIO */
+	int flags;		/* the guest's open flags */
+	uint64_t pos;
+	struct file *file;	/* the MMU's view, made on first mmap; VF_MEMFD always */
+	char *path;		/* as maps shows it */
+	char *text;		/* VF_PROC: generated at offset 0 */
+	size_t text_len;
+	int proc_id;
+};
+
+struct guest_sigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+
+struct vmm_stats {
+	uint64_t exits[NR_EXIT_REASONS];
+	uint64_t exceptions[32];
+	uint64_t syscalls;
+	uint64_t hypercalls;
+	uint64_t commit_chunks;
+};
+
+struct vmm {
+	/* options */
+	uint64_t mem_size;
+	const char *root;
+	int root_fd;
+	bool trace, show_maps, show_stats;
+	uint64_t bench_floor;	/* --exit-floor N: hypercall round trips to time */
+
+	/* KVM */
+	int kvm_fd, vm_fd, vcpu_fd;
+	struct kvm_run *run;
+	size_t run_size;
+	uint8_t *mem;		/* guest-physical 0 */
+	uint64_t kern_gpa;	/* the monitor's region (guest/trampoline.h) */
+	uint64_t kern_size;
+
+	/* MMU */
+	struct zone *zone;
+	struct mm_struct *mm;
+
+	/* the process */
+	const char *exe_path;
+	uint64_t fs_base;
+	uint64_t tid_address;
+	size_t commit_next;	/* commit log entries already handed over */
+	uint64_t sigmask;
+	uint64_t sigpending;
+	struct guest_sigaction sigactions[NR_SIGNALS];
+	struct vfile *fds[MAX_FDS];
+	bool exited;
+	int exit_status;	/* what ./vmm exits with */
+	int death_signal;
+	uint64_t rlim[16][2];	/* rlimits not owned by the MMU */
+
+	/* diagnostics */
+	uint64_t last_fault_addr, last_fault_rip, last_fault_syscalls;
+	unsigned int fault_repeats;
+	bool trace_named[NR_SYSCALLS];
+	struct vmm_stats stats;
+};
+
+/* util.c: kvmtool-style messages */
+void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void die_perror(const char *what) __attribute__((noreturn));
+
+/* kvm.c */
+int kvm_init(struct vmm *vmm);
+void kvm_exit_vm(struct vmm *vmm);
+int kvm_run_once(struct vmm *vmm);
+const char *kvm_exit_reason_name(unsigned int reason);
+
+/* cpu_x86_64.c */
+int cpu_setup(struct vmm *vmm);
+int cpu_load_mm(struct vmm *vmm);
+uint64_t kern_va(const struct vmm *vmm, uint64_t off);
+void *kern_ptr(const struct vmm *vmm, uint64_t off);
+int cpu_set_fs_base(struct vmm *vmm, uint64_t base);
+bool vector_has_error_code(unsigned int vec);
+
+/* trap.c */
+int vmm_run(struct vmm *vmm);
+struct iret_frame *trap_frame(struct vmm *vmm);
+void return_to_user(struct vmm *vmm);
+void guest_kill(struct vmm *vmm, int signo);
+uint64_t bench_exit_floor(struct vmm *vmm, uint64_t n);
+
+/* syscall.c */
+void syscall_dispatch(struct vmm *vmm);
+const char *syscall_name(unsigned long nr);
+
+/* fs.c: the guest's files */
+void fs_init(struct vmm *vmm);
+void fs_exit(struct vmm *vmm);
+long sys_read(struct vmm *vmm, const uint64_t *a);
+long sys_write(struct vmm *vmm, const uint64_t *a);
+long sys_readv(struct vmm *vmm, const uint64_t *a);
+long sys_writev(struct vmm *vmm, const uint64_t *a);
+long sys_pread64(struct vmm *vmm, const uint64_t *a);
+long sys_open(struct vmm *vmm, const uint64_t *a);
+long sys_openat(struct vmm *vmm, const uint64_t *a);
+long sys_close(struct vmm *vmm, const uint64_t *a);
+long sys_lseek(struct vmm *vmm, const uint64_t *a);
+long sys_fstat(struct vmm *vmm, const uint64_t *a);
+long sys_stat(struct vmm *vmm, const uint64_t *a);
+long sys_lstat(struct vmm *vmm, const uint64_t *a);
+long sys_newfstatat(struct vmm *vmm, const uint64_t *a);
+long sys_access(struct vmm *vmm, const uint64_t *a);
+long sys_ioctl(struct vmm *vmm, const uint64_t *a);
+long sys_fcntl(struct vmm *vmm, const uint64_t *a);
+long sys_dup(struct vmm *vmm, const uint64_t *a);
+long sys_dup2(struct vmm *vmm, const uint64_t *a);
+long sys_dup3(struct vmm *vmm, const uint64_t *a);
+long sys_memfd_create(struct vmm *vmm, const uint64_t *a);
+long sys_ftruncate(struct vmm *vmm, const uint64_t *a);
+long sys_readlink(struct vmm *vmm, const uint64_t *a);
+long sys_getcwd(struct vmm *vmm, const uint64_t *a);
+struct file *fs_mmap_file(struct vmm *vmm, int fd, long *err);
+
+/* diag.c */
+void diag_fault_report(struct vmm *vmm, int signo, int si_code, uint64_t addr,
+		       unsigned int vec, uint64_t error_code);
+void diag_print_maps(struct vmm *vmm, FILE *out);
+void diag_print_stats(struct vmm *vmm, FILE *out);
+void diag_print_regs(struct vmm *vmm, FILE *out);
+
+/* user memory helpers (syscall.c) */
+int copy_from_user(struct vmm *vmm, void *dst, uint64_t src, size_t n);
+int copy_to_user(struct vmm *vmm, uint64_t dst, const void *src, size_t n);
+long strncpy_from_user(struct vmm *vmm, char *dst, uint64_t src, size_t n);
+
+#endif

@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The monitor: ./vmm, built from vmm/*.c, the guest trampoline (assembled,
+# flattened to a binary and embedded) and the MMU library.
+
+VMM		= $(BUILD)/bin/vmm
+VMM_SRCS	= $(wildcard vmm/*.c)
+VMM_OBJS	= $(patsubst %.c,$(BUILD)/%.o,$(VMM_SRCS)) $(BUILD)/guest/trampoline_blob.o
+UNISTD_H	= /usr/include/x86_64-linux-gnu/asm/unistd_64.h
+
+ALL_TARGETS	+= $(VMM)
+DEPS		+= binutils
+
+$(BUILD)/vmm/%.o: CPPFLAGS += -I$(BUILD)/vmm -Iguest
+
+# system call names for --trace, from the kernel headers
+$(BUILD)/vmm/syscall_names.h: $(UNISTD_H) vmm/vmm.mk | $(DEPS_STAMP)
+	$(say) GEN $@
+	$(Q)mkdir -p $(@D)
+	$(Q)awk 'BEGIN { print "static const char *const syscall_names[] = {" } \
+		/^#define __NR_/ { printf "\t[%s] = \"%s\",\n", $$3, substr($$2, 6) } \
+		END { print "};" }' $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/vmm/syscall.o: $(BUILD)/vmm/syscall_names.h
+
+# the ring-0 trampoline: position-independent, embedded as a byte image
+$(BUILD)/guest/trampoline.o: guest/trampoline.S guest/trampoline.h | $(DEPS_STAMP)
+	$(say) AS $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -Iguest -c -o $@ $<
+
+$(BUILD)/guest/trampoline.bin: $(BUILD)/guest/trampoline.o
+	$(say) OBJCOPY $@
+	$(Q)objcopy -O binary -j .text $< $@
+
+$(BUILD)/guest/trampoline_blob.o: $(BUILD)/guest/trampoline.bin
+	$(say) AS $@
+	$(Q)printf '.section .rodata\n.balign 4096\n.globl trampoline_image, trampoline_image_end\ntrampoline_image:\n.incbin "%s"\ntrampoline_image_end:\n' $< | \
+		$(CC) -c -x assembler -Wa,--noexecstack -o $@ -
+
+$(VMM): $(VMM_OBJS) $(LIBMMU)
+	$(say) LD $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(VMM_OBJS) $(LIBMMU) -lcapstone
+
+RUN_DEPS	= $(VMM) guest.bin
+RUN_CMD		= ./$(VMM) guest.bin
+
+# exit costs: the floor timed by the monitor, the rest by a guest program
+.PHONY: exit-bench
+exit-bench: $(VMM) $(BUILD)/guest/exit_bench
+	$(Q)./$(VMM) --exit-floor 2000 $(BUILD)/guest/exit_bench

@@ -29,6 +29,7 @@ static void usage(FILE *out)
 		"  --trace          print system calls and page faults on stderr\n"
 		"  --maps           print the program's maps when it exits\n"
 		"  --stats          print exit, fault and commit counters when it exits\n"
+		"  --check          run the MMU's invariant checker after every exit\n"
 		"  --exit-floor N   time N hypercall round trips first; the result is\n"
 		"                   passed to the program as VMM_EXIT_FLOOR\n"
 		"  --help           this text\n");
@@ -67,6 +68,7 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 		{ "trace", no_argument, NULL, 't' },
 		{ "maps", no_argument, NULL, 'M' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "check", no_argument, NULL, 'c' },
 		{ "exit-floor", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -94,6 +96,9 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 			break;
 		case 's':
 			vmm->show_stats = true;
+			break;
+		case 'c':
+			vmm->check = true;
 			break;
 		case 'F':
 			if (parse_size(optarg, &vmm->bench_floor)) {

@@ -373,6 +373,21 @@ static void handle_exit(struct vmm *vmm)
 	}
 }
 
+/*
+ * --check: the MMU's invariants after every exit.  A failure is the
+ * monitor's bug, not the guest's: say so and stop with EX_SOFTWARE.
+ */
+static void check_mmu(struct vmm *vmm)
+{
+	char err[256];
+
+	if (vmm->exited || !validate_mm(vmm->mm, err, sizeof(err)))
+		return;
+	pr_err("MMU invariant broken after the exit at rip %#llx: %s",
+	       (unsigned long long)vmm->run->s.regs.regs.rip, err);
+	exit(70);
+}
+
 int vmm_run(struct vmm *vmm)
 {
 	int ret;
@@ -386,6 +401,8 @@ int vmm_run(struct vmm *vmm)
 			break;
 		}
 		handle_exit(vmm);
+		if (vmm->check)
+			check_mmu(vmm);
 	}
 	return vmm->exit_status;
 }

@@ -63,6 +63,7 @@ struct vmm {
 	const char *root;
 	int root_fd;
 	bool trace, show_maps, show_stats;
+	bool check;		/* --check: validate_mm() after every exit */
 	uint64_t bench_floor;	/* --exit-floor N: hypercall round trips to time */
 
 	/* KVM */

@@ -37,7 +37,7 @@ compare() {
 	prog=$GUEST/$name
 	TEST_A="one two" TEST_B= "$prog" "$@" <"$input" >"$TMP/native.out" 2>/dev/null
 	echo "status $?" >>"$TMP/native.out"
-	TEST_A="one two" TEST_B= "$VMM" "$prog" "$@" <"$input" >"$TMP/vmm.out" 2>"$TMP/vmm.err"
+	TEST_A="one two" TEST_B= "$VMM" --check "$prog" "$@" <"$input" >"$TMP/vmm.out" 2>"$TMP/vmm.err"
 	echo "status $?" >>"$TMP/vmm.out"
 	if cmp -s "$TMP/native.out" "$TMP/vmm.out"; then
 		ok "$name $*"

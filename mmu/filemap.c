@@ -271,6 +271,7 @@ void mapping_put(struct address_space *mapping)
 	if (--mapping->refcount)
 		return;
 	cache_drop_range(mapping, 0, UINT64_MAX);
+	mapping->zone->vm_committed_as -= mapping->acct_pages;
 	free(mapping->slots);
 	if (mapping->a_ops->release)
 		mapping->a_ops->release(mapping);

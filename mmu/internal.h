@@ -9,7 +9,8 @@
 #include "pgtable.h"
 
 #define DEFAULT_MAX_MAP_COUNT	65530
-#define DEFAULT_MMAP_MIN_ADDR	65536
+#define DEFAULT_MMAP_MIN_ADDR	65536	/* Debian's CONFIG_LSM_MMAP_MIN_ADDR */
+#define DEFAULT_DAC_MMAP_MIN_ADDR 4096	/* vm.mmap_min_addr */
 #define STACK_GUARD_GAP		(256UL << PAGE_SHIFT)	/* stack_guard_gap */
 #define DEFAULT_STACK_RLIMIT	(8UL << 20)
 

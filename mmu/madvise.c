@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * madvise (Linux's mm/madvise.c).  Advice that changes VMA flags splits
+ * madvise (Linux's mm/madvise.c), as Debian's 6.x kernel has it: without
+ * CONFIG_MEMORY_FAILURE, so MADV_HWPOISON and MADV_SOFT_OFFLINE are
+ * unknown advice (EINVAL).  Advice that changes VMA flags splits
  * and merges like mprotect; MADV_DONTNEED and MADV_FREE drop pages;
  * MADV_WILLNEED reads file pages into the page cache; the populate advice
  * faults pages in.  Advice a kernel without the feature would refuse gets
@@ -11,9 +13,6 @@
 
 #include "internal.h"
 
-#ifndef MADV_SOFT_OFFLINE
-#define MADV_SOFT_OFFLINE	101
-#endif
 #ifndef MADV_COLD
 #define MADV_COLD		20
 #define MADV_PAGEOUT		21
@@ -38,7 +37,6 @@ static bool madvise_behavior_valid(int behavior)
 	case MADV_POPULATE_READ: case MADV_POPULATE_WRITE: case MADV_MERGEABLE:
 	case MADV_UNMERGEABLE: case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_COLLAPSE:
 	case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK: case MADV_KEEPONFORK:
-	case MADV_HWPOISON: case MADV_SOFT_OFFLINE:
 		return true;
 	default:
 		return false;
@@ -74,7 +72,11 @@ static long madvise_new_flags(struct vm_area_struct *vma, int behavior, uint64_t
 			return -EINVAL;
 		f &= ~VM_DONTDUMP;
 		break;
-	case MADV_MERGEABLE:	f |= VM_MERGEABLE; break;
+	case MADV_MERGEABLE:
+		/* ksm_madvise() ignores the advice where vma_ksm_compatible() says no */
+		if (!(f & (VM_SHARED | VM_MAYSHARE | VM_SPECIAL | VM_HUGETLB)))
+			f |= VM_MERGEABLE;
+		break;
 	case MADV_UNMERGEABLE:	f &= ~VM_MERGEABLE; break;
 	case MADV_HUGEPAGE:	f = (f & ~VM_NOHUGEPAGE) | VM_HUGEPAGE; break;
 	case MADV_NOHUGEPAGE:	f = (f & ~VM_HUGEPAGE) | VM_NOHUGEPAGE; break;
@@ -215,8 +217,6 @@ long mm_madvise(struct mm_struct *mm, uint64_t start, uint64_t len_in, int behav
 		return -EINVAL;
 	if (end == start)
 		return 0;
-	if (behavior == MADV_HWPOISON || behavior == MADV_SOFT_OFFLINE)
-		return -EPERM;	/* needs CAP_SYS_ADMIN, which a guest has not */
 	if (behavior == MADV_POPULATE_READ || behavior == MADV_POPULATE_WRITE)
 		return madvise_populate(mm, start, end, behavior == MADV_POPULATE_WRITE);
 	vma = find_vma(mm, start);

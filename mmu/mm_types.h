@@ -76,7 +76,8 @@ struct zone {
 	int overcommit_ratio;		/* percent, mode 2 */
 	uint64_t overcommit_kbytes;	/* mode 2, overrides the ratio when non-zero */
 	uint64_t max_map_count;
-	uint64_t mmap_min_addr;
+	uint64_t mmap_min_addr;		/* hints and searches: max(dac, CONFIG_LSM_MMAP_MIN_ADDR) */
+	uint64_t dac_mmap_min_addr;	/* /proc/sys/vm/mmap_min_addr: MAP_FIXED below is EPERM */
 	uint64_t totalram_pages;	/* what the overcommit policy believes */
 	uint64_t total_swap_pages;
 	uint64_t vm_committed_as;	/* pages charged by VM_ACCOUNT mappings */
@@ -146,6 +147,7 @@ struct commit_log {
 #define VM_HUGEPAGE	0x20000000UL
 #define VM_NOHUGEPAGE	0x40000000UL
 #define VM_MERGEABLE	0x80000000UL
+#define VM_DROPPABLE	(1ULL << 40)
 
 #define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
 #define VM_SPECIAL	(VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
@@ -218,6 +220,7 @@ struct address_space {
 	uint64_t nslots;
 	void *host;			/* backend private data (host fd, ...) */
 	struct vm_area_struct *i_mmap;	/* VMAs mapping it, in any mm */
+	uint64_t acct_pages;		/* charged to vm_committed_as until freed */
 	int refcount;			/* struct files and VMAs sharing it */
 };
 

@@ -211,7 +211,9 @@ uint64_t get_unmapped_area(struct mm_struct *mm, struct file *file, uint64_t add
 {
 	if (len > TASK_SIZE)
 		return (uint64_t)-ENOMEM;
-	if (!file && !(flags & (MAP_SHARED | MAP_FIXED)) && !(len & (PMD_SIZE - 1)))
+	/* without a hint only: a hint, even a taken one, turns alignment off */
+	if (!file && !addr && (flags & MAP_TYPE) == MAP_PRIVATE && !(flags & MAP_FIXED) &&
+	    !(len & (PMD_SIZE - 1)))
 		addr = thp_get_unmapped_area(mm, addr, len, flags);
 	else
 		addr = arch_get_unmapped_area(mm, addr, len, flags, 0);
@@ -221,8 +223,8 @@ uint64_t get_unmapped_area(struct mm_struct *mm, struct file *file, uint64_t add
 		return (uint64_t)-ENOMEM;
 	if (addr & ~PAGE_MASK)
 		return (uint64_t)-EINVAL;
-	/* security_mmap_addr(): a guest has no CAP_SYS_RAWIO */
-	if (addr < mm->zone->mmap_min_addr)
+	/* security_mmap_addr() -> cap_mmap_addr(): a guest has no CAP_SYS_RAWIO */
+	if (addr < mm->zone->dac_mmap_min_addr)
 		return (uint64_t)-EPERM;
 	return addr;
 }
@@ -309,7 +311,7 @@ static uint64_t calc_vm_flag_bits(int flags)
 {
 	return (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) |
 	       (flags & MAP_LOCKED ? VM_LOCKED : 0) |
-	       ((flags & (MAP_SYNC | MAP_TYPE)) == (MAP_SYNC | MAP_SHARED_VALIDATE) ? VM_SYNC : 0) |
+	       (flags & MAP_SYNC ? VM_SYNC : 0) |
 	       (flags & MAP_STACK ? VM_NOHUGEPAGE : 0);
 }
 
@@ -408,6 +410,29 @@ static long mmap_file_flags(struct file *file, int prot, int flags, uint64_t *vm
 			 MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_32BIT | \
 			 (unsigned int)MAP_HUGE_MASK << MAP_HUGE_SHIFT)
 
+/*
+ * shmem_zero_setup(): shared anonymous memory is a shmem object, charged
+ * for its whole size up front unless VM_NORESERVE (shmem_acct_size()).
+ */
+static struct file *shmem_acct_setup(struct mm_struct *mm, uint64_t len, uint64_t vm_flags)
+{
+	long pages = (long)(len >> PAGE_SHIFT);
+	bool acct = !(vm_flags & VM_NORESERVE);
+	struct file *file;
+
+	if (acct && vm_enough_memory(mm, pages))
+		return NULL;
+	file = shmem_file_setup(mm->zone, "/dev/zero (deleted)", len);
+	if (!file) {
+		if (acct)
+			vm_unacct_memory(mm, pages);
+		return NULL;
+	}
+	if (acct)
+		file->f_mapping->acct_pages = (uint64_t)pages;
+	return file;
+}
+
 static long do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, int prot,
 		    int flags, struct file *file, uint64_t pgoff)
 {
@@ -419,9 +444,12 @@ static long do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, int prot,
 		return -EINVAL;
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;
-	if (!(flags & MAP_FIXED))
-		addr = addr < mm->zone->mmap_min_addr && addr ? PAGE_ALIGN(mm->zone->mmap_min_addr) :
-								 addr;
+	if (!(flags & MAP_FIXED)) {
+		/* round_hint_to_min(): a hint inside the first page is no hint */
+		addr &= PAGE_MASK;
+		if (addr && addr < mm->zone->mmap_min_addr)
+			addr = PAGE_ALIGN(mm->zone->mmap_min_addr);
+	}
 	len = PAGE_ALIGN(len);
 	if (!len)
 		return -ENOMEM;
@@ -442,8 +470,9 @@ static long do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, int prot,
 	if (file) {
 		if (!file_mmap_ok(len, pgoff))
 			return -EOVERFLOW;
+		/* flags_mask: shmem's f_op has no mmap_supported_flags */
 		if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE &&
-		    ((unsigned int)flags & ~(LEGACY_MAP_MASK | MAP_SYNC)))
+		    ((unsigned int)flags & ~(LEGACY_MAP_MASK | (file->shmem ? 0 : MAP_SYNC))))
 			return -EOPNOTSUPP;
 		if ((flags & MAP_TYPE) != MAP_PRIVATE)
 			vm_flags |= VM_SHARED | VM_MAYSHARE;
@@ -459,6 +488,12 @@ static long do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, int prot,
 			pgoff = 0;
 			vm_flags |= VM_SHARED | VM_MAYSHARE;
 			break;
+		case MAP_DROPPABLE:
+			if ((flags & MAP_LOCKED) || (vm_flags & VM_GROWSDOWN))
+				return -EINVAL;
+			/* droppable pages are not reserved, forked or dumped */
+			vm_flags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
+			/* fall through */
 		case MAP_PRIVATE:
 			pgoff = addr >> PAGE_SHIFT;
 			break;
@@ -470,10 +505,20 @@ static long do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, int prot,
 		vm_flags |= VM_NORESERVE;
 	if (!file && (vm_flags & VM_SHARED)) {
 		/* shmem_zero_setup(): shared anonymous memory is a shmem object */
-		shm = shmem_file_setup(mm->zone, "/dev/zero (deleted)", len);
+		shm = shmem_acct_setup(mm, len, vm_flags);
 		if (!shm)
 			return -ENOMEM;
 		file = shm;
+	}
+	/*
+	 * A host file is not DAX: ext4's ->mmap() refuses VM_SYNC (any
+	 * MAP_SYNC), shmem does not look.  It runs after the range was
+	 * cleared, and Linux leaves the gap where the MAP_FIXED mapping
+	 * failed (vms_abort_munmap_vmas()).
+	 */
+	if (file && !file->shmem && (vm_flags & VM_SYNC)) {
+		ret = do_munmap(mm, addr, addr + len);
+		return ret ? ret : -EOPNOTSUPP;
 	}
 	ret = mmap_region(mm, file, addr, len, vm_flags, pgoff);
 	if (shm)

@@ -50,6 +50,7 @@ struct zone *zone_create(void *base, uint64_t size)
 	zone->overcommit_ratio = 50;
 	zone->max_map_count = DEFAULT_MAX_MAP_COUNT;
 	zone->mmap_min_addr = DEFAULT_MMAP_MIN_ADDR;
+	zone->dac_mmap_min_addr = DEFAULT_DAC_MMAP_MIN_ADDR;
 	zone->totalram_pages = zone->nr_pages;
 
 	struct page *zero = alloc_page(zone);

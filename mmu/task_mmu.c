@@ -18,7 +18,8 @@ static const char *vma_name(struct mm_struct *mm, struct vm_area_struct *vma)
 		return vma->vm_file->f_path;
 	if (vma->vm_ops && vma->vm_ops->name)
 		return vma->vm_ops->name(vma);
-	if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk && mm->start_brk)
+	/* vma_is_initial_heap(): strictly overlapping [start_brk, brk) */
+	if (vma->vm_start < mm->brk && vma->vm_end > mm->start_brk)
 		return "[heap]";
 	if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack)
 		return "[stack]";

@@ -131,7 +131,7 @@ static int proc_generate(struct vmm *vmm, struct vfile *vf)
 		text = mm_show_maps(vmm->mm);
 		break;
 	case PROC_MMAP_MIN_ADDR:
-		if (asprintf(&text, "%" PRIu64 "\n", vmm->zone->mmap_min_addr) < 0)
+		if (asprintf(&text, "%" PRIu64 "\n", vmm->zone->dac_mmap_min_addr) < 0)
 			text = NULL;
 		break;
 	case PROC_MAX_MAP_COUNT:

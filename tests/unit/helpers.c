@@ -30,6 +30,18 @@ struct env *env_new(uint64_t mem_size)
 	return env;
 }
 
+int env_setup(void **state)
+{
+	*state = env_new(0);
+	return 0;
+}
+
+int env_teardown(void **state)
+{
+	env_free(*state);
+	return 0;
+}
+
 void env_free(struct env *env)
 {
 	char err[256];

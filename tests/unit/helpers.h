@@ -33,6 +33,9 @@ struct env {
 #define ENV_MEM_DEFAULT	(32UL << 20)
 
 struct env *env_new(uint64_t mem_size);
+/* cmocka fixtures: a default env in *state, freed (and leak-checked) after */
+int env_setup(void **state);
+int env_teardown(void **state);
 void env_free(struct env *env);	/* destroys the mm, checks nothing leaked */
 /* checker + commit-log completeness + apply; fails the test with a message */
 void env_check_at(struct env *env, const char *file, int line);

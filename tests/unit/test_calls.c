@@ -11,22 +11,15 @@
 #include <sys/mman.h>
 
 #include "helpers.h"
+#include "internal.h"
+
+#ifndef MAP_DROPPABLE
+#define MAP_DROPPABLE 0x08
+#endif
 
 #define BASE	0x10000000UL
 #define RW	(PROT_READ | PROT_WRITE)
 #define ANON	(MAP_PRIVATE | MAP_ANONYMOUS)
-
-static int setup(void **state)
-{
-	*state = env_new(0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	env_free(*state);
-	return 0;
-}
 
 static void mmap_errors(void **state)
 {
@@ -40,7 +33,8 @@ static void mmap_errors(void **state)
 	assert_int_equal(mm_mmap(mm, 0, -PG(1), RW, ANON, NULL, 0), -ENOMEM);
 	assert_int_equal(mm_mmap(mm, 0, (uint64_t)-1, RW, ANON, NULL, 0), -ENOMEM);
 	assert_int_equal(mm_mmap(mm, TASK_SIZE - PG(1), PG(2), RW, ANON | MAP_FIXED, NULL, 0), -ENOMEM);
-	assert_int_equal(mm_mmap(mm, PG(1), PG(1), RW, ANON | MAP_FIXED, NULL, 0), -EPERM);
+	/* below vm.mmap_min_addr (4096) without CAP_SYS_RAWIO */
+	assert_int_equal(mm_mmap(mm, 0, PG(1), RW, ANON | MAP_FIXED, NULL, 0), -EPERM);
 	assert_int_equal(mm_mmap(mm, 0, PG(1), RW, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN, NULL, 0),
 			 -EINVAL);
 	/* MAP_SHARED_VALIDATE is for files: anonymous memory is refused outright */
@@ -49,14 +43,43 @@ static void mmap_errors(void **state)
 	assert_int_equal(mm_mmap(mm, 0, PG(1), RW, MAP_PRIVATE, NULL, 0), -EBADF);
 	env_check(env);
 	assert_int_equal(mm->map_count, 0);
+	/* the LSM's 64 KiB only rounds hints: MAP_FIXED at one page is allowed */
+	assert_int_equal(mm_mmap(mm, PG(1), PG(1), RW, ANON | MAP_FIXED, NULL, 0), PG(1));
+	env_check(env);
 }
 
 static void mmap_hint_below_min_addr_is_raised(void **state)
 {
 	struct env *env = *state;
-	long r = mm_mmap(env->mm, PG(1), PG(1), RW, ANON, NULL, 0);
+	long r = mm_mmap(env->mm, PG(2), PG(1), RW, ANON, NULL, 0);
 
 	assert_int_equal(r, env->zone->mmap_min_addr);
+	/* a hint inside the first page is no hint at all: top-down placement */
+	r = mm_mmap(env->mm, 0x800, PG(1), RW, ANON, NULL, 0);
+	assert_int_equal(r, env->mm->mmap_base - PG(1));
+	env_check(env);
+}
+
+/* shared anonymous memory is charged up front; MAP_DROPPABLE never */
+static void shared_anon_and_droppable_accounting(void **state)
+{
+	struct env *env = *state;
+	uint64_t before = env->zone->vm_committed_as;
+	long a;
+
+	a = mm_mmap(env->mm, 0, PG(8), PROT_READ, MAP_SHARED | MAP_ANONYMOUS, NULL, 0);
+	assert_true(a > 0);
+	assert_int_equal(env->zone->vm_committed_as, before + 8);
+	assert_int_equal(mm_mmap(env->mm, 0, PG(env->zone->totalram_pages + 1), PROT_READ,
+				 MAP_SHARED | MAP_ANONYMOUS, NULL, 0), -ENOMEM);
+	assert_int_equal(mm_munmap(env->mm, a, PG(8)), 0);
+	assert_int_equal(env->zone->vm_committed_as, before);
+	a = mm_mmap(env->mm, 0, PG(8), RW, MAP_DROPPABLE | MAP_ANONYMOUS, NULL, 0);
+	assert_true(a > 0);
+	assert_int_equal(env->zone->vm_committed_as, before);
+	assert_true(vma_lookup(env->mm, a)->vm_flags & VM_WIPEONFORK);
+	assert_int_equal(mm_mmap(env->mm, 0, PG(1), RW, MAP_DROPPABLE | MAP_ANONYMOUS | MAP_LOCKED,
+				 NULL, 0), -EINVAL);
 	env_check(env);
 }
 
@@ -172,8 +195,8 @@ static void madvise_calls(void **state)
 	assert_int_equal(mm_madvise(env->mm, BASE + PG(1), PG(1), MADV_DOFORK), 0);
 	env_check(env);
 	expect_layout(env->mm, BASE, "aaaa");
-	/* no CAP_SYS_ADMIN for poisoning */
-	assert_int_equal(mm_madvise(env->mm, BASE, PG(1), MADV_HWPOISON), -EPERM);
+	/* no CONFIG_MEMORY_FAILURE: poisoning is unknown advice */
+	assert_int_equal(mm_madvise(env->mm, BASE, PG(1), MADV_HWPOISON), -EINVAL);
 }
 
 static void madvise_dontneed_refuses_locked(void **state)
@@ -293,19 +316,20 @@ static void maps_text(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(mmap_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(mmap_hint_below_min_addr_is_raised, setup, teardown),
-		cmocka_unit_test_setup_teardown(mmap_file_pgoff_overflow, setup, teardown),
-		cmocka_unit_test_setup_teardown(munmap_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(mprotect_errors_and_holes, setup, teardown),
-		cmocka_unit_test_setup_teardown(brk_grow_shrink_limits, setup, teardown),
-		cmocka_unit_test_setup_teardown(madvise_calls, setup, teardown),
-		cmocka_unit_test_setup_teardown(madvise_dontneed_refuses_locked, setup, teardown),
-		cmocka_unit_test_setup_teardown(mincore_calls, setup, teardown),
-		cmocka_unit_test_setup_teardown(max_map_count_limit, setup, teardown),
-		cmocka_unit_test_setup_teardown(rlimit_as, setup, teardown),
-		cmocka_unit_test_setup_teardown(overcommit_never, setup, teardown),
-		cmocka_unit_test_setup_teardown(maps_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(mmap_errors, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(mmap_hint_below_min_addr_is_raised, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(mmap_file_pgoff_overflow, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(shared_anon_and_droppable_accounting, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(munmap_errors, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(mprotect_errors_and_holes, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(brk_grow_shrink_limits, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(madvise_calls, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(madvise_dontneed_refuses_locked, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(mincore_calls, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(max_map_count_limit, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(rlimit_as, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(overcommit_never, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(maps_text, env_setup, env_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

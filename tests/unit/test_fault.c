@@ -16,18 +16,6 @@
 #define BASE	0x10000000UL
 #define RW	(PROT_READ | PROT_WRITE)
 
-static int setup(void **state)
-{
-	*state = env_new(0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	env_free(*state);
-	return 0;
-}
-
 static void expect_signal(struct env *env, uint64_t addr, unsigned int flags, int signo, int code)
 {
 	struct fault_result res;
@@ -256,15 +244,15 @@ static void copy_user_faults_and_efaults(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(segv_maperr_and_accerr, setup, teardown),
-		cmocka_unit_test_setup_teardown(file_private_cow, setup, teardown),
-		cmocka_unit_test_setup_teardown(file_shared_readonly_refuses_write, setup, teardown),
-		cmocka_unit_test_setup_teardown(shmem_shared_between_mappings, setup, teardown),
-		cmocka_unit_test_setup_teardown(shmem_read_write, setup, teardown),
-		cmocka_unit_test_setup_teardown(sigbus_past_eof_and_truncate, setup, teardown),
-		cmocka_unit_test_setup_teardown(stack_growth, setup, teardown),
+		cmocka_unit_test_setup_teardown(segv_maperr_and_accerr, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(file_private_cow, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(file_shared_readonly_refuses_write, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(shmem_shared_between_mappings, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(shmem_read_write, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(sigbus_past_eof_and_truncate, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(stack_growth, env_setup, env_teardown),
 		cmocka_unit_test(out_of_frames),
-		cmocka_unit_test_setup_teardown(copy_user_faults_and_efaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(copy_user_faults_and_efaults, env_setup, env_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

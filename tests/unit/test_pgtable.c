@@ -15,18 +15,6 @@
 #define BASE	0x10000000UL
 #define RW	(PROT_READ | PROT_WRITE)
 
-static int setup(void **state)
-{
-	*state = env_new(0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	env_free(*state);
-	return 0;
-}
-
 static pteval_t *ptep_of(struct env *env, uint64_t addr)
 {
 	pteval_t *ptep = pte_lookup(env->mm, addr, NULL);
@@ -265,17 +253,17 @@ static void log_check_catches_unlogged_change(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(anon_read_then_write, setup, teardown),
-		cmocka_unit_test_setup_teardown(exec_rights_clear_nx, setup, teardown),
-		cmocka_unit_test_setup_teardown(prot_none_keeps_frame, setup, teardown),
-		cmocka_unit_test_setup_teardown(mprotect_readonly_logs_rewrites, setup, teardown),
-		cmocka_unit_test_setup_teardown(empty_tables_are_freed, setup, teardown),
-		cmocka_unit_test_setup_teardown(flush_ceiling, setup, teardown),
-		cmocka_unit_test_setup_teardown(clear_then_refault_in_one_batch, setup, teardown),
-		cmocka_unit_test_setup_teardown(table_frame_reuse, setup, teardown),
-		cmocka_unit_test_setup_teardown(accessed_dirty_preserved, setup, teardown),
-		cmocka_unit_test_setup_teardown(checker_catches_silent_change, setup, teardown),
-		cmocka_unit_test_setup_teardown(log_check_catches_unlogged_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(anon_read_then_write, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(exec_rights_clear_nx, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(prot_none_keeps_frame, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(mprotect_readonly_logs_rewrites, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(empty_tables_are_freed, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(flush_ceiling, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(clear_then_refault_in_one_batch, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(table_frame_reuse, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(accessed_dirty_preserved, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(checker_catches_silent_change, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(log_check_catches_unlogged_change, env_setup, env_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

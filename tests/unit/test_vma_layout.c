@@ -11,18 +11,6 @@
 #define BASE	0x10000000UL
 #define RW	(PROT_READ | PROT_WRITE)
 
-static int setup(void **state)
-{
-	*state = env_new(0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	env_free(*state);
-	return 0;
-}
-
 /*
  *   aa..    map b      aaaa
  *           ->
@@ -266,20 +254,20 @@ static void stack_guard_gap_keeps_hints_out(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(merge_with_prev, setup, teardown),
-		cmocka_unit_test_setup_teardown(merge_with_next, setup, teardown),
-		cmocka_unit_test_setup_teardown(merge_with_both, setup, teardown),
-		cmocka_unit_test_setup_teardown(no_merge_across_rights, setup, teardown),
-		cmocka_unit_test_setup_teardown(mprotect_split_then_merge, setup, teardown),
-		cmocka_unit_test_setup_teardown(munmap_partial_and_across, setup, teardown),
-		cmocka_unit_test_setup_teardown(map_fixed_replaces, setup, teardown),
-		cmocka_unit_test_setup_teardown(map_fixed_noreplace_conflict, setup, teardown),
-		cmocka_unit_test_setup_teardown(anon_vma_blocks_three_way_merge, setup, teardown),
-		cmocka_unit_test_setup_teardown(vm_account_decides_merge, setup, teardown),
-		cmocka_unit_test_setup_teardown(file_pgoff_decides_merge, setup, teardown),
-		cmocka_unit_test_setup_teardown(unmapped_area_top_down, setup, teardown),
-		cmocka_unit_test_setup_teardown(unmapped_area_thp_aligned, setup, teardown),
-		cmocka_unit_test_setup_teardown(stack_guard_gap_keeps_hints_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(merge_with_prev, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(merge_with_next, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(merge_with_both, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(no_merge_across_rights, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(mprotect_split_then_merge, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(munmap_partial_and_across, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(map_fixed_replaces, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(map_fixed_noreplace_conflict, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(anon_vma_blocks_three_way_merge, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(vm_account_decides_merge, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(file_pgoff_decides_merge, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(unmapped_area_top_down, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(unmapped_area_thp_aligned, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(stack_guard_gap_keeps_hints_out, env_setup, env_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -55,24 +55,44 @@ void commit_log_flush_page(struct mm_struct *mm, uint64_t addr)
 	log->inval[log->nr_inval++] = addr;
 }
 
-/*
- * A page-table page is being freed: entries inside it need no re-write (the
- * entry that linked it was cleared and is in the log), and must not be
- * written into the frame once it is reused.
- */
-void commit_log_purge_frame(struct mm_struct *mm, uint64_t pfn)
+/* every page of [start, start + len): past the ceiling that is a full flush */
+void commit_log_flush_range(struct mm_struct *mm, uint64_t start, uint64_t len)
+{
+	uint64_t addr;
+
+	if (len > COMMIT_FLUSH_CEILING * PAGE_SIZE) {
+		mm->log.flush_all = true;
+		return;
+	}
+	for (addr = start; addr < start + len; addr += PAGE_SIZE)
+		commit_log_flush_page(mm, addr);
+}
+
+/* a page-table frame unlinked in this batch: freed when the batch is done */
+void commit_log_defer_free(struct mm_struct *mm, uint64_t pfn)
 {
 	struct commit_log *log = &mm->log;
-	size_t i, kept = 0;
 
-	for (i = 0; i < log->nr; i++) {
-		if ((log->ent[i].pte_gpa >> PAGE_SHIFT) == pfn) {
-			log->stats.rewrites--;
-			continue;
-		}
-		log->ent[kept++] = log->ent[i];
+	if (log->nr_deferred == log->cap_deferred) {
+		size_t cap = log->cap_deferred ? log->cap_deferred * 2 : 16;
+		uint64_t *d = realloc(log->deferred, cap * sizeof(*d));
+
+		if (!d)
+			abort();	/* host out of memory: nothing sane to do */
+		log->deferred = d;
+		log->cap_deferred = cap;
 	}
-	log->nr = kept;
+	log->deferred[log->nr_deferred++] = pfn;
+}
+
+static void free_deferred(struct mm_struct *mm)
+{
+	struct commit_log *log = &mm->log;
+	size_t i;
+
+	for (i = 0; i < log->nr_deferred; i++)
+		put_page(mm->zone, pfn_to_page(mm->zone, log->deferred[i]));
+	log->nr_deferred = 0;
 }
 
 void commit_log_done(struct mm_struct *mm)
@@ -86,6 +106,7 @@ void commit_log_done(struct mm_struct *mm)
 	log->nr = 0;
 	log->nr_inval = 0;
 	log->flush_all = false;
+	free_deferred(mm);
 	if (++log->batch == 0)
 		log->batch = 1;
 }
@@ -105,6 +126,8 @@ void commit_log_apply(struct mm_struct *mm)
 
 void commit_log_release(struct mm_struct *mm)
 {
+	free_deferred(mm);
+	free(mm->log.deferred);
 	free(mm->log.ent);
 	memset(&mm->log, 0, sizeof(mm->log));
 }

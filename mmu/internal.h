@@ -40,6 +40,7 @@ static inline struct zone *mm_zone(struct mm_struct *mm)
 /* pgtable.c */
 pteval_t *pte_lookup(struct mm_struct *mm, uint64_t addr, uint64_t *next);
 pteval_t *pte_alloc(struct mm_struct *mm, uint64_t addr);
+struct page *pgtable_alloc(struct mm_struct *mm);
 void set_pte_at(struct mm_struct *mm, uint64_t addr, pteval_t *ptep, pteval_t val);
 void free_empty_tables(struct mm_struct *mm, uint64_t start, uint64_t end);
 void free_pgd(struct mm_struct *mm);
@@ -48,7 +49,8 @@ uint64_t ptep_to_gpa(struct mm_struct *mm, const pteval_t *ptep);
 /* commit_log.c */
 void commit_log_add(struct mm_struct *mm, struct page *table, uint64_t gpa, pteval_t val);
 void commit_log_flush_page(struct mm_struct *mm, uint64_t addr);
-void commit_log_purge_frame(struct mm_struct *mm, uint64_t pfn);
+void commit_log_flush_range(struct mm_struct *mm, uint64_t start, uint64_t len);
+void commit_log_defer_free(struct mm_struct *mm, uint64_t pfn);
 void commit_log_release(struct mm_struct *mm);
 
 /* memory.c */
@@ -88,6 +90,13 @@ void vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma,
 void vm_stat_account(struct mm_struct *mm, uint64_t flags, long npages);
 uint64_t vm_start_gap(const struct vm_area_struct *vma);
 uint64_t vm_end_gap(const struct vm_area_struct *vma);
+
+/* mmap.c */
+long do_munmap(struct mm_struct *mm, uint64_t start, uint64_t end);
+void unmap_moved_source(struct mm_struct *mm, uint64_t start, uint64_t len);
+
+/* mremap.c */
+uint64_t move_page_tables(struct mm_struct *mm, uint64_t old, uint64_t new, uint64_t len);
 
 /* mprotect.c */
 struct vm_area_struct *vma_modify_flags(struct mm_struct *mm, struct vm_area_struct *vma,

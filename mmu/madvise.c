@@ -64,17 +64,19 @@ static long madvise_new_flags(struct vm_area_struct *vma, int behavior, uint64_t
 		f |= VM_WIPEONFORK;
 		break;
 	case MADV_KEEPONFORK:
+		if (f & VM_DROPPABLE)	/* droppable memory never survives a fork */
+			return -EINVAL;
 		f &= ~VM_WIPEONFORK;
 		break;
 	case MADV_DONTDUMP:	f |= VM_DONTDUMP; break;
 	case MADV_DODUMP:
-		if (!vma->vm_file && (f & VM_SPECIAL))
+		if ((!vma->vm_file && (f & VM_SPECIAL)) || (f & VM_DROPPABLE))
 			return -EINVAL;
 		f &= ~VM_DONTDUMP;
 		break;
 	case MADV_MERGEABLE:
 		/* ksm_madvise() ignores the advice where vma_ksm_compatible() says no */
-		if (!(f & (VM_SHARED | VM_MAYSHARE | VM_SPECIAL | VM_HUGETLB)))
+		if (!(f & (VM_SHARED | VM_MAYSHARE | VM_SPECIAL | VM_HUGETLB | VM_DROPPABLE)))
 			f |= VM_MERGEABLE;
 		break;
 	case MADV_UNMERGEABLE:	f &= ~VM_MERGEABLE; break;

@@ -56,6 +56,8 @@ long mm_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, int prot,
 long mm_munmap(struct mm_struct *mm, uint64_t addr, uint64_t len);
 long mm_mprotect(struct mm_struct *mm, uint64_t start, uint64_t len, int prot);
 long mm_brk(struct mm_struct *mm, uint64_t brk);
+long mm_mremap(struct mm_struct *mm, uint64_t addr, uint64_t old_len, uint64_t new_len,
+	       int flags, uint64_t new_addr);
 long mm_madvise(struct mm_struct *mm, uint64_t start, uint64_t len, int advice);
 /* @vec: one byte per page, host memory */
 long mm_mincore(struct mm_struct *mm, uint64_t start, uint64_t len, unsigned char *vec);

@@ -110,6 +110,9 @@ struct commit_log {
 	uint64_t inval[COMMIT_FLUSH_CEILING];	/* page addresses to invlpg */
 	size_t nr_inval;
 	bool flush_all;		/* too many pages: reload CR3 instead */
+	/* page-table frames unlinked in this batch, freed when it is done */
+	uint64_t *deferred;
+	size_t nr_deferred, cap_deferred;
 	uint32_t batch;		/* id of the pending batch, starts at 1 */
 	struct commit_stats stats;
 };
@@ -261,8 +264,9 @@ struct mm_stats {
 	uint64_t faults[NR_FAULT_KINDS];
 	uint64_t pgtable_pages;		/* now */
 	uint64_t pgtable_allocs, pgtable_frees;
+	uint64_t pt_moves[3];		/* mremap: PTEs, PMD entries, PUD entries moved */
 	uint64_t calls_mmap, calls_munmap, calls_mprotect, calls_brk,
-		 calls_madvise, calls_mincore;
+		 calls_madvise, calls_mincore, calls_mremap;
 };
 
 enum { MM_RLIMIT_AS, MM_RLIMIT_DATA, MM_RLIMIT_STACK, MM_RLIMIT_MEMLOCK, MM_NR_RLIMITS };

@@ -231,11 +231,12 @@ uint64_t get_unmapped_area(struct mm_struct *mm, struct file *file, uint64_t add
 
 /* ---- munmap ---- */
 
-static void vma_detach_accounting(struct mm_struct *mm, struct vm_area_struct *vma)
+static void vma_detach_accounting(struct mm_struct *mm, struct vm_area_struct *vma,
+				  bool unaccount)
 {
 	long pages = (long)vma_pages(vma);
 
-	if (vma->vm_flags & VM_ACCOUNT)
+	if ((vma->vm_flags & VM_ACCOUNT) && unaccount)
 		vm_unacct_memory(mm, pages);
 	if (vma->vm_flags & VM_LOCKED)
 		mm->locked_vm -= pages;
@@ -254,7 +255,7 @@ static uint64_t count_vma_pages_range(struct mm_struct *mm, uint64_t start, uint
 }
 
 /* Linux's do_vmi_align_munmap() on a page-aligned, non-empty range */
-static long do_munmap(struct mm_struct *mm, uint64_t start, uint64_t end)
+static long __do_munmap(struct mm_struct *mm, uint64_t start, uint64_t end, bool unaccount)
 {
 	struct vm_area_struct *vma = find_vma(mm, start), *next;
 	int err;
@@ -280,12 +281,23 @@ static long do_munmap(struct mm_struct *mm, uint64_t start, uint64_t end)
 	vma = find_vma(mm, start);
 	while (vma && vma->vm_start < end) {
 		next = vma->vm_next;
-		vma_detach_accounting(mm, vma);
+		vma_detach_accounting(mm, vma, unaccount);
 		vma_unlink_free(mm, vma);
 		vma = next;
 	}
 	unmap_region(mm, start, end);
 	return 0;
+}
+
+long do_munmap(struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	return __do_munmap(mm, start, end, true);
+}
+
+/* mremap's source: its commitment went to the destination */
+void unmap_moved_source(struct mm_struct *mm, uint64_t start, uint64_t len)
+{
+	__do_munmap(mm, start, start + len, false);
 }
 
 long mm_munmap(struct mm_struct *mm, uint64_t start, uint64_t len)

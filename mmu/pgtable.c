@@ -66,7 +66,7 @@ void set_pte_at(struct mm_struct *mm, uint64_t addr, pteval_t *ptep, pteval_t va
 	write_entry(mm, addr, ptep, val);
 }
 
-static struct page *pgtable_alloc(struct mm_struct *mm)
+struct page *pgtable_alloc(struct mm_struct *mm)
 {
 	struct page *page = alloc_page(mm->zone);
 
@@ -79,13 +79,18 @@ static struct page *pgtable_alloc(struct mm_struct *mm)
 	return page;
 }
 
+/*
+ * An unlinked table is not reused until the guest has applied the batch
+ * that unlinked it (Linux's mmu_gather frees tables after the flush too).
+ * The guest's replay writes the clears of its entries into it first: on
+ * shadow-paging KVM that is what empties the shadow of the frame, which
+ * would otherwise come back, stale, when the frame is a table again.
+ */
 static void pgtable_free(struct mm_struct *mm, uint64_t pfn)
 {
-	/* the guest must not re-write entries into a frame that may be reused */
-	commit_log_purge_frame(mm, pfn);
 	mm->stats.pgtable_pages--;
 	mm->stats.pgtable_frees++;
-	put_page(mm->zone, pfn_to_page(mm->zone, pfn));
+	commit_log_defer_free(mm, pfn);
 }
 
 /* descend one level; allocate the next table when @alloc */

@@ -155,6 +155,23 @@ static int check_table(struct checker *c, struct mm_struct *mm, uint64_t pfn, in
 	return 0;
 }
 
+/* tables unlinked in the pending batch: unreachable, still page tables */
+static int mark_deferred(struct checker *c, struct mm_struct *mm)
+{
+	size_t i;
+
+	for (i = 0; i < mm->log.nr_deferred; i++) {
+		uint64_t pfn = mm->log.deferred[i];
+
+		if (pfn >= c->zone->nr_pages || !(c->zone->mem_map[pfn].flags & PG_pgtable))
+			return fail(c, "deferred table %#lx is not a page table", (unsigned long)pfn);
+		if (c->tables[pfn])
+			return fail(c, "table %#lx freed but still linked", (unsigned long)pfn);
+		c->tables[pfn] = 2;
+	}
+	return 0;
+}
+
 static int check_log(struct checker *c, struct mm_struct *mm)
 {
 	size_t i;
@@ -163,7 +180,7 @@ static int check_log(struct checker *c, struct mm_struct *mm)
 		uint64_t pfn = mm->log.ent[i].pte_gpa >> PAGE_SHIFT;
 
 		if (pfn >= c->zone->nr_pages || !c->tables[pfn])
-			return fail(c, "commit log entry %zu writes into frame %#lx, not a live table",
+			return fail(c, "commit log entry %zu writes into frame %#lx, not a table",
 				    i, (unsigned long)pfn);
 	}
 	return 0;
@@ -229,7 +246,7 @@ int validate_mms(struct mm_struct **mms, int n, char *err, size_t errlen)
 			goto out;
 	}
 	for (i = 0; i < n; i++)
-		if (check_log(&c, mms[i]))
+		if (mark_deferred(&c, mms[i]) || check_log(&c, mms[i]))
 			goto out;
 	ret = check_frames(&c);
 out:

@@ -95,6 +95,11 @@ static long sys_munmap(struct vmm *vmm, const uint64_t *a)
 	return mm_munmap(vmm->mm, a[0], a[1]);
 }
 
+static long sys_mremap(struct vmm *vmm, const uint64_t *a)
+{
+	return mm_mremap(vmm->mm, a[0], a[1], a[2], (int)a[3], a[4]);
+}
+
 static long sys_mprotect(struct vmm *vmm, const uint64_t *a)
 {
 	return mm_mprotect(vmm->mm, a[0], a[1], (int)a[2]);
@@ -570,6 +575,7 @@ static const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	[SYS_mmap]		= { sys_mmap,		"pxxxfx" },
 	[SYS_mprotect]		= { sys_mprotect,	"pxx" },
 	[SYS_munmap]		= { sys_munmap,		"px" },
+	[SYS_mremap]		= { sys_mremap,		"pxxxp" },
 	[SYS_brk]		= { sys_brk,		"p" },
 	[SYS_rt_sigaction]	= { sys_rt_sigaction,	"dppu" },
 	[SYS_rt_sigprocmask]	= { sys_rt_sigprocmask,	"dppu" },

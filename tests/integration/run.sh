@@ -62,6 +62,8 @@ compare test_stale_unmap /dev/null
 compare test_stale_protect /dev/null
 compare test_crash /dev/null
 compare test_bigcommit /dev/null
+compare test_mremap /dev/null
+compare test_pt_reuse /dev/null
 for t in ud2 int3 div out in hlt cli kernel exec abort; do
 	compare test_trap /dev/null $t
 done

@@ -7,7 +7,8 @@
  * a reserved arena of this process, and to the library at the same
  * addresses.  After every step the return values (and errno), the arena's
  * lines of /proc/self/maps and mm_show_maps(), and for touches the signal,
- * si_code and the byte read must agree.  brk is compared in a forked child.
+ * si_code and the byte read must agree.  brk is compared in a child (a fresh
+ * exec of this binary), with RLIMIT_DATA.
  *
  *   DIFF_SEED=n   run only seed n
  *   DIFF_STEPS=n  steps per seed
@@ -52,13 +53,29 @@
 #define DEFAULT_STEPS	2500
 #define DEFAULT_SEEDS	4
 
+#define min(a, b)	((a) < (b) ? (a) : (b))
+#define max(a, b)	((a) > (b) ? (a) : (b))
+
+#ifndef MAP_DROPPABLE
+#define MAP_DROPPABLE	0x08
+#endif
 #ifndef PROT_SEM
 #define PROT_SEM	0x8
 #endif
 
+#ifndef MADV_COLD
+#define MADV_COLD		20
+#define MADV_PAGEOUT		21
+#endif
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ	22
 #define MADV_POPULATE_WRITE	23
+#endif
+#ifndef MADV_DONTNEED_LOCKED
+#define MADV_DONTNEED_LOCKED	24
+#endif
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE		25
 #endif
 
 struct diff {
@@ -74,6 +91,7 @@ struct diff {
 	long nat, lib;			/* its results, -errno on error */
 	bool failed;
 	bool trace;
+	bool maps_fresh;		/* nat_lines/lib_lines are of this step */
 };
 
 /* ---- helpers ---- */
@@ -221,7 +239,8 @@ static void diverge(struct diff *d, const char *what, ...)
 	va_start(ap, what);
 	vsnprintf(msg, sizeof(msg), what, ap);
 	va_end(ap);
-	maps_pair(d->mm, ARENA, ARENA_END);
+	if (!d->maps_fresh)
+		maps_pair(d->mm, ARENA, ARENA_END);
 	printf("DIVERGENCE (DIFF_SEED=%llu, step %lu): %s\n"
 	       "  op:      %s\n"
 	       "  native:  %ld (%s)\n"
@@ -247,10 +266,12 @@ static void check_step(struct diff *d)
 		return;
 	}
 	maps_pair(d->mm, ARENA, ARENA_END);
+	d->maps_fresh = true;
 	if (strcmp(nat_lines, lib_lines)) {
 		diverge(d, "maps differ");
 		return;
 	}
+	d->maps_fresh = false;
 	if (validate_mm(d->mm, err, sizeof(err))) {
 		diverge(d, "validate_mm: %s", err);
 		return;
@@ -374,6 +395,9 @@ static void op_mmap_anon(struct diff *d)
 	int flags = MAP_ANONYMOUS | (shared ? MAP_SHARED : MAP_PRIVATE) | rnd_placement(d);
 	uint64_t addr, len;
 
+	if (!shared && chance(d, 5))
+		flags = (flags & ~MAP_TYPE) | MAP_DROPPABLE;
+
 	rnd_range(d, &addr, &len);
 	if (flags & MAP_POPULATE && len > 64 * PAGE_SIZE)
 		len = 64 * PAGE_SIZE;
@@ -393,6 +417,8 @@ static void op_mmap_file(struct diff *d)
 	rnd_range(d, &addr, &len);
 	if (len > 64 * PAGE_SIZE)
 		len = 64 * PAGE_SIZE;
+	if (shared && chance(d, 30))
+		flags = (flags & ~MAP_TYPE) | MAP_SHARED_VALIDATE;
 	/* read-only file: a shared writable mapping must fail, now and then */
 	if (shared && (prot & PROT_WRITE) && chance(d, 70))
 		prot &= ~PROT_WRITE;
@@ -425,12 +451,19 @@ static void op_mprotect(struct diff *d)
 	d->lib = mm_mprotect(d->mm, addr, len, prot);
 }
 
+/*
+ * Left out: MADV_FREE (natively the pages stay until reclaim, the library
+ * drops them at once: both are Linux), MADV_PAGEOUT (host reclaim decides
+ * what goes, e.g. clean shmem pages vanish from mincore natively),
+ * MADV_HWPOISON and MADV_SOFT_OFFLINE (this process is root).
+ */
 static const int advice_choices[] = {
 	MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTNEED,
 	MADV_DONTNEED, MADV_DONTFORK, MADV_DOFORK, MADV_DONTDUMP, MADV_DODUMP,
-	MADV_WIPEONFORK, MADV_KEEPONFORK, MADV_NOHUGEPAGE,
-	MADV_POPULATE_READ, MADV_POPULATE_WRITE,
-	5, 6, 19, 26, 99, 1000, -1,	/* invalid */
+	MADV_WIPEONFORK, MADV_KEEPONFORK, MADV_HUGEPAGE, MADV_NOHUGEPAGE,
+	MADV_MERGEABLE, MADV_UNMERGEABLE, MADV_REMOVE, MADV_COLD,
+	MADV_POPULATE_READ, MADV_POPULATE_WRITE, MADV_DONTNEED_LOCKED, MADV_COLLAPSE,
+	5, 6, 7, 26, 99, 1000, -1,	/* invalid */
 };
 
 static void op_madvise(struct diff *d)
@@ -505,8 +538,7 @@ static void touch_one(struct diff *d, uint64_t addr, bool write)
 	struct fault_result res;
 	int lib, nat, code = 0;
 
-	describe(d, "%s %#llx%s", write ? "write" : "read", (unsigned long long)addr,
-		 write ? "" : "");
+	describe(d, "%s %#llx", write ? "write" : "read", (unsigned long long)addr);
 	if (!in_arena(addr, 1))
 		return;
 	lib = mm_fault(d->mm, addr, (write ? FAULT_FLAG_WRITE : 0) | FAULT_FLAG_USER, &res);
@@ -556,7 +588,7 @@ static void op_bad_mmap(struct diff *d)
 	uint64_t off = 0;
 
 	rnd_range(d, &addr, &len);
-	switch (rnd_below(d, 11)) {
+	switch (rnd_below(d, 12)) {
 	case 0:		/* unaligned fixed address */
 		addr += 1 + rnd_below(d, PAGE_SIZE - 1);
 		break;
@@ -593,6 +625,10 @@ static void op_bad_mmap(struct diff *d)
 		break;
 	case 8:		/* shared anonymous MAP_GROWSDOWN */
 		flags = (flags & ~MAP_TYPE) | MAP_SHARED | MAP_GROWSDOWN;
+		break;
+	case 10:	/* MAP_SYNC needs DAX */
+		flags = (flags & ~(MAP_TYPE | MAP_ANONYMOUS)) | MAP_SHARED_VALIDATE | MAP_SYNC;
+		file = true;
 		break;
 	case 9:		/* MAP_SHARED ignores unknown flags */
 		flags = (flags & ~MAP_TYPE) | MAP_SHARED | (0x200000 << rnd_below(d, 5));
@@ -775,8 +811,10 @@ static void teardown(struct diff *d)
 	syscall(SYS_munmap, ARENA, ARENA_SIZE);
 	mm_destroy(d->mm);
 	fput(d->file);
-	if (validate_zone_empty(d->zone, err, sizeof(err)))
-		print_error("validate_zone_empty: %s\n", err);
+	if (validate_zone_empty(d->zone, err, sizeof(err))) {
+		printf("DIFF_SEED=%llu: validate_zone_empty: %s\n", (unsigned long long)d->seed, err);
+		d->failed = true;
+	}
 	zone_destroy(d->zone);
 	free(d->zone_mem);
 	close(d->fd);
@@ -806,8 +844,8 @@ static bool run_seed(uint64_t seed, unsigned long steps)
 	setup_lib(&d);
 	for (d.step = 0; d.step < steps && !d.failed; d.step++)
 		one_step(&d);
-	ok = !d.failed;
 	teardown(&d);
+	ok = !d.failed;
 	return ok;
 }
 
@@ -829,11 +867,287 @@ static void test_diff_mmap(void **state)
 			fail_msg("divergence, DIFF_SEED=%llu", (unsigned long long)seed);
 }
 
+/* ---- brk, in a child that leaves the heap alone ---- */
+
+#define BRK_SPAN	(16UL << 20)	/* the heap and the obstacle live here */
+
+struct brk_diff {
+	struct diff d;
+	uint64_t start_brk, min_brk, brk;
+	uint64_t data_size;		/* end_data - start_data */
+	uint64_t obstacle, obstacle_len;
+	struct rlimit data_limit;	/* RLIMIT_DATA for the brk calls */
+};
+
+/* field @n (1-based) of /proc/self/stat */
+static uint64_t stat_field(int n)
+{
+	static char buf[4096];
+	int fd = open("/proc/self/stat", O_RDONLY), i;
+	ssize_t len;
+	char *p;
+
+	assert_true(fd >= 0);
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	assert_true(len > 0);
+	buf[len] = '\0';
+	p = strrchr(buf, ')') + 2;	/* field 3 */
+	for (i = 3; i < n; i++)
+		p = strchr(p, ' ') + 1;
+	return strtoull(p, NULL, 10);
+}
+
+/* VmData of /proc/self/status, in pages */
+static uint64_t native_data_vm(void)
+{
+	static char buf[8192];
+	int fd = open("/proc/self/status", O_RDONLY);
+	ssize_t len;
+	char *p;
+
+	assert_true(fd >= 0);
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	assert_true(len > 0);
+	buf[len] = '\0';
+	p = strstr(buf, "VmData:");
+	assert_non_null(p);
+	return strtoull(p + 7, NULL, 10) >> (PAGE_SHIFT - 10);
+}
+
+static void brk_check(struct brk_diff *b)
+{
+	struct diff *d = &b->d;
+	char err[512];
+
+	if (d->nat != d->lib) {
+		maps_pair(d->mm, b->start_brk, b->start_brk + BRK_SPAN);
+		d->maps_fresh = true;
+		diverge(d, "return values differ");
+		return;
+	}
+	maps_pair(d->mm, b->start_brk, b->start_brk + BRK_SPAN);
+	d->maps_fresh = true;
+	if (strcmp(nat_lines, lib_lines)) {
+		diverge(d, "maps differ");
+		return;
+	}
+	if (validate_mm(d->mm, err, sizeof(err)))
+		diverge(d, "validate_mm: %s", err);
+}
+
+static void brk_call(struct brk_diff *b, uint64_t val)
+{
+	struct diff *d = &b->d;
+
+	describe(d, "brk(%#llx) [start_brk + %#llx]", (unsigned long long)val,
+		 (unsigned long long)(val - b->start_brk));
+	/* the library models only the heap: give it the process's data_vm */
+	d->mm->data_vm = native_data_vm();
+	/* the limit only around the call: malloc's mmap must not be refused */
+	assert_int_equal(setrlimit(RLIMIT_DATA, &b->data_limit), 0);
+	d->nat = syscall(SYS_brk, val);
+	assert_int_equal(setrlimit(RLIMIT_DATA, &(struct rlimit){ RLIM_INFINITY, RLIM_INFINITY }), 0);
+	d->lib = mm_brk(d->mm, val);
+	b->brk = (uint64_t)d->nat;
+}
+
+static void brk_op_move(struct brk_diff *b)
+{
+	struct diff *d = &b->d;
+	uint64_t val, off = chance(d, 30) ? rnd_below(d, PAGE_SIZE) : 0;
+
+	switch (rnd_below(d, 6)) {
+	case 0:		/* below the start: refused */
+		val = b->start_brk - PAGE_SIZE * rnd_below(d, 16) - off - 1;
+		break;
+	case 1:		/* far away: refused */
+		val = b->start_brk + (1UL << (40 + rnd_below(d, 8)));
+		break;
+	case 2:		/* within the current page */
+		val = (b->brk & PAGE_MASK) + off;
+		break;
+	case 3:		/* shrink */
+		val = b->brk - min(b->brk - b->min_brk, PAGE_SIZE * rnd_pages(d)) + off;
+		break;
+	default:	/* grow */
+		val = b->brk + PAGE_SIZE * rnd_pages(d) + off;
+		break;
+	}
+	if (val < b->min_brk && val >= b->start_brk)
+		val = b->min_brk;	/* glibc's own heap stays */
+	if (val >= b->start_brk + BRK_SPAN && val < b->start_brk + (1UL << 40))
+		val = b->start_brk + BRK_SPAN - PAGE_SIZE;
+	brk_call(b, val);
+}
+
+/* a mapping above the heap, for brk to run into */
+static void brk_op_obstacle(struct brk_diff *b)
+{
+	struct diff *d = &b->d;
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE;
+	uint64_t span = b->start_brk + BRK_SPAN - PAGE_ALIGN(b->min_brk);
+	uint64_t addr, len = PAGE_SIZE * (1 + rnd_below(d, 4));
+	int prot = chance(d, 30) ? PROT_NONE : PROT_READ;
+
+	if (b->obstacle) {
+		syscall(SYS_munmap, b->obstacle, b->obstacle_len);
+		mm_munmap(d->mm, b->obstacle, b->obstacle_len);
+		b->obstacle = 0;
+	}
+	if (chance(d, 30))
+		flags |= MAP_GROWSDOWN;
+	addr = PAGE_ALIGN(b->min_brk) + PAGE_SIZE * rnd_below(d, span / PAGE_SIZE / 4);
+	if (chance(d, 50))	/* close to the break */
+		addr = PAGE_ALIGN(b->brk) + PAGE_SIZE * rnd_below(d, 300);
+	describe(d, "obstacle mmap(%#llx, %#llx, prot %d, flags %#x)", (unsigned long long)addr,
+		 (unsigned long long)len, prot, flags);
+	d->nat = nat_mmap(addr, len, prot, flags, -1, 0);
+	d->lib = mm_mmap(d->mm, addr, len, prot, flags, NULL, 0);
+	if (d->nat == (long)addr && d->lib == (long)addr) {
+		b->obstacle = addr;
+		b->obstacle_len = len;
+	} else if (d->nat == (long)addr) {
+		syscall(SYS_munmap, addr, len);
+	}
+}
+
+static void brk_op_rlimit(struct brk_diff *b)
+{
+	struct diff *d = &b->d;
+	uint64_t heap = b->brk - b->start_brk + b->data_size;
+	uint64_t vm = native_data_vm() << PAGE_SHIFT;
+	struct rlimit rl = { .rlim_max = RLIM_INFINITY };
+
+	switch (rnd_below(d, 5)) {
+	case 0:
+		rl.rlim_cur = RLIM_INFINITY;
+		break;
+	case 1:		/* around what brk checks: heap plus data */
+		rl.rlim_cur = heap + rnd_below(d, 64 * PAGE_SIZE) - 16 * PAGE_SIZE;
+		break;
+	case 2:		/* around what may_expand_vm() checks: all private writable */
+		rl.rlim_cur = vm + rnd_below(d, 64 * PAGE_SIZE);
+		break;
+	case 3:
+		rl.rlim_cur = 0;
+		break;
+	default:
+		rl.rlim_cur = max(heap, vm) + rnd_below(d, 64 * PAGE_SIZE);
+		break;
+	}
+	describe(d, "setrlimit(RLIMIT_DATA, %#llx)", (unsigned long long)rl.rlim_cur);
+	b->data_limit = rl;
+	d->nat = 0;
+	d->lib = mm_set_rlimit(d->mm, MM_RLIMIT_DATA, rl.rlim_cur, rl.rlim_max);
+}
+
+static int brk_child(uint64_t seed, unsigned long steps)
+{
+	struct brk_diff b = { .d = { .seed = seed, .rng = seed * 0x9e3779b97f4a7c15ULL + 7 } };
+	struct diff *d = &b.d;
+	struct rlimit rl;
+
+	/* glibc's malloc must not move the break: mmap everything, never trim */
+	mallopt(M_MMAP_THRESHOLD, 0);
+	mallopt(M_TRIM_THRESHOLD, -1);
+	mallopt(M_TOP_PAD, 0);
+	d->trace = env_u64("DIFF_TRACE", 0);
+	b.start_brk = stat_field(47);
+	b.data_size = stat_field(46) - stat_field(45);
+	b.brk = (uint64_t)syscall(SYS_brk, 0);
+	b.min_brk = b.brk;
+	assert_int_equal(getrlimit(RLIMIT_DATA, &rl), 0);
+	b.data_limit = rl;
+
+	d->zone_mem = aligned_alloc(PAGE_SIZE, 16UL << 20);
+	d->zone = zone_create(d->zone_mem, 16UL << 20);
+	assert_non_null(d->zone);
+	d->zone->max_map_count = read_sysctl("/proc/sys/vm/max_map_count");
+	d->zone->totalram_pages = get_phys_pages();
+	d->mm = mm_create(d->zone, NULL);
+	assert_non_null(d->mm);
+	d->mm->start_data = stat_field(45);
+	d->mm->end_data = stat_field(46);
+	mm_set_rlimit(d->mm, MM_RLIMIT_DATA, rl.rlim_cur, rl.rlim_max);
+	mm_set_brk_base(d->mm, b.start_brk);
+	describe(d, "recreate the heap: brk(%#llx)", (unsigned long long)b.brk);
+	d->nat = (long)b.brk;
+	d->lib = mm_brk(d->mm, b.brk);
+	brk_check(&b);
+	for (d->step = 0; d->step < steps && !d->failed; d->step++) {
+		unsigned int pick = (unsigned int)rnd_below(d, 100);
+
+		if (pick < 8)
+			brk_op_obstacle(&b);
+		else if (pick < 14)
+			brk_op_rlimit(&b);
+		else
+			brk_op_move(&b);
+		if (!d->failed)
+			brk_check(&b);
+		if (d->trace)
+			printf("%lu: %s = %ld / %ld\n", d->step, d->desc, d->nat, d->lib);
+	}
+	fflush(stdout);
+	return d->failed ? 1 : 0;
+}
+
+/*
+ * The child is a fresh exec of this binary: a heap inherited through fork
+ * would not merge with new brk memory (its anon_vma chain is not singular),
+ * and the library has no fork to copy that from.
+ */
+static bool run_brk_seed(uint64_t seed, unsigned long steps)
+{
+	char arg[32];
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		snprintf(arg, sizeof(arg), "%llu", (unsigned long long)seed);
+		setenv("DIFF_BRK_CHILD", arg, 1);
+		snprintf(arg, sizeof(arg), "%lu", steps);
+		setenv("DIFF_STEPS", arg, 1);
+		execl("/proc/self/exe", "test_diff_linux", (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status))
+		print_error("brk child (seed %llu) died: status %#x\n", (unsigned long long)seed, status);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static void test_diff_brk(void **state)
+{
+	uint64_t steps = env_u64("DIFF_STEPS", DEFAULT_STEPS);
+	const char *one = getenv("DIFF_SEED");
+	uint64_t seed;
+
+	if (one && *one) {
+		if (!run_brk_seed(strtoull(one, NULL, 0), steps))
+			fail_msg("brk divergence, DIFF_SEED=%s", one);
+		return;
+	}
+	for (seed = 1; seed <= DEFAULT_SEEDS; seed++)
+		if (!run_brk_seed(seed, steps))
+			fail_msg("brk divergence, DIFF_SEED=%llu", (unsigned long long)seed);
+}
+
 int main(void)
 {
+	const char *brk_seed = getenv("DIFF_BRK_CHILD");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_diff_mmap),
+		cmocka_unit_test(test_diff_brk),
 	};
 
+	if (brk_seed)	/* run_brk_seed()'s child; exits without leak checks */
+		_exit(brk_child(strtoull(brk_seed, NULL, 0), env_u64("DIFF_STEPS", DEFAULT_STEPS)));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,6 +43,9 @@ struct mm_struct *mm_create(struct zone *zone, const struct mm_layout *layout);
 /* unmap everything, free page tables and the mm; the commit log is dropped */
 void mm_destroy(struct mm_struct *mm);
 
+/* fork's copy: private writable pages shared copy-on-write (fork.c) */
+struct mm_struct *dup_mm(struct mm_struct *oldmm, int *err);
+
 /* the initial stack VMA: [stack_top - size, stack_top), VM_GROWSDOWN */
 long mm_setup_stack(struct mm_struct *mm, uint64_t size);
 /* program break starts at @start_brk (page-aligned up), after the image */

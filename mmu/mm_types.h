@@ -178,8 +178,14 @@ struct vm_operations_struct {
 };
 
 struct anon_vma {
-	int refcount;		/* VMAs and anonymous pages pointing here */
+	int refcount;		/* VMAs, pages and children pointing here */
 	uint64_t id;
+	/*
+	 * The anon_vma a fork made this one from.  Pages a parent had when it
+	 * forked stay with the parent's anon_vma, so a child's VMA may map
+	 * pages of any of its ancestors (Linux's anon_vma_chain).
+	 */
+	struct anon_vma *parent;
 };
 
 struct vm_area_struct {

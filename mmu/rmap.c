@@ -18,8 +18,50 @@ void get_anon_vma(struct anon_vma *anon_vma)
 
 void put_anon_vma(struct anon_vma *anon_vma)
 {
-	if (anon_vma && --anon_vma->refcount == 0)
+	while (anon_vma && --anon_vma->refcount == 0) {
+		struct anon_vma *parent = anon_vma->parent;
+
 		free(anon_vma);
+		anon_vma = parent;
+	}
+}
+
+/*
+ * Linux's "anon_vma_chain is singular": the VMA maps only pages of its own
+ * anon_vma, none inherited through fork.  Merges and anon_vma reuse
+ * require it (vma_had_uncowed_parents(), reusable_anon_vma()).
+ */
+bool anon_vma_chain_singular(const struct anon_vma *anon_vma)
+{
+	return !anon_vma || !anon_vma->parent;
+}
+
+/* may a VMA of @vma_anon map a page owned by @page_anon? */
+bool anon_vma_covers(const struct anon_vma *vma_anon, const struct anon_vma *page_anon)
+{
+	for (; vma_anon; vma_anon = vma_anon->parent)
+		if (vma_anon == page_anon)
+			return true;
+	return false;
+}
+
+/* anon_vma_fork(): the child's VMA gets an anon_vma of its own under the parent's */
+int anon_vma_fork(struct vm_area_struct *child, struct vm_area_struct *parent)
+{
+	struct anon_vma *anon_vma;
+
+	child->anon_vma = NULL;
+	if (!parent->anon_vma)
+		return 0;
+	anon_vma = calloc(1, sizeof(*anon_vma));
+	if (!anon_vma)
+		return -ENOMEM;
+	anon_vma->id = ++child->vm_mm->next_anon_vma_id;
+	anon_vma->parent = parent->anon_vma;
+	get_anon_vma(parent->anon_vma);
+	anon_vma->refcount = 1;
+	child->anon_vma = anon_vma;
+	return 0;
 }
 
 /*
@@ -39,9 +81,11 @@ static struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma)
 {
 	struct vm_area_struct *next = vma->vm_next, *prev = vma->vm_prev;
 
-	if (next && next->anon_vma && anon_vma_compatible(vma, next))
+	if (next && next->anon_vma && anon_vma_compatible(vma, next) &&
+	    anon_vma_chain_singular(next->anon_vma))
 		return next->anon_vma;
-	if (prev && prev->anon_vma && anon_vma_compatible(prev, vma))
+	if (prev && prev->anon_vma && anon_vma_compatible(prev, vma) &&
+	    anon_vma_chain_singular(prev->anon_vma))
 		return prev->anon_vma;
 	return NULL;
 }

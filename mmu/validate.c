@@ -100,7 +100,8 @@ static int check_leaf(struct checker *c, struct mm_struct *mm, uint64_t addr, pt
 	if (pte_write(pte) && !(vma->vm_flags & VM_WRITE))
 		return fail(c, "entry for %#lx writable in a read-only VMA", (unsigned long)addr);
 	if (page->flags & PG_anon) {
-		if (page->anon_vma != vma->anon_vma || page->index != linear_page_index(vma, addr))
+		if (!anon_vma_covers(vma->anon_vma, page->anon_vma) ||
+		    page->index != linear_page_index(vma, addr))
 			return fail(c, "anonymous page at %#lx: owner or index disagrees with its VMA",
 				    (unsigned long)addr);
 	} else if (page->flags & PG_cache) {

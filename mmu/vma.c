@@ -158,9 +158,17 @@ int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr, i
 	return 0;
 }
 
+/*
+ * is_mergeable_anon_vma(): one side without an anon_vma takes the other's,
+ * unless that one inherited pages through fork; otherwise they must be one.
+ */
 static bool anon_vma_compatible_for_merge(const struct anon_vma *a, const struct anon_vma *b)
 {
-	return !a || !b || a == b;
+	if (!a && b)
+		return anon_vma_chain_singular(b);
+	if (a && !b)
+		return anon_vma_chain_singular(a);
+	return a == b;
 }
 
 /* may @a (below) and @b (above, adjacent) become one VMA? */

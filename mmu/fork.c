@@ -34,7 +34,7 @@ static int copy_one_pte(struct mm_struct *dst_mm, struct mm_struct *src_mm,
 		struct page *page = pfn_to_page(src_mm->zone, pte_pfn(pte));
 
 		get_page(page);
-		page->mapcount++;
+		page_map_account(dst_mm, page, 1);
 	}
 	if (is_cow_mapping(vma->vm_flags) && (pte & _PAGE_RW)) {
 		pte &= ~_PAGE_RW;

@@ -37,6 +37,22 @@ static inline struct zone *mm_zone(struct mm_struct *mm)
 	return mm->zone;
 }
 
+enum { MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES };
+
+/* a frame gains (+1) or loses (-1) a mapping in @mm: map count and RSS */
+static inline void page_map_account(struct mm_struct *mm, struct page *page, int delta)
+{
+	int kind = page->flags & PG_anon ? MM_ANONPAGES :
+		   page->mapping && page->mapping->shmem ? MM_SHMEMPAGES : MM_FILEPAGES;
+	uint64_t rss;
+
+	page->mapcount += delta;
+	mm->rss[kind] += delta;
+	rss = (uint64_t)(mm->rss[0] + mm->rss[1] + mm->rss[2]);
+	if (rss > mm->hiwater_rss)
+		mm->hiwater_rss = rss;
+}
+
 /* pgtable.c */
 pteval_t *pte_lookup(struct mm_struct *mm, uint64_t addr, uint64_t *next);
 pteval_t *pte_alloc(struct mm_struct *mm, uint64_t addr);

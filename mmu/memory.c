@@ -70,7 +70,7 @@ static void zap_entry(struct mm_struct *mm, uint64_t addr, pteval_t *ptep)
 	if (pte_mapped(pte) && !is_zero_pfn(mm->zone, pte_pfn(pte))) {
 		struct page *page = pfn_to_page(mm->zone, pte_pfn(pte));
 
-		page->mapcount--;
+		page_map_account(mm, page, -1);
 		if (pte_dirty(pte) && (page->flags & PG_cache))
 			page->flags |= PG_dirty;
 		put_page(mm->zone, page);
@@ -182,7 +182,7 @@ static void install_page(struct mm_struct *mm, struct vm_area_struct *vma, uint6
 
 	if (write)
 		prot |= _PAGE_RW | _PAGE_DIRTY;
-	page->mapcount++;
+	page_map_account(mm, page, 1);
 	set_pte_at(mm, addr, ptep, pfn_pte(page_to_pfn(mm->zone, page), prot));
 }
 
@@ -275,10 +275,10 @@ static enum fault_kind do_wp_page(struct mm_struct *mm, struct vm_area_struct *v
 	if (!copy)
 		return FAULT_OOM;
 	if (!is_zero_pfn(mm->zone, pfn)) {
-		old->mapcount--;
+		page_map_account(mm, old, -1);
 		put_page(mm->zone, old);
 	}
-	copy->mapcount++;
+	page_map_account(mm, copy, 1);
 	set_pte_at(mm, addr, ptep, pfn_pte(page_to_pfn(mm->zone, copy),
 					   vm_get_page_prot(vma->vm_flags) | _PAGE_RW | _PAGE_DIRTY));
 	return FAULT_WP_COPY;

@@ -118,6 +118,9 @@ long kernel_write(struct file *file, uint64_t pos, const void *buf, size_t n);
 
 /* Linux's exact text; returns a malloc'ed string the caller frees */
 char *mm_show_maps(struct mm_struct *mm);
+/* /proc/self/smaps, and the Vm* and Rss* lines of /proc/self/status */
+char *mm_show_smaps(struct mm_struct *mm);
+char *mm_show_status(struct mm_struct *mm);
 
 /* ---- invariant checker (validate.c) ---- */
 

@@ -221,6 +221,7 @@ struct page_cache_slot;
 
 struct address_space {
 	struct zone *zone;
+	bool shmem;			/* its pages count as RssShmem */
 	const struct address_space_operations *a_ops;
 	uint64_t i_size;		/* bytes */
 	uint64_t nrpages;
@@ -299,6 +300,9 @@ struct mm_struct {
 	uint64_t def_flags;
 	struct commit_log log;
 	struct mm_stats stats;
+	/* resident pages by kind (Linux's rss_stat) and the high-water mark */
+	int64_t rss[3];			/* MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES */
+	uint64_t hiwater_rss, hiwater_vm;
 	uint64_t next_anon_vma_id;
 };
 

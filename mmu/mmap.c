@@ -90,6 +90,7 @@ void mm_destroy(struct mm_struct *mm)
 {
 	if (!mm)
 		return;
+	unmap_region(mm, 0, TASK_SIZE);
 	while (mm->mmap) {
 		struct vm_area_struct *vma = mm->mmap;
 
@@ -97,7 +98,6 @@ void mm_destroy(struct mm_struct *mm)
 			vm_unacct_memory(mm, vma_pages(vma));
 		vma_unlink_free(mm, vma);
 	}
-	unmap_region(mm, 0, TASK_SIZE);
 	free_pgd(mm);
 	commit_log_release(mm);
 	free(mm);
@@ -278,6 +278,8 @@ static long __do_munmap(struct mm_struct *mm, uint64_t start, uint64_t end, bool
 			break;
 		}
 	}
+	/* entries first, while the VMAs still hold their backing objects */
+	unmap_region(mm, start, end);
 	vma = find_vma(mm, start);
 	while (vma && vma->vm_start < end) {
 		next = vma->vm_next;
@@ -285,7 +287,6 @@ static long __do_munmap(struct mm_struct *mm, uint64_t start, uint64_t end, bool
 		vma_unlink_free(mm, vma);
 		vma = next;
 	}
-	unmap_region(mm, start, end);
 	return 0;
 }
 
@@ -588,6 +589,7 @@ static int do_brk_flags(struct mm_struct *mm, struct vm_area_struct *brkvma,
 	vma_link(mm, vma);
 out:
 	mm->total_vm += pages;
+	mm->hiwater_vm = max(mm->hiwater_vm, mm->total_vm);
 	mm->data_vm += pages;
 	if (flags & VM_LOCKED)
 		mm->locked_vm += pages;

@@ -27,6 +27,7 @@ struct file *shmem_file_setup(struct zone *zone, const char *name, uint64_t size
 	if (!mapping)
 		return NULL;
 	mapping->i_size = size;
+	mapping->shmem = true;
 	file = file_alloc(zone, mapping, name);
 	if (!file) {
 		mapping->refcount = 1;

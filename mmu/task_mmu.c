@@ -76,3 +76,195 @@ char *mm_show_maps(struct mm_struct *mm)
 	}
 	return out;
 }
+
+/* ---- /proc/self/smaps ---- */
+
+struct smaps {
+	uint64_t resident, pss, pss_dirty;	/* pss in bytes << PSS_SHIFT */
+	uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
+	uint64_t referenced, anonymous, locked;
+};
+
+#define PSS_SHIFT	12
+
+/* smaps_account(): one mapped page; the zero page is no page (vm_normal_page) */
+static void smaps_pte(struct mm_struct *mm, struct vm_area_struct *vma, pteval_t pte,
+		      struct smaps *s)
+{
+	struct page *page;
+	bool dirty;
+	uint64_t pss;
+
+	if (!pte_mapped(pte) || pte_pfn(pte) == mm->zone->zero_pfn)
+		return;
+	page = pfn_to_page(mm->zone, pte_pfn(pte));
+	dirty = pte_dirty(pte) || (page->flags & PG_dirty);
+	s->resident += PAGE_SIZE;
+	if (pte_young(pte))
+		s->referenced += PAGE_SIZE;
+	if (page->flags & PG_anon)
+		s->anonymous += PAGE_SIZE;
+	if (page->mapcount >= 2) {
+		pss = (PAGE_SIZE << PSS_SHIFT) / (uint64_t)page->mapcount;
+		*(dirty ? &s->shared_dirty : &s->shared_clean) += PAGE_SIZE;
+	} else {
+		pss = PAGE_SIZE << PSS_SHIFT;
+		*(dirty ? &s->private_dirty : &s->private_clean) += PAGE_SIZE;
+	}
+	s->pss += pss;
+	if (dirty)
+		s->pss_dirty += pss;
+	if (vma->vm_flags & VM_LOCKED)
+		s->locked += pss;
+}
+
+static void smaps_walk(struct mm_struct *mm, struct vm_area_struct *vma, struct smaps *s)
+{
+	uint64_t addr = vma->vm_start, next;
+
+	while (addr < vma->vm_end) {
+		pteval_t *ptep = pte_lookup(mm, addr, &next);
+
+		if (!ptep) {
+			addr = next;
+			continue;
+		}
+		smaps_pte(mm, vma, *ptep, s);
+		addr += PAGE_SIZE;
+	}
+}
+
+/* show_smap_vma_flags(): two letters per flag, in bit order */
+static int show_vm_flags(char *buf, size_t size, uint64_t flags)
+{
+	static const struct { uint64_t flag; const char *name; } mnemo[] = {
+		{ VM_READ, "rd" }, { VM_WRITE, "wr" }, { VM_EXEC, "ex" }, { VM_SHARED, "sh" },
+		{ VM_MAYREAD, "mr" }, { VM_MAYWRITE, "mw" }, { VM_MAYEXEC, "me" },
+		{ VM_MAYSHARE, "ms" }, { VM_GROWSDOWN, "gd" }, { VM_UFFD_MISSING, "um" },
+		{ VM_PFNMAP, "pf" }, { VM_LOCKED, "lo" }, { VM_IO, "io" }, { VM_SEQ_READ, "sr" },
+		{ VM_RAND_READ, "rr" }, { VM_DONTCOPY, "dc" }, { VM_DONTEXPAND, "de" },
+		{ VM_LOCKONFAULT, "lf" }, { VM_ACCOUNT, "ac" }, { VM_NORESERVE, "nr" },
+		{ VM_HUGETLB, "ht" }, { VM_SYNC, "sf" }, { VM_WIPEONFORK, "wf" },
+		{ VM_DONTDUMP, "dd" }, { VM_MIXEDMAP, "mm" }, { VM_HUGEPAGE, "hg" },
+		{ VM_NOHUGEPAGE, "nh" }, { VM_MERGEABLE, "mg" }, { VM_DROPPABLE, "dp" },
+	};
+	size_t i;
+	int n = snprintf(buf, size, "VmFlags:");
+
+	for (i = 0; i < sizeof(mnemo) / sizeof(mnemo[0]); i++)
+		if (flags & mnemo[i].flag)
+			n += snprintf(buf + n, size > (size_t)n ? size - n : 0, " %s", mnemo[i].name);
+	n += snprintf(buf + n, size > (size_t)n ? size - n : 0, " \n");
+	return n;
+}
+
+/* eligible for a THP (mode madvise): asked for, anonymous, holds an aligned 2 MiB */
+static int thp_eligible(const struct vm_area_struct *vma)
+{
+	uint64_t start = (vma->vm_start + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
+
+	return (vma->vm_flags & (VM_HUGEPAGE | VM_NOHUGEPAGE)) == VM_HUGEPAGE &&
+	       vma_is_anonymous(vma) && start + PMD_SIZE <= vma->vm_end;
+}
+
+static int show_smap(char *buf, size_t size, struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct smaps s = { 0 };
+	int n = show_map_vma(buf, size, mm, vma);
+
+#define LINE(name, bytes) \
+	n += snprintf(buf + n, size > (size_t)n ? size - n : 0, "%-16s%8lu kB\n", name ":", \
+		      (unsigned long)((bytes) >> 10))
+	smaps_walk(mm, vma, &s);
+	LINE("Size", vma->vm_end - vma->vm_start);
+	LINE("KernelPageSize", PAGE_SIZE);
+	LINE("MMUPageSize", PAGE_SIZE);
+	LINE("Rss", s.resident);
+	LINE("Pss", s.pss >> PSS_SHIFT);
+	LINE("Pss_Dirty", s.pss_dirty >> PSS_SHIFT);
+	LINE("Shared_Clean", s.shared_clean);
+	LINE("Shared_Dirty", s.shared_dirty);
+	LINE("Private_Clean", s.private_clean);
+	LINE("Private_Dirty", s.private_dirty);
+	LINE("Referenced", s.referenced);
+	LINE("Anonymous", s.anonymous);
+	LINE("KSM", 0);
+	LINE("LazyFree", 0);
+	LINE("AnonHugePages", 0);
+	LINE("ShmemPmdMapped", 0);
+	LINE("FilePmdMapped", 0);
+	LINE("Shared_Hugetlb", 0);
+	LINE("Private_Hugetlb", 0);
+	LINE("Swap", 0);
+	LINE("SwapPss", 0);
+	LINE("Locked", s.locked >> PSS_SHIFT);
+#undef LINE
+	n += snprintf(buf + n, size > (size_t)n ? size - n : 0, "THPeligible:    %8d\n",
+		      thp_eligible(vma));
+	n += show_vm_flags(buf + n, size > (size_t)n ? size - n : 0, vma->vm_flags);
+	return n;
+}
+
+/* grow-and-retry around a per-VMA formatter */
+static char *show_each_vma(struct mm_struct *mm,
+			   int (*show)(char *, size_t, struct mm_struct *, struct vm_area_struct *))
+{
+	size_t cap = 4096, len = 0;
+	char *out = malloc(cap);
+	struct vm_area_struct *vma;
+
+	if (!out)
+		return NULL;
+	out[0] = '\0';
+	for (vma = mm->mmap; vma; vma = vma->vm_next) {
+		int n = show(out + len, cap - len, mm, vma);
+
+		if (len + (size_t)n + 1 > cap) {
+			char *bigger;
+
+			while (len + (size_t)n + 1 > cap)
+				cap *= 2;
+			bigger = realloc(out, cap);
+			if (!bigger) {
+				free(out);
+				return NULL;
+			}
+			out = bigger;
+			show(out + len, cap - len, mm, vma);
+		}
+		len += (size_t)n;
+	}
+	return out;
+}
+
+char *mm_show_smaps(struct mm_struct *mm)
+{
+	return show_each_vma(mm, show_smap);
+}
+
+/* task_mem(): the Vm* lines of /proc/self/status */
+char *mm_show_status(struct mm_struct *mm)
+{
+	uint64_t text = PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK);
+	uint64_t anon = (uint64_t)mm->rss[MM_ANONPAGES], file = (uint64_t)mm->rss[MM_FILEPAGES];
+	uint64_t shmem = (uint64_t)mm->rss[MM_SHMEMPAGES];
+	uint64_t kb = PAGE_SIZE >> 10;
+	char *out;
+
+	text = min(text, mm->exec_vm << PAGE_SHIFT) >> 10;
+	if (asprintf(&out,
+		     "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\n"
+		     "VmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\nRssAnon:\t%8lu kB\nRssFile:\t%8lu kB\n"
+		     "RssShmem:\t%8lu kB\nVmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\n"
+		     "VmLib:\t%8lu kB\nVmPTE:\t%8lu kB\nVmSwap:\t%8lu kB\nHugetlbPages:\t%8lu kB\n",
+		     (unsigned long)(max(mm->hiwater_vm, mm->total_vm) * kb),
+		     (unsigned long)(mm->total_vm * kb), (unsigned long)(mm->locked_vm * kb), 0UL,
+		     (unsigned long)(max(mm->hiwater_rss, anon + file + shmem) * kb),
+		     (unsigned long)((anon + file + shmem) * kb), (unsigned long)(anon * kb),
+		     (unsigned long)(file * kb), (unsigned long)(shmem * kb),
+		     (unsigned long)(mm->data_vm * kb), (unsigned long)(mm->stack_vm * kb),
+		     (unsigned long)text, (unsigned long)(mm->exec_vm * kb - text),
+		     (unsigned long)((mm->stats.pgtable_pages - 1) * kb), 0UL, 0UL) < 0)
+		return NULL;
+	return out;
+}

@@ -19,6 +19,7 @@ struct checker {
 	uint8_t *tables;	/* frame reached as a page table */
 	char *err;
 	size_t errlen;
+	int64_t rss[3];		/* of the mm being walked */
 };
 
 static int fail(struct checker *c, const char *fmt, ...)
@@ -116,6 +117,19 @@ static int check_leaf(struct checker *c, struct mm_struct *mm, uint64_t addr, pt
 		return fail(c, "entry for %#lx maps a frame with no owner", (unsigned long)addr);
 	}
 	c->maps[pfn]++;
+	c->rss[page->flags & PG_anon ? MM_ANONPAGES :
+	       page->mapping->shmem ? MM_SHMEMPAGES : MM_FILEPAGES]++;
+	return 0;
+}
+
+static int check_rss(struct checker *c, struct mm_struct *mm)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (c->rss[i] != mm->rss[i])
+			return fail(c, "rss counter %d is %ld, the tables map %ld", i,
+				    (long)mm->rss[i], (long)c->rss[i]);
 	return 0;
 }
 
@@ -243,7 +257,9 @@ int validate_mms(struct mm_struct **mms, int n, char *err, size_t errlen)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		if (check_vmas(&c, mms[i]) || check_table(&c, mms[i], mms[i]->pgd_pfn, 4, 0))
+		memset(c.rss, 0, sizeof(c.rss));
+		if (check_vmas(&c, mms[i]) || check_table(&c, mms[i], mms[i]->pgd_pfn, 4, 0) ||
+		    check_rss(&c, mms[i]))
 			goto out;
 	}
 	for (i = 0; i < n; i++)

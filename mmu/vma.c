@@ -227,6 +227,8 @@ struct vm_area_struct *vma_try_merge_around(struct mm_struct *mm, struct vm_area
 void vm_stat_account(struct mm_struct *mm, uint64_t flags, long npages)
 {
 	mm->total_vm += npages;
+	if (mm->total_vm > mm->hiwater_vm)
+		mm->hiwater_vm = mm->total_vm;
 	if ((flags & (VM_EXEC | VM_WRITE | VM_GROWSDOWN)) == VM_EXEC)
 		mm->exec_vm += npages;
 	else if (flags & VM_GROWSDOWN)

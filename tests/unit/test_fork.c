@@ -6,6 +6,7 @@
  * spaces together after every step: frame counts are global.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "helpers.h"
@@ -240,6 +241,36 @@ static void file_private_after_fork(void **state)
 	fput(file);
 }
 
+/* smaps after fork: a page two mappers share counts half in each Pss */
+static void smaps_pss_after_fork(void **state)
+{
+	struct family *f = *state;
+	char *smaps, *status, *vma_text;
+	int child;
+
+	map_anon(f->mm[0], BASE, 4, RW);
+	put8(f, 0, BASE, 1);
+	put8(f, 0, BASE + PG(1), 1);
+	child = fork_mm(f, 0);
+	put8(f, child, BASE + PG(1), 2);	/* the child's own copy now */
+	smaps = mm_show_smaps(f->mm[0]);
+	vma_text = strstr(smaps, "10000000-10004000 rw-p 00000000 00:00 0 \n");
+	assert_non_null(vma_text);
+	assert_non_null(strstr(vma_text, "Size:                 16 kB\n"));
+	assert_non_null(strstr(vma_text, "Rss:                   8 kB\n"));
+	assert_non_null(strstr(vma_text, "Pss:                   6 kB\n"));
+	assert_non_null(strstr(vma_text, "Shared_Dirty:          4 kB\n"));
+	assert_non_null(strstr(vma_text, "Private_Dirty:         4 kB\n"));
+	assert_non_null(strstr(vma_text, "Anonymous:             8 kB\n"));
+	assert_non_null(strstr(vma_text, "VmFlags: rd wr mr mw me ac \n"));
+	free(smaps);
+	status = mm_show_status(f->mm[child]);
+	assert_non_null(strstr(status, "VmRSS:\t       8 kB\n"));
+	assert_non_null(strstr(status, "RssAnon:\t       8 kB\n"));
+	assert_non_null(strstr(status, "VmSize:\t      16 kB\n"));
+	free(status);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +281,7 @@ int main(void)
 						family_teardown),
 		cmocka_unit_test_setup_teardown(fork_tree, family_setup, family_teardown),
 		cmocka_unit_test_setup_teardown(file_private_after_fork, family_setup, family_teardown),
+		cmocka_unit_test_setup_teardown(smaps_pss_after_fork, family_setup, family_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

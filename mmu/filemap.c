@@ -212,14 +212,44 @@ long kernel_read(struct file *file, uint64_t pos, void *buf, size_t n)
 	return filemap_rw(file, pos, buf, min(n, size - pos), false);
 }
 
+/* cached pages of [pos, pos + n) take the bytes written around the cache */
+static void cache_update(struct address_space *mapping, uint64_t pos, const uint8_t *buf, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		uint64_t off = (pos + done) & ~PAGE_MASK;
+		size_t chunk = min(n - done, PAGE_SIZE - off);
+		struct page *page = find_get_page(mapping, (pos + done) >> PAGE_SHIFT);
+
+		if (page) {
+			memcpy((uint8_t *)pfn_to_virt(mapping->zone, page_to_pfn(mapping->zone, page)) +
+			       off, buf + done, chunk);
+			put_page(mapping->zone, page);
+		}
+		done += chunk;
+	}
+}
+
 long kernel_write(struct file *file, uint64_t pos, const void *buf, size_t n)
 {
+	struct address_space *mapping = file->f_mapping;
 	long ret;
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
-	if (!file->shmem)
-		return -EINVAL;
+	if (!file->shmem) {
+		/* a host file: through to the host, and into any cached page */
+		if (!mapping->a_ops->write)
+			return -EINVAL;
+		ret = mapping->a_ops->write(mapping, pos, buf, n);
+		if (ret > 0) {
+			cache_update(mapping, pos, buf, (size_t)ret);
+			if (pos + (uint64_t)ret > mapping->i_size)
+				mapping->i_size = pos + (uint64_t)ret;
+		}
+		return ret;
+	}
 	if (pos + n < pos || pos + n > INT64_MAX)
 		return -EFBIG;
 	ret = filemap_rw(file, pos, (void *)buf, n, true);

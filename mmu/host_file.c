@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <errno.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -31,6 +32,33 @@ static int host_read_folio(struct address_space *mapping, uint64_t index, void *
 	return 0;
 }
 
+/* write back within the file's size: a mapping never extends a file */
+static int host_writepage(struct address_space *mapping, uint64_t index, const void *src)
+{
+	int fd = (int)(intptr_t)mapping->host;
+	uint64_t off = index << PAGE_SHIFT;
+	size_t len, done = 0;
+
+	if (off >= mapping->i_size)
+		return 0;
+	len = min(PAGE_SIZE, mapping->i_size - off);
+	while (done < len) {
+		ssize_t n = pwrite(fd, (const uint8_t *)src + done, len - done, (off_t)(off + done));
+
+		if (n <= 0)
+			return -EIO;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static long host_write(struct address_space *mapping, uint64_t pos, const void *buf, size_t n)
+{
+	ssize_t done = pwrite((int)(intptr_t)mapping->host, buf, n, (off_t)pos);
+
+	return done < 0 ? -errno : done;
+}
+
 static void host_release(struct address_space *mapping)
 {
 	close((int)(intptr_t)mapping->host);
@@ -38,6 +66,8 @@ static void host_release(struct address_space *mapping)
 
 static const struct address_space_operations host_aops = {
 	.read_folio = host_read_folio,
+	.writepage = host_writepage,
+	.write = host_write,
 	.release = host_release,
 };
 

@@ -148,6 +148,10 @@ struct vm_fault {
 	struct page *page;	/* out: referenced frame */
 };
 
+/* msync.c */
+int filemap_write_and_wait_range(struct address_space *mapping, uint64_t start, uint64_t end);
+void vma_writeback(struct vm_area_struct *vma);
+
 /* overcommit.c */
 int vm_enough_memory(struct mm_struct *mm, long pages);
 void vm_unacct_memory(struct mm_struct *mm, long pages);

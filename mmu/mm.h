@@ -59,6 +59,11 @@ long mm_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, int prot,
 long mm_munmap(struct mm_struct *mm, uint64_t addr, uint64_t len);
 long mm_mprotect(struct mm_struct *mm, uint64_t start, uint64_t len, int prot);
 long mm_brk(struct mm_struct *mm, uint64_t brk);
+long mm_mlock(struct mm_struct *mm, uint64_t start, uint64_t len, unsigned int flags);
+long mm_munlock(struct mm_struct *mm, uint64_t start, uint64_t len);
+long mm_mlockall(struct mm_struct *mm, int flags);
+long mm_munlockall(struct mm_struct *mm);
+long mm_msync(struct mm_struct *mm, uint64_t start, uint64_t len, int flags);
 long mm_mremap(struct mm_struct *mm, uint64_t addr, uint64_t old_len, uint64_t new_len,
 	       int flags, uint64_t new_addr);
 long mm_madvise(struct mm_struct *mm, uint64_t start, uint64_t len, int advice);

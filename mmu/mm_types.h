@@ -213,6 +213,8 @@ struct address_space_operations {
 	int (*read_folio)(struct address_space *mapping, uint64_t index, void *dst);
 	/* write a dirty page back; may be NULL (shmem) */
 	int (*writepage)(struct address_space *mapping, uint64_t index, const void *src);
+	/* write(2) to the backing store itself (host files): bytes written or -errno */
+	long (*write)(struct address_space *mapping, uint64_t pos, const void *buf, size_t n);
 	/* drop the backing store (the last struct file reference went away) */
 	void (*release)(struct address_space *mapping);
 };

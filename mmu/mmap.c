@@ -96,6 +96,7 @@ void mm_destroy(struct mm_struct *mm)
 
 		if (vma->vm_flags & VM_ACCOUNT)
 			vm_unacct_memory(mm, vma_pages(vma));
+		vma_writeback(vma);
 		vma_unlink_free(mm, vma);
 	}
 	free_pgd(mm);
@@ -283,6 +284,7 @@ static long __do_munmap(struct mm_struct *mm, uint64_t start, uint64_t end, bool
 	vma = find_vma(mm, start);
 	while (vma && vma->vm_start < end) {
 		next = vma->vm_next;
+		vma_writeback(vma);
 		vma_detach_accounting(mm, vma, unaccount);
 		vma_unlink_free(mm, vma);
 		vma = next;

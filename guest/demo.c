@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The demo guest (./guest.bin, `make run`): maps memory, touches it,
- * protects part of it, grows the program break, maps a file, and prints
+ * protects part of it, moves part with mremap, grows the program break,
+ * maps a file, and prints
  * what it did and its own /proc/self/maps.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -35,7 +37,7 @@ static void show_maps(const char *when)
 
 int main(int argc, char **argv)
 {
-	char *p, *brk0, *brk1;
+	char *p, *q, *brk0, *brk1;
 	unsigned int sum = 0, i;
 	int fd;
 
@@ -59,6 +61,13 @@ int main(int argc, char **argv)
 	if (munmap(p + 12 * PAGE, 4 * PAGE))
 		perror("munmap");
 	printf("munmap pages 12..15\n");
+	/* pages 0..3 to a bigger place: the page tables move, the data does not */
+	q = mremap(p, 4 * PAGE, 32 * PAGE, MREMAP_MAYMOVE);
+	if (q == MAP_FAILED)
+		perror("mremap");
+	else
+		printf("mremap pages 0..3 to 32 pages      -> %p, first bytes %d %d %d %d\n",
+		       (void *)q, q[0], q[PAGE], q[2 * PAGE], q[3 * PAGE]);
 
 	/* musl's sbrk() only reports the break; move it with the system call */
 	brk0 = (char *)syscall(SYS_brk, 0);

@@ -2,8 +2,7 @@
 /*
  * The demo guest (./guest.bin, `make run`): maps memory, touches it,
  * protects part of it, moves part with mremap, grows the program break,
- * maps a file, and prints
- * what it did and its own /proc/self/maps.
+ * maps a file, and prints what it did and its own /proc/self/maps.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -3,7 +3,8 @@
  * madvise (Linux's mm/madvise.c), as Debian's 6.x kernel has it: without
  * CONFIG_MEMORY_FAILURE, so MADV_HWPOISON and MADV_SOFT_OFFLINE are
  * unknown advice (EINVAL).  Advice that changes VMA flags splits
- * and merges like mprotect; MADV_DONTNEED and MADV_FREE drop pages;
+ * and merges like mprotect; MADV_DONTNEED drops pages; MADV_FREE marks
+ * them clean and lazily freeable, for reclaim to drop unless rewritten;
  * MADV_WILLNEED reads file pages into the page cache; the populate advice
  * faults pages in.  Advice a kernel without the feature would refuse gets
  * that kernel's answer.
@@ -96,10 +97,42 @@ static long madvise_dontneed(struct mm_struct *mm, struct vm_area_struct *vma,
 
 	if (vma->vm_flags & (forbidden | VM_HUGETLB))
 		return -EINVAL;
-	/* MADV_FREE may drop clean or dirty private anonymous pages at once */
-	if (behavior == MADV_FREE && !vma_is_anonymous(vma))
-		return -EINVAL;
 	zap_page_range(mm, vma, start, end);
+	return 0;
+}
+
+/*
+ * madvise_free_pte_range(): each private anonymous page only this entry
+ * maps is cleaned and marked lazyfree; the CPU's next write dirties the
+ * entry again, and reclaim drops only what is still clean.  Without
+ * memory pressure the data stays, as on Linux.
+ */
+static long madvise_free(struct mm_struct *mm, struct vm_area_struct *vma,
+			 uint64_t start, uint64_t end)
+{
+	uint64_t addr = start, next;
+
+	if (!vma_is_anonymous(vma) || (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB)))
+		return -EINVAL;
+	while (addr < end) {
+		pteval_t *ptep = pte_lookup(mm, addr, &next), pte;
+		struct page *page;
+
+		if (!ptep) {
+			addr = next;
+			continue;
+		}
+		pte = *ptep;
+		addr += PAGE_SIZE;
+		if (!pte_mapped(pte) || pte_pfn(pte) == mm->zone->zero_pfn)
+			continue;
+		page = pfn_to_page(mm->zone, pte_pfn(pte));
+		if (!(page->flags & PG_anon) || page->mapcount != 1)
+			continue;
+		page->flags = (page->flags & ~PG_dirty) | PG_lazyfree;
+		if (pte & (_PAGE_DIRTY | _PAGE_ACCESSED))
+			set_pte_at(mm, addr - PAGE_SIZE, ptep, pte & ~(_PAGE_DIRTY | _PAGE_ACCESSED));
+	}
 	return 0;
 }
 
@@ -180,8 +213,9 @@ static long madvise_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 	switch (behavior) {
 	case MADV_DONTNEED:
 	case MADV_DONTNEED_LOCKED:
-	case MADV_FREE:
 		return madvise_dontneed(mm, vma, start, end, behavior);
+	case MADV_FREE:
+		return madvise_free(mm, vma, start, end);
 	case MADV_WILLNEED:
 		return madvise_willneed(vma, start, end);
 	case MADV_COLD:

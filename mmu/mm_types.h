@@ -40,6 +40,7 @@ enum page_flags {
 	PG_dirty	= 1u << 4,
 	PG_uptodate	= 1u << 5,
 	PG_free		= 1u << 6,	/* on the zone's free list */
+	PG_lazyfree	= 1u << 7,	/* MADV_FREE: reclaim may drop it while clean */
 };
 
 struct anon_vma;

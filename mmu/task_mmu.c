@@ -82,7 +82,7 @@ char *mm_show_maps(struct mm_struct *mm)
 struct smaps {
 	uint64_t resident, pss, pss_dirty;	/* pss in bytes << PSS_SHIFT */
 	uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
-	uint64_t referenced, anonymous, locked;
+	uint64_t referenced, anonymous, locked, lazyfree;
 };
 
 #define PSS_SHIFT	12
@@ -104,6 +104,8 @@ static void smaps_pte(struct mm_struct *mm, struct vm_area_struct *vma, pteval_t
 		s->referenced += PAGE_SIZE;
 	if (page->flags & PG_anon)
 		s->anonymous += PAGE_SIZE;
+	if ((page->flags & PG_lazyfree) && !dirty)
+		s->lazyfree += PAGE_SIZE;
 	if (page->mapcount >= 2) {
 		pss = (PAGE_SIZE << PSS_SHIFT) / (uint64_t)page->mapcount;
 		*(dirty ? &s->shared_dirty : &s->shared_clean) += PAGE_SIZE;
@@ -189,7 +191,7 @@ static int show_smap(char *buf, size_t size, struct mm_struct *mm, struct vm_are
 	LINE("Referenced", s.referenced);
 	LINE("Anonymous", s.anonymous);
 	LINE("KSM", 0);
-	LINE("LazyFree", 0);
+	LINE("LazyFree", s.lazyfree);
 	LINE("AnonHugePages", 0);
 	LINE("ShmemPmdMapped", 0);
 	LINE("FilePmdMapped", 0);

@@ -199,6 +199,33 @@ static void madvise_calls(void **state)
 	assert_int_equal(mm_madvise(env->mm, BASE, PG(1), MADV_HWPOISON), -EINVAL);
 }
 
+/* MADV_FREE keeps the data until reclaim; a write takes the page back */
+static void madvise_free_is_lazy(void **state)
+{
+	struct env *env = *state;
+	char *smaps;
+	long s;
+
+	map_anon(env->mm, BASE, 2, RW);
+	guest_write8(env, BASE, 7);
+	guest_write8(env, BASE + PG(1), 8);
+	assert_int_equal(mm_madvise(env->mm, BASE, PG(2), MADV_FREE), 0);
+	env_check(env);
+	assert_false(pte_dirty(mm_walk(env->mm, BASE)));
+	smaps = mm_show_smaps(env->mm);
+	assert_non_null(strstr(smaps, "LazyFree:              8 kB\n"));
+	free(smaps);
+	assert_int_equal(guest_read8(env, BASE), 7);
+	guest_write8(env, BASE + PG(1), 9);
+	smaps = mm_show_smaps(env->mm);
+	assert_non_null(strstr(smaps, "LazyFree:              4 kB\n"));
+	free(smaps);
+	/* only private anonymous memory */
+	s = mm_mmap(env->mm, 0, PG(1), RW, MAP_SHARED | MAP_ANONYMOUS, NULL, 0);
+	assert_int_equal(mm_madvise(env->mm, s, PG(1), MADV_FREE), -EINVAL);
+	env_check(env);
+}
+
 static void madvise_dontneed_refuses_locked(void **state)
 {
 	struct env *env = *state;
@@ -324,6 +351,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mprotect_errors_and_holes, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(brk_grow_shrink_limits, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(madvise_calls, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(madvise_free_is_lazy, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(madvise_dontneed_refuses_locked, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(mincore_calls, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(max_map_count_limit, env_setup, env_teardown),

@@ -452,8 +452,8 @@ static void op_mprotect(struct diff *d)
 }
 
 /*
- * Left out: MADV_FREE (natively the pages stay until reclaim, the library
- * drops them at once: both are Linux), MADV_PAGEOUT (host reclaim decides
+ * MADV_FREE keeps the data on both sides until reclaim.
+ * Left out: MADV_PAGEOUT (host reclaim decides
  * what goes, e.g. clean shmem pages vanish from mincore natively),
  * MADV_HWPOISON and MADV_SOFT_OFFLINE (this process is root).
  */
@@ -463,6 +463,7 @@ static const int advice_choices[] = {
 	MADV_WIPEONFORK, MADV_KEEPONFORK, MADV_HUGEPAGE, MADV_NOHUGEPAGE,
 	MADV_MERGEABLE, MADV_UNMERGEABLE, MADV_REMOVE, MADV_COLD,
 	MADV_POPULATE_READ, MADV_POPULATE_WRITE, MADV_DONTNEED_LOCKED, MADV_COLLAPSE,
+	MADV_FREE, MADV_FREE,
 	5, 6, 7, 26, 99, 1000, -1,	/* invalid */
 };
 

@@ -192,6 +192,22 @@ void diag_fault_report(struct vmm *vmm, int signo, int si_code, uint64_t addr,
 	print_code(vmm, f->rip, out);
 }
 
+/* death by a core-dumping signal that no trap raised: abort(), kill() */
+void diag_signal_report(struct vmm *vmm, int signo, const char *why)
+{
+	struct iret_frame *f = trap_frame(vmm);
+	FILE *out = stderr;
+
+	fprintf(out, "vmm: program killed by %s (%s)\n", sigabbrev_np(signo) ?
+		sigabbrev_np(signo) : "?", strsignal(signo));
+	fprintf(out, "  signal: %s\n", why);
+	fprintf(out, "  rip: %#llx\n", (unsigned long long)f->rip);
+	print_maps_around(vmm, f->rip, out);
+	fprintf(out, "  registers:\n");
+	diag_print_regs(vmm, out);
+	print_code(vmm, f->rip, out);
+}
+
 void diag_print_maps(struct vmm *vmm, FILE *out)
 {
 	char *maps = mm_show_maps(vmm->mm);

@@ -202,6 +202,7 @@ static int start_vm(struct vmm *vmm)
 	vmm->run->kvm_dirty_regs = KVM_SYNC_X86_REGS;
 	init_rlimits(vmm);
 	fs_init(vmm);
+	signal_init(vmm);
 	return 0;
 }
 

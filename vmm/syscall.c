@@ -440,123 +440,6 @@ static long sys_setrlimit(struct vmm *vmm, const uint64_t *a)
 	return rlimit_set(vmm, (unsigned int)a[0], &rl);
 }
 
-/* ---- signals: recorded; delivery is not implemented ---- */
-
-#define SIG_BIT(s)	(1ULL << ((s) - 1))
-
-static long sys_rt_sigaction(struct vmm *vmm, const uint64_t *a)
-{
-	int sig = (int)a[0];
-	struct guest_sigaction act;
-
-	if (a[3] != 8 || sig < 1 || sig >= NR_SIGNALS)
-		return -EINVAL;
-	if (a[1] && (sig == SIGKILL || sig == SIGSTOP))
-		return -EINVAL;
-	if (a[1] && copy_from_user(vmm, &act, a[1], sizeof(act)))
-		return -EFAULT;
-	if (a[2] && copy_to_user(vmm, a[2], &vmm->sigactions[sig], sizeof(act)))
-		return -EFAULT;
-	if (a[1]) {
-		act.mask &= ~(SIG_BIT(SIGKILL) | SIG_BIT(SIGSTOP));
-		vmm->sigactions[sig] = act;
-	}
-	return 0;
-}
-
-static bool sig_default_ignored(int sig)
-{
-	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
-}
-
-/*
- * Delivery is not implemented: a signal that is neither ignored nor blocked
- * ends the program as its default action would, even when the program
- * installed a handler.  A blocked one stays pending until unblocked.
- */
-static void deliver_pending(struct vmm *vmm)
-{
-	uint64_t ready = vmm->sigpending & ~vmm->sigmask;
-	int sig;
-
-	if (!ready)
-		return;
-	sig = __builtin_ctzll(ready) + 1;
-	vmm->sigpending &= ~SIG_BIT(sig);
-	guest_kill(vmm, sig);
-}
-
-/* a signal to ourselves: raise(), abort() */
-static long send_self(struct vmm *vmm, int sig)
-{
-	uint64_t handler;
-
-	if (sig < 0 || sig >= NR_SIGNALS)
-		return -EINVAL;
-	if (!sig)
-		return 0;
-	handler = vmm->sigactions[sig].handler;
-	if (sig != SIGKILL && sig != SIGSTOP &&
-	    (handler == (uint64_t)SIG_IGN ||
-	     (handler == (uint64_t)SIG_DFL && sig_default_ignored(sig))))
-		return 0;
-	vmm->sigpending |= SIG_BIT(sig);	/* SIGKILL is never in sigmask */
-	deliver_pending(vmm);
-	return 0;
-}
-
-static long sys_rt_sigprocmask(struct vmm *vmm, const uint64_t *a)
-{
-	uint64_t set, old = vmm->sigmask;
-
-	if (a[3] != 8)
-		return -EINVAL;
-	if (a[1]) {
-		if (copy_from_user(vmm, &set, a[1], 8))
-			return -EFAULT;
-		switch (a[0]) {
-		case SIG_BLOCK:
-			vmm->sigmask |= set;
-			break;
-		case SIG_UNBLOCK:
-			vmm->sigmask &= ~set;
-			break;
-		case SIG_SETMASK:
-			vmm->sigmask = set;
-			break;
-		default:
-			return -EINVAL;
-		}
-		vmm->sigmask &= ~(SIG_BIT(SIGKILL) | SIG_BIT(SIGSTOP));
-	}
-	if (a[2] && copy_to_user(vmm, a[2], &old, 8))
-		return -EFAULT;
-	deliver_pending(vmm);
-	return 0;
-}
-
-static bool is_self(int64_t pid)
-{
-	return pid == getpid() || pid == 0 || pid == -1;
-}
-
-static long sys_kill(struct vmm *vmm, const uint64_t *a)
-{
-	return is_self((int)a[0]) ? send_self(vmm, (int)a[1]) : -ESRCH;
-}
-
-static long sys_tkill(struct vmm *vmm, const uint64_t *a)
-{
-	return (int)a[0] == getpid() ? send_self(vmm, (int)a[1]) : -ESRCH;
-}
-
-static long sys_tgkill(struct vmm *vmm, const uint64_t *a)
-{
-	if ((int)a[0] != getpid() || (int)a[1] != getpid())
-		return -ESRCH;
-	return send_self(vmm, (int)a[2]);
-}
-
 /* ---- the table ---- */
 
 /*
@@ -579,6 +462,12 @@ static const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	[SYS_brk]		= { sys_brk,		"p" },
 	[SYS_rt_sigaction]	= { sys_rt_sigaction,	"dppu" },
 	[SYS_rt_sigprocmask]	= { sys_rt_sigprocmask,	"dppu" },
+	[SYS_rt_sigreturn]	= { sys_rt_sigreturn,	"" },
+	[SYS_rt_sigpending]	= { sys_rt_sigpending,	"pu" },
+	[SYS_rt_sigtimedwait]	= { sys_rt_sigtimedwait, "pppu" },
+	[SYS_rt_sigsuspend]	= { sys_rt_sigsuspend,	"pu" },
+	[SYS_sigaltstack]	= { sys_sigaltstack,	"pp" },
+	[SYS_pause]		= { sys_pause,		"" },
 	[SYS_ioctl]		= { sys_ioctl,		"fxx" },
 	[SYS_pread64]		= { sys_pread64,	"fpud" },
 	[SYS_readv]		= { sys_readv,		"fpd" },

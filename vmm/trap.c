@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <x86intrin.h>
 
 #include "vmm.h"
@@ -15,6 +16,7 @@
 
 #define USER_CS		0x33
 #define USER_DS		0x2b
+#define X86_PF_PROT	(1 << 0)
 #define X86_PF_WRITE	(1 << 1)
 #define X86_PF_USER	(1 << 2)
 #define X86_PF_INSTR	(1 << 4)
@@ -100,7 +102,8 @@ static void commit_continue(struct vmm *vmm)
 }
 
 /*
- * Resume the program from the frame in trap_frame().  Pending page-table
+ * Resume the program from the frame in trap_frame(), running a signal
+ * handler first if one is due (signal.c).  Pending page-table
  * changes ride along: the commit stub applies them and IRETs to the user
  * in the same KVM_RUN, so a commit costs no extra exit.
  */
@@ -110,6 +113,9 @@ void return_to_user(struct vmm *vmm)
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
 	uint64_t *data;
 
+	signal_deliver(vmm);
+	if (vmm->exited)
+		return;
 	if (!log->nr && !log->nr_inval && !log->flush_all) {
 		enter_stub(vmm, TRAMP_OFF_IRET);
 		return;
@@ -124,24 +130,68 @@ void return_to_user(struct vmm *vmm)
 	commit_continue(vmm);
 }
 
-static int exception_signal(unsigned int vec)
+/* math_error(): the si_code of an x87 or SIMD exception from its status */
+static int fpe_code(struct vmm *vmm, unsigned int vec)
 {
+	struct kvm_fpu fpu;
+	unsigned int err;
+
+	if (ioctl(vmm->vcpu_fd, KVM_GET_FPU, &fpu) < 0)
+		return 0;
+	if (vec == 19)
+		err = ~(fpu.mxcsr >> 7) & fpu.mxcsr & 0x3f;
+	else
+		err = fpu.fsw & ~fpu.fcw & 0x3f;
+	if (err & 0x01)
+		return FPE_FLTINV;
+	if (err & 0x04)
+		return FPE_FLTDIV;
+	if (err & 0x08)
+		return FPE_FLTOVF;
+	if (err & 0x12)
+		return FPE_FLTUND;
+	if (err & 0x20)
+		return FPE_FLTRES;
+	return 0;
+}
+
+/*
+ * The signal a user-mode exception raises, as arch/x86/kernel/traps.c
+ * sends it: faults with an address are force_sig_fault(), the rest
+ * force_sig() with SI_KERNEL.
+ */
+static void exception_signal(struct vmm *vmm, unsigned int vec, uint64_t ec)
+{
+	uint64_t rip = trap_frame(vmm)->rip;
+
 	switch (vec) {
-	case 0:			/* #DE */
-	case 16:		/* #MF */
-	case 19:		/* #XM */
-		return SIGFPE;
-	case 1:			/* #DB */
-	case 3:			/* #BP */
-		return SIGTRAP;
-	case 6:			/* #UD */
-		return SIGILL;
-	case 11:		/* #NP */
-	case 12:		/* #SS */
+	case 0:			/* #DE: do_error_trap(..., FPE_INTDIV, ip) */
+		force_sig_fault(vmm, SIGFPE, FPE_INTDIV, rip, vec, ec);
+		break;
+	case 16:		/* #MF, #XM: math_error(); spurious without a cause */
+	case 19:
+		if (fpe_code(vmm, vec))
+			force_sig_fault(vmm, SIGFPE, fpe_code(vmm, vec), rip, vec, ec);
+		break;
+	case 1:			/* #DB: single step */
+		force_sig_fault(vmm, SIGTRAP, TRAP_TRACE, rip, vec, ec);
+		break;
+	case 3:			/* #BP: do_int3_user(), force_sig(SIGTRAP) */
+		force_sig_kernel(vmm, SIGTRAP, vec, ec);
+		break;
+	case 6:			/* #UD: ILL_ILLOPN at ip */
+		force_sig_fault(vmm, SIGILL, ILL_ILLOPN, rip, vec, ec);
+		break;
 	case 17:		/* #AC */
-		return SIGBUS;
-	default:		/* #GP, #OF, #BR, ... */
-		return SIGSEGV;
+		force_sig_fault(vmm, SIGBUS, BUS_ADRALN, 0, vec, ec);
+		break;
+	case 11:		/* #NP, #SS */
+	case 12:
+		force_sig_kernel(vmm, SIGBUS, vec, ec);
+		break;
+	default:		/* #GP, ...: force_sig(SIGSEGV) */
+		force_sig_kernel(vmm, SIGSEGV, vec, ec);
+		break;
 	}
 }
 
@@ -172,6 +222,7 @@ static void handle_syscall(struct vmm *vmm)
 	f->rflags = (r->r11 & 0x3c0fd5) | 0x202;
 	f->ss = USER_DS;
 	vmm->stats.syscalls++;
+	vmm->sig.syscall_nr = (int64_t)r->rax;
 	syscall_dispatch(vmm);
 	if (!vmm->exited)
 		return_to_user(vmm);
@@ -243,14 +294,17 @@ static void handle_page_fault(struct vmm *vmm, uint64_t ec)
 		guest_kill(vmm, SIGKILL);
 		return;
 	}
-	diag_fault_report(vmm, res.signo, res.si_code, addr, 14, ec);
-	guest_kill(vmm, res.signo);
+	/* set_signal_archinfo(): the error code as the user sees it */
+	ec |= X86_PF_USER;
+	if (addr >= TASK_SIZE)
+		ec |= X86_PF_PROT;
+	force_sig_fault(vmm, res.signo, res.si_code, addr, 14, ec);
+	return_to_user(vmm);
 }
 
 static void handle_exception(struct vmm *vmm, unsigned int vec)
 {
 	uint64_t ec = 0;
-	int signo;
 
 	vmm->stats.exceptions[vec]++;
 	if (vec == 2 || vec == 8 || vec == 18) {
@@ -270,9 +324,8 @@ static void handle_exception(struct vmm *vmm, unsigned int vec)
 		fatal_kernel_trap(vmm, vec, ec);
 		return;
 	}
-	signo = exception_signal(vec);
-	diag_fault_report(vmm, signo, 0, trap_frame(vmm)->rip, vec, ec);
-	guest_kill(vmm, signo);
+	exception_signal(vmm, vec, ec);
+	return_to_user(vmm);
 }
 
 /*
@@ -301,8 +354,8 @@ static void user_io_fault(struct vmm *vmm)
 	f->rsp = run->s.regs.regs.rsp;
 	f->ss = run->s.regs.sregs.ss.selector;
 	vmm->stats.exceptions[13]++;
-	diag_fault_report(vmm, SIGSEGV, 0, f->rip, 13, 0);
-	guest_kill(vmm, SIGSEGV);
+	force_sig_kernel(vmm, SIGSEGV, 13, 0);
+	return_to_user(vmm);
 }
 
 /*

@@ -49,6 +49,38 @@ struct guest_sigaction {
 	uint64_t handler, flags, restorer, mask;
 };
 
+/* a queued signal: Linux's kernel_siginfo, plus the trap for the report */
+struct ksiginfo {
+	int signo, code;
+	uint64_t addr;		/* SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP */
+	int pid;		/* SI_USER, SI_TKILL */
+	unsigned int uid;
+	int trapno;		/* -1: not from a trap */
+	uint64_t err;
+	bool shared;		/* sent to the process (kill), not the thread */
+};
+
+#define SIGQUEUE_MAX	64
+
+/* the task's signal state (Linux: task_struct, sighand, thread_struct) */
+struct sigstate {
+	uint64_t blocked;
+	uint64_t pending, shared_pending;	/* the thread's, the process's */
+	uint64_t saved_mask;	/* rt_sigsuspend: restored after delivery */
+	bool restore_mask;
+	struct guest_sigaction action[NR_SIGNALS];
+	struct ksiginfo queue[SIGQUEUE_MAX];
+	int nr_queued;
+	uint64_t ss_sp, ss_size;	/* sigaltstack */
+	uint32_t ss_flags;
+	uint64_t trap_nr, error_code, cr2;	/* thread_struct: for sigcontext */
+	int64_t syscall_nr;	/* orig_ax: -1 unless returning from a call */
+	bool use_xsave;		/* KVM_GET_XSAVE works: frames carry XSAVE state */
+	uint64_t xfeatures;	/* the guest's XCR0 */
+	uint32_t xstate_size;	/* XSAVE standard-format size for xfeatures */
+	uint32_t mxcsr_mask;
+};
+
 struct vmm_stats {
 	uint64_t exits[NR_EXIT_REASONS];
 	uint64_t exceptions[32];
@@ -83,9 +115,7 @@ struct vmm {
 	uint64_t fs_base;
 	uint64_t tid_address;
 	size_t commit_next;	/* commit log entries already handed over */
-	uint64_t sigmask;
-	uint64_t sigpending;
-	struct guest_sigaction sigactions[NR_SIGNALS];
+	struct sigstate sig;
 	struct vfile *fds[MAX_FDS];
 	bool exited;
 	int exit_status;	/* what ./vmm exits with */
@@ -126,6 +156,24 @@ void return_to_user(struct vmm *vmm);
 void guest_kill(struct vmm *vmm, int signo);
 uint64_t bench_exit_floor(struct vmm *vmm, uint64_t n);
 
+/* signal.c: Linux's signal delivery (kernel/signal.c, arch/x86/kernel/signal*.c) */
+void signal_init(struct vmm *vmm);
+void force_sig_fault(struct vmm *vmm, int sig, int code, uint64_t addr,
+		     int trapno, uint64_t err);
+void force_sig_kernel(struct vmm *vmm, int sig, int trapno, uint64_t err);
+void signal_deliver(struct vmm *vmm);
+long sys_rt_sigaction(struct vmm *vmm, const uint64_t *a);
+long sys_rt_sigprocmask(struct vmm *vmm, const uint64_t *a);
+long sys_rt_sigreturn(struct vmm *vmm, const uint64_t *a);
+long sys_rt_sigpending(struct vmm *vmm, const uint64_t *a);
+long sys_rt_sigsuspend(struct vmm *vmm, const uint64_t *a);
+long sys_rt_sigtimedwait(struct vmm *vmm, const uint64_t *a);
+long sys_sigaltstack(struct vmm *vmm, const uint64_t *a);
+long sys_pause(struct vmm *vmm, const uint64_t *a);
+long sys_kill(struct vmm *vmm, const uint64_t *a);
+long sys_tkill(struct vmm *vmm, const uint64_t *a);
+long sys_tgkill(struct vmm *vmm, const uint64_t *a);
+
 /* syscall.c */
 void syscall_dispatch(struct vmm *vmm);
 const char *syscall_name(unsigned long nr);
@@ -164,6 +212,7 @@ void diag_fault_report(struct vmm *vmm, int signo, int si_code, uint64_t addr,
 void diag_print_maps(struct vmm *vmm, FILE *out);
 void diag_print_stats(struct vmm *vmm, FILE *out);
 void diag_print_regs(struct vmm *vmm, FILE *out);
+void diag_signal_report(struct vmm *vmm, int signo, const char *why);
 
 /* user memory helpers (syscall.c) */
 int copy_from_user(struct vmm *vmm, void *dst, uint64_t src, size_t n);

@@ -67,6 +67,15 @@ compare test_pt_reuse /dev/null
 for t in ud2 int3 div out in hlt cli kernel exec abort; do
 	compare test_trap /dev/null $t
 done
+compare test_signal_segv /dev/null
+compare test_signal_bus /dev/null
+compare test_signal_kill /dev/null
+compare test_signal_fpu /dev/null
+compare test_signal_altstack /dev/null
+for t in resethand blocked ignored fpe-blocked nested overflow sigreturn restorer \
+	 abort term usr1 kill unblock ignore; do
+	compare test_signal_fatal /dev/null $t
+done
 
 # expect NAME PATTERN FILE: a line of the monitor's stderr
 expect() {

@@ -120,9 +120,11 @@ struct vm_area_struct *vma_modify_flags(struct mm_struct *mm, struct vm_area_str
 
 /* rmap.c */
 int anon_vma_prepare(struct vm_area_struct *vma);
-int anon_vma_fork(struct vm_area_struct *child, struct vm_area_struct *parent);
-bool anon_vma_chain_singular(const struct anon_vma *anon_vma);
-bool anon_vma_covers(const struct anon_vma *vma_anon, const struct anon_vma *page_anon);
+int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma);
+int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src);
+void unlink_anon_vmas(struct vm_area_struct *vma);
+bool vma_chain_singular(const struct vm_area_struct *vma);
+bool vma_maps_anon_vma(const struct vm_area_struct *vma, const struct anon_vma *anon_vma);
 void get_anon_vma(struct anon_vma *anon_vma);
 void put_anon_vma(struct anon_vma *anon_vma);
 void page_add_anon_rmap(struct zone *zone, struct page *page,

@@ -78,6 +78,15 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);	/* first w
 struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, uint64_t start, uint64_t end);
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint64_t addr);	/* containing addr */
 
+/* ---- reverse mapping (rmap.c) ---- */
+
+/* visit one entry mapping a page; non-zero stops the walk */
+typedef int (*rmap_visit_t)(struct page *page, struct vm_area_struct *vma, uint64_t addr,
+			    pteval_t *ptep, void *arg);
+int rmap_walk(struct zone *zone, struct page *page, rmap_visit_t visit, void *arg);
+int try_to_unmap(struct zone *zone, struct page *page, pteval_t replacement);
+int page_referenced(struct zone *zone, struct page *page);
+
 /* ---- faults (memory.c) ---- */
 
 #define FAULT_FLAG_WRITE	0x01

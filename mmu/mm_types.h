@@ -178,15 +178,27 @@ struct vm_operations_struct {
 	const char *(*name)(struct vm_area_struct *vma);
 };
 
+struct anon_vma_chain;
+
+/*
+ * The owner of anonymous pages (Linux's mm/rmap.c).  Pages a process had
+ * when it forked stay with its anon_vma, so a child's VMA may map pages of
+ * its ancestors' anon_vmas: each VMA has a chain of links to every
+ * anon_vma whose pages it may map, and each anon_vma lists the links to
+ * it, which is how rmap finds every mapping of a page.
+ */
 struct anon_vma {
-	int refcount;		/* VMAs, pages and children pointing here */
+	int refcount;		/* links, pages and children holding it */
 	uint64_t id;
-	/*
-	 * The anon_vma a fork made this one from.  Pages a parent had when it
-	 * forked stay with the parent's anon_vma, so a child's VMA may map
-	 * pages of any of its ancestors (Linux's anon_vma_chain).
-	 */
-	struct anon_vma *parent;
+	struct anon_vma *parent;	/* the anon_vma a fork made this one from */
+	struct anon_vma_chain *head;	/* links from VMAs that may map its pages */
+};
+
+struct anon_vma_chain {
+	struct vm_area_struct *vma;
+	struct anon_vma *anon_vma;
+	struct anon_vma_chain *same_vma;		/* next link of the same VMA */
+	struct anon_vma_chain *prev, *next;		/* in anon_vma->head */
 };
 
 struct vm_area_struct {
@@ -195,7 +207,8 @@ struct vm_area_struct {
 	uint64_t vm_pgoff;		/* in pages: file offset, or vm_start >> PAGE_SHIFT */
 	struct file *vm_file;
 	const struct vm_operations_struct *vm_ops;
-	struct anon_vma *anon_vma;
+	struct anon_vma *anon_vma;		/* where its new anonymous pages go */
+	struct anon_vma_chain *anon_vma_chain;	/* every anon_vma it may map pages of */
 	struct mm_struct *vm_mm;
 	/* ordered tree, augmented with the largest free gap below each subtree */
 	struct vm_area_struct *rb_left, *rb_right, *rb_parent;

@@ -298,11 +298,8 @@ static long move_vma(struct mm_struct *mm, struct remap *r)
 	if (dontunmap) {
 		/* the source stays, empty and unlocked; it no longer needs the anon_vma */
 		vma->vm_flags &= ~(VM_LOCKED | VM_LOCKONFAULT);
-		if (vma->vm_start == r->addr && vma->vm_end == r->addr + r->old_len &&
-		    vma->anon_vma) {
-			put_anon_vma(vma->anon_vma);
-			vma->anon_vma = NULL;
-		}
+		if (vma->vm_start == r->addr && vma->vm_end == r->addr + r->old_len)
+			unlink_anon_vmas(vma);
 	} else {
 		/* conceal VM_ACCOUNT so that the unmap does not undo the commitment */
 		unmap_moved_source(mm, r->addr, r->old_len);

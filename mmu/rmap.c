@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Anonymous memory's owner: the anon_vma (Linux's mm/rmap.c).  Each
- * anonymous page records its anon_vma and its linear index, so the address
- * of the page in any VMA that may map it is computed, not stored.  Here an
- * anon_vma is shared by the VMAs that a split or merge made from one
- * another, which is what decides Linux's merge rules; the anon_vma_chain
- * that fork needs comes with fork.
+ * Reverse mapping (Linux's mm/rmap.c).
+ *
+ * Anonymous pages record their anon_vma and their linear index; the
+ * anon_vma's links name every VMA, in any address space, that may map
+ * them, and the page's address in each is computed from the VMA's
+ * vm_pgoff.  File and shared-memory pages are found through their
+ * object's list of mappings (i_mmap).  On this, rmap_walk() visits every
+ * entry that maps a page, try_to_unmap() clears them all through the
+ * commit logs, and page_referenced() reads and clears accessed bits.
  */
 #include <stdlib.h>
 
@@ -26,41 +29,115 @@ void put_anon_vma(struct anon_vma *anon_vma)
 	}
 }
 
-/*
- * Linux's "anon_vma_chain is singular": the VMA maps only pages of its own
- * anon_vma, none inherited through fork.  Merges and anon_vma reuse
- * require it (vma_had_uncowed_parents(), reusable_anon_vma()).
- */
-bool anon_vma_chain_singular(const struct anon_vma *anon_vma)
+static struct anon_vma *anon_vma_alloc(struct mm_struct *mm)
 {
-	return !anon_vma || !anon_vma->parent;
+	struct anon_vma *anon_vma = calloc(1, sizeof(*anon_vma));
+
+	if (anon_vma)
+		anon_vma->id = ++mm->next_anon_vma_id;
+	return anon_vma;
 }
 
-/* may a VMA of @vma_anon map a page owned by @page_anon? */
-bool anon_vma_covers(const struct anon_vma *vma_anon, const struct anon_vma *page_anon)
+/* anon_vma_chain_link(): @vma may map pages of @anon_vma */
+static int avc_link(struct vm_area_struct *vma, struct anon_vma *anon_vma)
 {
-	for (; vma_anon; vma_anon = vma_anon->parent)
-		if (vma_anon == page_anon)
+	struct anon_vma_chain *avc = calloc(1, sizeof(*avc));
+
+	if (!avc)
+		return -ENOMEM;
+	avc->vma = vma;
+	avc->anon_vma = anon_vma;
+	avc->same_vma = vma->anon_vma_chain;
+	vma->anon_vma_chain = avc;
+	avc->next = anon_vma->head;
+	if (anon_vma->head)
+		anon_vma->head->prev = avc;
+	anon_vma->head = avc;
+	get_anon_vma(anon_vma);
+	return 0;
+}
+
+/* unlink_anon_vmas(): @vma maps no anonymous pages any more */
+void unlink_anon_vmas(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc = vma->anon_vma_chain, *next;
+
+	for (; avc; avc = next) {
+		struct anon_vma *anon_vma = avc->anon_vma;
+
+		next = avc->same_vma;
+		if (avc->prev)
+			avc->prev->next = avc->next;
+		else
+			anon_vma->head = avc->next;
+		if (avc->next)
+			avc->next->prev = avc->prev;
+		free(avc);
+		put_anon_vma(anon_vma);
+	}
+	vma->anon_vma_chain = NULL;
+	vma->anon_vma = NULL;
+}
+
+/* anon_vma_clone(): @dst, made from @src, may map the same pages */
+int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
+{
+	struct anon_vma_chain *avc;
+
+	for (avc = src->anon_vma_chain; avc; avc = avc->same_vma) {
+		if (avc_link(dst, avc->anon_vma)) {
+			unlink_anon_vmas(dst);
+			return -ENOMEM;
+		}
+	}
+	dst->anon_vma = src->anon_vma;
+	return 0;
+}
+
+/*
+ * list_is_singular(&vma->anon_vma_chain): the VMA maps only pages of its
+ * own anon_vma, none inherited through fork.  Merges and anon_vma reuse
+ * require it (vma_had_uncowed_parents(), reusable_anon_vma()).
+ */
+bool vma_chain_singular(const struct vm_area_struct *vma)
+{
+	return !vma->anon_vma_chain || !vma->anon_vma_chain->same_vma;
+}
+
+/* may @vma map a page owned by @anon_vma? */
+bool vma_maps_anon_vma(const struct vm_area_struct *vma, const struct anon_vma *anon_vma)
+{
+	const struct anon_vma_chain *avc;
+
+	for (avc = vma->anon_vma_chain; avc; avc = avc->same_vma)
+		if (avc->anon_vma == anon_vma)
 			return true;
 	return false;
 }
 
-/* anon_vma_fork(): the child's VMA gets an anon_vma of its own under the parent's */
-int anon_vma_fork(struct vm_area_struct *child, struct vm_area_struct *parent)
+/*
+ * anon_vma_fork(): the child's VMA links to every anon_vma of the parent's
+ * VMA, and gets one of its own, under the parent's, for its new pages.
+ */
+int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 {
 	struct anon_vma *anon_vma;
 
-	child->anon_vma = NULL;
-	if (!parent->anon_vma)
+	vma->anon_vma = NULL;
+	vma->anon_vma_chain = NULL;
+	if (!pvma->anon_vma)
 		return 0;
-	anon_vma = calloc(1, sizeof(*anon_vma));
-	if (!anon_vma)
+	if (anon_vma_clone(vma, pvma))
 		return -ENOMEM;
-	anon_vma->id = ++child->vm_mm->next_anon_vma_id;
-	anon_vma->parent = parent->anon_vma;
-	get_anon_vma(parent->anon_vma);
-	anon_vma->refcount = 1;
-	child->anon_vma = anon_vma;
+	anon_vma = anon_vma_alloc(vma->vm_mm);
+	if (!anon_vma || avc_link(vma, anon_vma)) {
+		free(anon_vma);
+		unlink_anon_vmas(vma);
+		return -ENOMEM;
+	}
+	anon_vma->parent = pvma->anon_vma;
+	get_anon_vma(anon_vma->parent);
+	vma->anon_vma = anon_vma;
 	return 0;
 }
 
@@ -81,29 +158,26 @@ static struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma)
 {
 	struct vm_area_struct *next = vma->vm_next, *prev = vma->vm_prev;
 
-	if (next && next->anon_vma && anon_vma_compatible(vma, next) &&
-	    anon_vma_chain_singular(next->anon_vma))
+	if (next && next->anon_vma && anon_vma_compatible(vma, next) && vma_chain_singular(next))
 		return next->anon_vma;
-	if (prev && prev->anon_vma && anon_vma_compatible(prev, vma) &&
-	    anon_vma_chain_singular(prev->anon_vma))
+	if (prev && prev->anon_vma && anon_vma_compatible(prev, vma) && vma_chain_singular(prev))
 		return prev->anon_vma;
 	return NULL;
 }
 
 int anon_vma_prepare(struct vm_area_struct *vma)
 {
-	struct anon_vma *anon_vma;
+	struct anon_vma *anon_vma, *fresh = NULL;
 
 	if (vma->anon_vma)
 		return 0;
 	anon_vma = find_mergeable_anon_vma(vma);
-	if (!anon_vma) {
-		anon_vma = calloc(1, sizeof(*anon_vma));
-		if (!anon_vma)
-			return -ENOMEM;
-		anon_vma->id = ++vma->vm_mm->next_anon_vma_id;
+	if (!anon_vma)
+		anon_vma = fresh = anon_vma_alloc(vma->vm_mm);
+	if (!anon_vma || avc_link(vma, anon_vma)) {
+		free(fresh);
+		return -ENOMEM;
 	}
-	get_anon_vma(anon_vma);
 	vma->anon_vma = anon_vma;
 	return 0;
 }
@@ -117,4 +191,116 @@ void page_add_anon_rmap(struct zone *zone, struct page *page,
 	get_anon_vma(vma->anon_vma);
 	page->index = linear_page_index(vma, addr);
 	zone->stats.nr_anon++;
+}
+
+/* ---- the walk ---- */
+
+/* vma_address(): where @vma would map page @index, or 0 */
+static uint64_t vma_address(const struct vm_area_struct *vma, uint64_t index)
+{
+	uint64_t addr;
+
+	if (index < vma->vm_pgoff || index - vma->vm_pgoff >= vma_pages(vma))
+		return 0;
+	addr = vma->vm_start + ((index - vma->vm_pgoff) << PAGE_SHIFT);
+	return addr;
+}
+
+static int walk_one(struct zone *zone, struct page *page, struct vm_area_struct *vma,
+		    rmap_visit_t visit, void *arg)
+{
+	uint64_t addr = vma_address(vma, page->index);
+	pteval_t *ptep;
+
+	if (!addr)
+		return 0;
+	ptep = pte_lookup(vma->vm_mm, addr, NULL);
+	if (!ptep || !pte_mapped(*ptep) || pte_pfn(*ptep) != page_to_pfn(zone, page))
+		return 0;
+	return visit(page, vma, addr, ptep, arg);
+}
+
+/*
+ * Every (address space, VMA, address) whose entry maps @page; @visit
+ * returns non-zero to stop the walk, which then returns that value.
+ */
+int rmap_walk(struct zone *zone, struct page *page, rmap_visit_t visit, void *arg)
+{
+	int ret = 0;
+
+	if (page->flags & PG_anon) {
+		struct anon_vma_chain *avc;
+
+		for (avc = page->anon_vma->head; avc && !ret; avc = avc->next)
+			ret = walk_one(zone, page, avc->vma, visit, arg);
+	} else if (page->flags & PG_cache) {
+		struct vm_area_struct *vma;
+
+		for (vma = page->mapping->i_mmap; vma && !ret; vma = vma->shared_next)
+			ret = walk_one(zone, page, vma, visit, arg);
+	}
+	return ret;
+}
+
+/* try_to_unmap_one(): the entry goes, through its address space's log */
+static int unmap_one(struct page *page, struct vm_area_struct *vma, uint64_t addr,
+		     pteval_t *ptep, void *arg)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pteval_t pte = *ptep;
+
+	if (vma->vm_flags & VM_LOCKED)
+		return 1;
+	if (pte_dirty(pte) && (page->flags & PG_cache))
+		page->flags |= PG_dirty;
+	set_pte_at(mm, addr, ptep, *(pteval_t *)arg);
+	page_map_account(mm, page, -1);
+	put_page(mm->zone, page);
+	/* the walk looks each entry up afresh, so a table may go now */
+	if (!*(pteval_t *)arg)
+		free_empty_tables(mm, addr, addr + PAGE_SIZE);
+	return 0;
+}
+
+/*
+ * try_to_unmap(): clear every entry that maps @page, replacing each with
+ * @replacement (0, or a swap entry).  Fails, leaving the page mapped
+ * somewhere, when a VMA is mlocked.
+ */
+int try_to_unmap(struct zone *zone, struct page *page, pteval_t replacement)
+{
+	int ret;
+
+	get_page(page);		/* the last unmap must not free it under us */
+	ret = rmap_walk(zone, page, unmap_one, &replacement);
+	put_page(zone, page);
+	return ret ? -EBUSY : 0;
+}
+
+static int referenced_one(struct page *page, struct vm_area_struct *vma, uint64_t addr,
+			  pteval_t *ptep, void *arg)
+{
+	int *referenced = arg;
+
+	if (vma->vm_flags & VM_LOCKED) {
+		*referenced = -1;
+		return 1;
+	}
+	if (pte_young(*ptep)) {
+		(*referenced)++;
+		set_pte_at(vma->vm_mm, addr, ptep, *ptep & ~_PAGE_ACCESSED);
+	}
+	return 0;
+}
+
+/*
+ * page_referenced(): how many entries had the accessed bit set (and now
+ * have it clear), or -1 when an mlocked VMA maps the page.
+ */
+int page_referenced(struct zone *zone, struct page *page)
+{
+	int referenced = 0;
+
+	rmap_walk(zone, page, referenced_one, &referenced);
+	return referenced;
 }

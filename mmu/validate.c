@@ -101,7 +101,7 @@ static int check_leaf(struct checker *c, struct mm_struct *mm, uint64_t addr, pt
 	if (pte_write(pte) && !(vma->vm_flags & VM_WRITE))
 		return fail(c, "entry for %#lx writable in a read-only VMA", (unsigned long)addr);
 	if (page->flags & PG_anon) {
-		if (!anon_vma_covers(vma->anon_vma, page->anon_vma) ||
+		if (!vma_maps_anon_vma(vma, page->anon_vma) ||
 		    page->index != linear_page_index(vma, addr))
 			return fail(c, "anonymous page at %#lx: owner or index disagrees with its VMA",
 				    (unsigned long)addr);
@@ -201,6 +201,25 @@ static int check_log(struct checker *c, struct mm_struct *mm)
 	return 0;
 }
 
+static int count_visit(struct page *page, struct vm_area_struct *vma, uint64_t addr,
+		       pteval_t *ptep, void *arg)
+{
+	(*(uint32_t *)arg)++;
+	return 0;
+}
+
+/* rmap is complete: it finds exactly the entries the table walk found */
+static int check_rmap(struct checker *c, uint64_t pfn)
+{
+	uint32_t found = 0;
+
+	rmap_walk(c->zone, &c->zone->mem_map[pfn], count_visit, &found);
+	if (found != c->maps[pfn])
+		return fail(c, "frame %#lx: rmap finds %u mappings, the tables hold %u",
+			    (unsigned long)pfn, found, c->maps[pfn]);
+	return 0;
+}
+
 /* every frame: counts equal what the tables and caches hold, nothing leaked */
 static int check_frames(struct checker *c)
 {
@@ -237,6 +256,8 @@ static int check_frames(struct checker *c)
 			return fail(c, "page-cache frame %#lx not in its cache", (unsigned long)pfn);
 		if (!(page->flags & (PG_anon | PG_cache)))
 			return fail(c, "frame %#lx allocated with no owner", (unsigned long)pfn);
+		if (c->maps[pfn] && check_rmap(c, pfn))
+			return -1;
 	}
 	if (nfree != c->zone->stats.nr_free)
 		return fail(c, "free list holds %lu frames, counted %lu",

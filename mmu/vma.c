@@ -33,11 +33,12 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	vma->vm_pgoff = orig->vm_pgoff;
 	vma->vm_ops = orig->vm_ops;
 	vma->vm_file = orig->vm_file;
-	vma->anon_vma = orig->anon_vma;
+	if (anon_vma_clone(vma, orig)) {
+		free(vma);
+		return NULL;
+	}
 	if (vma->vm_file)
 		get_file(vma->vm_file);
-	if (vma->anon_vma)
-		get_anon_vma(vma->anon_vma);
 	if (vma->vm_ops && vma->vm_ops->open)
 		vma->vm_ops->open(vma);
 	return vma;
@@ -49,8 +50,7 @@ void vm_area_free(struct vm_area_struct *vma)
 		vma->vm_ops->close(vma);
 	if (vma->vm_file)
 		fput(vma->vm_file);
-	if (vma->anon_vma)
-		put_anon_vma(vma->anon_vma);
+	unlink_anon_vmas(vma);
 	free(vma);
 }
 
@@ -162,13 +162,14 @@ int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr, i
  * is_mergeable_anon_vma(): one side without an anon_vma takes the other's,
  * unless that one inherited pages through fork; otherwise they must be one.
  */
-static bool anon_vma_compatible_for_merge(const struct anon_vma *a, const struct anon_vma *b)
+static bool anon_vma_compatible_for_merge(const struct vm_area_struct *a,
+					  const struct vm_area_struct *b)
 {
-	if (!a && b)
-		return anon_vma_chain_singular(b);
-	if (a && !b)
-		return anon_vma_chain_singular(a);
-	return a == b;
+	if (!a->anon_vma && b->anon_vma)
+		return vma_chain_singular(b);
+	if (a->anon_vma && !b->anon_vma)
+		return vma_chain_singular(a);
+	return a->anon_vma == b->anon_vma;
 }
 
 /* may @a (below) and @b (above, adjacent) become one VMA? */
@@ -184,7 +185,7 @@ bool vma_can_merge(const struct vm_area_struct *a, const struct vm_area_struct *
 		return false;
 	if (a->vm_pgoff + vma_pages(a) != b->vm_pgoff)
 		return false;
-	return anon_vma_compatible_for_merge(a->anon_vma, b->anon_vma);
+	return anon_vma_compatible_for_merge(a, b);
 }
 
 /* @b disappears into @a, which grows over it */
@@ -192,10 +193,9 @@ static void vma_merge_pair(struct mm_struct *mm, struct vm_area_struct *a, struc
 {
 	uint64_t end = b->vm_end;
 
-	if (!a->anon_vma && b->anon_vma) {
-		a->anon_vma = b->anon_vma;
-		get_anon_vma(a->anon_vma);
-	}
+	/* dup_anon_vma(): the survivor may now map what @b mapped */
+	if (!a->anon_vma && b->anon_vma && anon_vma_clone(a, b))
+		abort();	/* host out of memory: nothing sane to do */
 	vma_unlink_free(mm, b);
 	vma_set_range(mm, a, a->vm_start, end, a->vm_pgoff);
 }
@@ -212,7 +212,7 @@ struct vm_area_struct *vma_try_merge_around(struct mm_struct *mm, struct vm_area
 	bool left = vma_can_merge(prev, vma);
 	bool right = vma_can_merge(vma, next);
 
-	if (left && right && !anon_vma_compatible_for_merge(prev->anon_vma, next->anon_vma))
+	if (left && right && !anon_vma_compatible_for_merge(prev, next))
 		right = false;
 	if (left) {
 		vma_merge_pair(mm, prev, vma);

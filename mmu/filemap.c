@@ -90,7 +90,36 @@ static int add_to_page_cache(struct address_space *mapping, struct page *page, u
 	page->index = index;
 	mapping->nrpages++;
 	mapping->zone->stats.nr_cache++;
+	lru_add(mapping->zone, page);
 	return 0;
+}
+
+/*
+ * delete_from_page_cache(): one page leaves its cache (the cache's
+ * reference goes with it).  Linear probing deletion: later entries of the
+ * probe run move back into the hole.
+ */
+void delete_from_page_cache(struct page *page)
+{
+	struct address_space *mapping = page->mapping;
+	uint64_t n = mapping->nslots, i = slot_find(mapping, page->index) - mapping->slots, j;
+
+	mapping->slots[i].pfn = 0;
+	for (j = (i + 1) & (n - 1); mapping->slots[j].pfn; j = (j + 1) & (n - 1)) {
+		uint64_t home = slot_hash(mapping->slots[j].index, n);
+
+		/* j's entry may fill hole i if its home is not in (i, j] */
+		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
+			mapping->slots[i] = mapping->slots[j];
+			mapping->slots[j].pfn = 0;
+			i = j;
+		}
+	}
+	page->flags &= ~(PG_cache | PG_uptodate | PG_dirty);
+	page->mapping = NULL;
+	mapping->nrpages--;
+	mapping->zone->stats.nr_cache--;
+	put_page(mapping->zone, page);
 }
 
 /* remove every cached page in [start, end); rebuilds the table */

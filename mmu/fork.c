@@ -21,15 +21,29 @@ static bool is_cow_mapping(uint64_t flags)
 	return (flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
 }
 
-/* copy_present_pte(): one entry; the frame gains a mapper */
+/*
+ * copy_present_pte() / copy_nonpresent_pte(): one entry; the frame gains a
+ * mapper, or the swap slot one more name.  The source is read after the
+ * child's table is allocated: reclaim may have run inside the allocation.
+ */
 static int copy_one_pte(struct mm_struct *dst_mm, struct mm_struct *src_mm,
-			struct vm_area_struct *vma, uint64_t addr, pteval_t *src_ptep)
+			struct vm_area_struct *vma, uint64_t addr)
 {
-	pteval_t pte = *src_ptep, *dst_ptep;
+	pteval_t pte, *dst_ptep, *src_ptep;
 
 	dst_ptep = pte_alloc(dst_mm, addr);
 	if (!dst_ptep)
 		return -ENOMEM;
+	src_ptep = pte_lookup(src_mm, addr, NULL);
+	pte = src_ptep ? *src_ptep : 0;
+	if (is_swap_pte(pte)) {
+		swap_duplicate(src_mm->zone, pte_to_swp_slot(pte));
+		dst_mm->rss[MM_SWAPENTS]++;
+		set_pte_at(dst_mm, addr, dst_ptep, pte);
+		return 0;
+	}
+	if (!pte_mapped(pte))
+		return 0;
 	if (pte_pfn(pte) != src_mm->zone->zero_pfn) {
 		struct page *page = pfn_to_page(src_mm->zone, pte_pfn(pte));
 
@@ -61,7 +75,8 @@ static int copy_page_range(struct mm_struct *dst_mm, struct mm_struct *src_mm,
 			addr = next;
 			continue;
 		}
-		if (pte_mapped(*ptep) && copy_one_pte(dst_mm, src_mm, vma, addr, ptep))
+		if ((pte_mapped(*ptep) || is_swap_pte(*ptep)) &&
+		    copy_one_pte(dst_mm, src_mm, vma, addr))
 			return -ENOMEM;
 		addr += PAGE_SIZE;
 	}

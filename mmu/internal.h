@@ -37,7 +37,7 @@ static inline struct zone *mm_zone(struct mm_struct *mm)
 	return mm->zone;
 }
 
-enum { MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES };
+enum { MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES, MM_SWAPENTS };
 
 /* a frame gains (+1) or loses (-1) a mapping in @mm: map count and RSS */
 static inline void page_map_account(struct mm_struct *mm, struct page *page, int delta)
@@ -48,7 +48,7 @@ static inline void page_map_account(struct mm_struct *mm, struct page *page, int
 
 	page->mapcount += delta;
 	mm->rss[kind] += delta;
-	rss = (uint64_t)(mm->rss[0] + mm->rss[1] + mm->rss[2]);
+	rss = (uint64_t)(mm->rss[MM_FILEPAGES] + mm->rss[MM_ANONPAGES] + mm->rss[MM_SHMEMPAGES]);
 	if (rss > mm->hiwater_rss)
 		mm->hiwater_rss = rss;
 }
@@ -153,6 +153,26 @@ struct vm_fault {
 /* msync.c */
 int filemap_write_and_wait_range(struct address_space *mapping, uint64_t start, uint64_t end);
 void vma_writeback(struct vm_area_struct *vma);
+
+/* swapfile.c */
+void swap_off_info(struct swap_info *si);
+int64_t swap_alloc(struct zone *zone, struct page *page);
+int swap_writepage(struct zone *zone, uint64_t slot, struct page *page);
+void swap_duplicate(struct zone *zone, uint64_t slot);
+void swap_free(struct zone *zone, uint64_t slot);
+void swap_cache_del(struct zone *zone, struct page *page);
+struct page *lookup_swap_cache(struct zone *zone, uint64_t slot);
+struct page *swapin_page(struct zone *zone, uint64_t slot);
+uint32_t swap_slot_count(struct zone *zone, uint64_t slot);
+bool swap_slot_valid(struct zone *zone, uint64_t slot);
+uint64_t swap_nr_slots(struct zone *zone);
+
+/* vmscan.c */
+void lru_add(struct zone *zone, struct page *page);
+void lru_del(struct zone *zone, struct page *page);
+
+/* filemap.c */
+void delete_from_page_cache(struct page *page);
 
 /* overcommit.c */
 int vm_enough_memory(struct mm_struct *mm, long pages);

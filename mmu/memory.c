@@ -20,6 +20,7 @@ static const char *const fault_kind_names[NR_FAULT_KINDS] = {
 	[FAULT_FILE]		= "file",
 	[FAULT_SHARED_WRITE]	= "shared-write",
 	[FAULT_STACK_GROW]	= "stack-grow",
+	[FAULT_SWAP_IN]		= "swap-in",
 	[FAULT_SPURIOUS]	= "spurious",
 	[FAULT_SEGV_MAPERR]	= "segv-maperr",
 	[FAULT_SEGV_ACCERR]	= "segv-accerr",
@@ -62,11 +63,15 @@ bool page_is_exclusive_anon(struct zone *zone, struct page *page)
 	return (page->flags & PG_anon) && page->mapcount == 1 && page->refcount == 1;
 }
 
-/* drop what the entry held: the frame's map count and reference */
+/* drop what the entry held: the frame's map count and reference, or a swap slot */
 static void zap_entry(struct mm_struct *mm, uint64_t addr, pteval_t *ptep)
 {
 	pteval_t pte = *ptep;
 
+	if (is_swap_pte(pte)) {
+		swap_free(mm->zone, pte_to_swp_slot(pte));
+		mm->rss[MM_SWAPENTS]--;
+	}
 	if (pte_mapped(pte) && !is_zero_pfn(mm->zone, pte_pfn(pte))) {
 		struct page *page = pfn_to_page(mm->zone, pte_pfn(pte));
 
@@ -271,7 +276,12 @@ static enum fault_kind do_wp_page(struct mm_struct *mm, struct vm_area_struct *v
 		set_pte_at(mm, addr, ptep, pte | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED);
 		return FAULT_WP_REUSE;
 	}
+	/* pinned: reclaim inside the allocation must leave it (and its entry) alone */
+	if (!is_zero_pfn(mm->zone, pfn))
+		get_page(old);
 	copy = new_anon_page(mm, vma, addr, pfn);
+	if (!is_zero_pfn(mm->zone, pfn))
+		put_page(mm->zone, old);
 	if (!copy)
 		return FAULT_OOM;
 	if (!is_zero_pfn(mm->zone, pfn)) {
@@ -282,6 +292,31 @@ static enum fault_kind do_wp_page(struct mm_struct *mm, struct vm_area_struct *v
 	set_pte_at(mm, addr, ptep, pfn_pte(page_to_pfn(mm->zone, copy),
 					   vm_get_page_prot(vma->vm_flags) | _PAGE_RW | _PAGE_DIRTY));
 	return FAULT_WP_COPY;
+}
+
+/*
+ * do_swap_page(): the page comes back (from the swap cache if another
+ * mapper brought it already), and this entry maps it again.  Writable only
+ * when no one else can map it; otherwise the write goes through do_wp_page.
+ */
+static enum fault_kind do_swap_page(struct mm_struct *mm, struct vm_area_struct *vma,
+				    uint64_t addr, pteval_t *ptep, unsigned int flags)
+{
+	uint64_t slot = pte_to_swp_slot(*ptep);
+	struct page *page = swapin_page(mm->zone, slot);
+	pteval_t prot = vm_get_page_prot(vma->vm_flags);
+
+	if (!page)
+		return FAULT_OOM;
+	page_map_account(mm, page, 1);
+	mm->rss[MM_SWAPENTS]--;
+	swap_free(mm->zone, slot);	/* may take the page out of the swap cache */
+	if ((flags & FAULT_FLAG_WRITE) && page_is_exclusive_anon(mm->zone, page))
+		prot |= _PAGE_RW | _PAGE_DIRTY;
+	set_pte_at(mm, addr, ptep, pfn_pte(page_to_pfn(mm->zone, page), prot));
+	if ((flags & FAULT_FLAG_WRITE) && !(prot & _PAGE_RW))
+		return do_wp_page(mm, vma, addr, ptep) == FAULT_OOM ? FAULT_OOM : FAULT_SWAP_IN;
+	return FAULT_SWAP_IN;
 }
 
 static enum fault_kind handle_pte_fault(struct mm_struct *mm, struct vm_area_struct *vma,
@@ -296,6 +331,8 @@ static enum fault_kind handle_pte_fault(struct mm_struct *mm, struct vm_area_str
 	if (!pte)
 		return vma_is_anonymous(vma) ? do_anonymous_page(mm, vma, addr, ptep, flags)
 					     : do_fault(mm, vma, addr, ptep, flags);
+	if (is_swap_pte(pte))
+		return do_swap_page(mm, vma, addr, ptep, flags);
 	if ((flags & FAULT_FLAG_WRITE) && !pte_write(pte))
 		return do_wp_page(mm, vma, addr, ptep);
 	return FAULT_SPURIOUS;

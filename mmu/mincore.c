@@ -14,6 +14,8 @@ static unsigned char mincore_page(struct mm_struct *mm, struct vm_area_struct *v
 
 	if (pte_mapped(pte))
 		return 1;
+	if (is_swap_pte(pte))
+		return lookup_swap_cache(mm->zone, pte_to_swp_slot(pte)) != NULL;
 	if (vma->vm_file)
 		return filemap_is_cached(vma->vm_file->f_mapping, linear_page_index(vma, addr));
 	return 0;

@@ -78,6 +78,16 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);	/* first w
 struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, uint64_t start, uint64_t end);
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint64_t addr);	/* containing addr */
 
+/* ---- reclaim and swap (vmscan.c, swapfile.c) ---- */
+
+/* swap on @fd (the caller's host file, grown to @size); once per zone */
+int swap_on(struct zone *zone, int fd, uint64_t size);
+uint64_t nr_swap_free(struct zone *zone);
+/* free up to @nr frames by reclaim; allocation calls it when out of frames */
+uint64_t shrink_zone(struct zone *zone, uint64_t nr);
+/* /proc/meminfo for the guest */
+char *zone_show_meminfo(struct zone *zone);
+
 /* ---- reverse mapping (rmap.c) ---- */
 
 /* visit one entry mapping a page; non-zero stops the walk */

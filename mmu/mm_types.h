@@ -41,6 +41,8 @@ enum page_flags {
 	PG_uptodate	= 1u << 5,
 	PG_free		= 1u << 6,	/* on the zone's free list */
 	PG_lazyfree	= 1u << 7,	/* MADV_FREE: reclaim may drop it while clean */
+	PG_lru		= 1u << 8,	/* on the zone's LRU clock */
+	PG_swapcache	= 1u << 9,	/* in the swap cache: ->swap_slot holds its copy */
 };
 
 struct anon_vma;
@@ -56,6 +58,8 @@ struct page {
 	struct address_space *mapping;
 	uint64_t index;		/* page offset in the owner (pgoff units) */
 	uint32_t next_free;	/* free list link (pfn) */
+	uint32_t lru_prev, lru_next;	/* PG_lru: the clock's links (pfn) */
+	uint64_t swap_slot;	/* PG_swapcache */
 	uint32_t log_batch;	/* PG_pgtable: commit batch that last logged an entry here */
 };
 
@@ -64,7 +68,12 @@ struct page {
 struct zone_stats {
 	uint64_t allocs, frees, alloc_failures;
 	uint64_t nr_free, nr_pgtable, nr_anon, nr_cache;
+	/* reclaim */
+	uint64_t pgscan, pgsteal, pswpout, pswpin, pgrotated, pg_dropped, pg_written;
+	uint64_t nr_lru, nr_swapcache;
 };
+
+struct swap_info;
 
 struct zone {
 	uint8_t *base;		/* host address of guest-physical 0 */
@@ -85,6 +94,10 @@ struct zone {
 	/* kernel half of every PGD (entries 256..511), e.g. the monitor's direct map */
 	pteval_t kernel_pgd[PTRS_PER_TABLE / 2];
 	struct zone_stats stats;
+	/* reclaim: the clock over user pages, and the swap area if any */
+	uint32_t lru_head;		/* most recently added or rotated, or UINT32_MAX */
+	struct swap_info *swap;
+	bool in_reclaim;
 };
 
 /* ---- the commit log: what the guest must re-write and invalidate ---- */
@@ -275,6 +288,7 @@ enum fault_kind {
 	FAULT_FILE,		/* page from the backing object */
 	FAULT_SHARED_WRITE,	/* write to a shared mapping */
 	FAULT_STACK_GROW,	/* VM_GROWSDOWN expanded to the address */
+	FAULT_SWAP_IN,		/* read back from swap, or found in the swap cache */
 	FAULT_SPURIOUS,		/* nothing to do: entry already allows the access */
 	FAULT_SEGV_MAPERR,
 	FAULT_SEGV_ACCERR,
@@ -317,7 +331,7 @@ struct mm_struct {
 	struct commit_log log;
 	struct mm_stats stats;
 	/* resident pages by kind (Linux's rss_stat) and the high-water mark */
-	int64_t rss[3];			/* MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES */
+	int64_t rss[4];			/* MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES, MM_SWAPENTS */
 	uint64_t hiwater_rss, hiwater_vm;
 	uint64_t next_anon_vma_id;
 };

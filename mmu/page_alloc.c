@@ -42,6 +42,7 @@ struct zone *zone_create(void *base, uint64_t size)
 		return NULL;
 	}
 	zone->free_head = NO_PFN;
+	zone->lru_head = NO_PFN;
 	zone->mem_map[0].flags = PG_reserved;
 	/* push high to low so that allocation hands out low frames first */
 	for (pfn = zone->nr_pages - 1; pfn >= 1; pfn--)
@@ -67,6 +68,7 @@ void zone_destroy(struct zone *zone)
 {
 	if (!zone)
 		return;
+	swap_off_info(zone->swap);
 	free(zone->mem_map);
 	free(zone);
 }
@@ -76,6 +78,9 @@ struct page *alloc_page_nozero(struct zone *zone)
 	struct page *page;
 	uint64_t pfn = zone->free_head;
 
+	/* out of frames: reclaim some, as the page allocator's slow path does */
+	if (pfn == NO_PFN && shrink_zone(zone, 32))
+		pfn = zone->free_head;
 	if (pfn == NO_PFN) {
 		zone->stats.alloc_failures++;
 		return NULL;
@@ -105,6 +110,8 @@ void get_page(struct page *page)
 
 static void free_page_owner(struct zone *zone, struct page *page)
 {
+	if (page->flags & PG_lru)
+		lru_del(zone, page);
 	if (page->flags & PG_anon) {
 		zone->stats.nr_anon--;
 		put_anon_vma(page->anon_vma);

@@ -25,6 +25,11 @@
  */
 #define _PAGE_PROTNONE	(1ULL << 8)
 #define _PAGE_SOFTW1	(1ULL << 9)
+/*
+ * A swap entry: not present, not PROT_NONE, tagged with a software bit;
+ * the slot sits where a frame number would.
+ */
+#define _PAGE_SWP	(1ULL << 10)
 #define _PAGE_NX	(1ULL << 63)
 
 #define PTE_PFN_MASK	0x000ffffffffff000ULL
@@ -68,6 +73,21 @@ static inline bool pte_dirty(pteval_t pte)
 static inline pteval_t pfn_pte(uint64_t pfn, pteval_t prot)
 {
 	return (pfn << PAGE_SHIFT) | prot;
+}
+
+static inline bool is_swap_pte(pteval_t pte)
+{
+	return (pte & (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_SWP)) == _PAGE_SWP;
+}
+
+static inline pteval_t swp_entry_to_pte(uint64_t slot)
+{
+	return (slot << PAGE_SHIFT) | _PAGE_SWP;
+}
+
+static inline uint64_t pte_to_swp_slot(pteval_t pte)
+{
+	return (pte & PTE_PFN_MASK) >> PAGE_SHIFT;
 }
 
 /* table entries above the leaves: rights are decided at the leaf */

@@ -191,6 +191,7 @@ void page_add_anon_rmap(struct zone *zone, struct page *page,
 	get_anon_vma(vma->anon_vma);
 	page->index = linear_page_index(vma, addr);
 	zone->stats.nr_anon++;
+	lru_add(zone, page);
 }
 
 /* ---- the walk ---- */
@@ -254,11 +255,16 @@ static int unmap_one(struct page *page, struct vm_area_struct *vma, uint64_t add
 	if (pte_dirty(pte) && (page->flags & PG_cache))
 		page->flags |= PG_dirty;
 	set_pte_at(mm, addr, ptep, *(pteval_t *)arg);
+	if (is_swap_pte(*(pteval_t *)arg)) {
+		swap_duplicate(mm->zone, pte_to_swp_slot(*(pteval_t *)arg));
+		mm->rss[MM_SWAPENTS]++;
+	}
 	page_map_account(mm, page, -1);
 	put_page(mm->zone, page);
-	/* the walk looks each entry up afresh, so a table may go now */
-	if (!*(pteval_t *)arg)
-		free_empty_tables(mm, addr, addr + PAGE_SIZE);
+	/*
+	 * Empty tables stay until munmap or exit, as in Linux: reclaim runs
+	 * inside allocations, whose callers may hold an entry of a table.
+	 */
 	return 0;
 }
 

@@ -82,7 +82,7 @@ char *mm_show_maps(struct mm_struct *mm)
 struct smaps {
 	uint64_t resident, pss, pss_dirty;	/* pss in bytes << PSS_SHIFT */
 	uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
-	uint64_t referenced, anonymous, locked, lazyfree;
+	uint64_t referenced, anonymous, locked, lazyfree, swap;
 };
 
 #define PSS_SHIFT	12
@@ -95,6 +95,8 @@ static void smaps_pte(struct mm_struct *mm, struct vm_area_struct *vma, pteval_t
 	bool dirty;
 	uint64_t pss;
 
+	if (is_swap_pte(pte))
+		s->swap += PAGE_SIZE;
 	if (!pte_mapped(pte) || pte_pfn(pte) == mm->zone->zero_pfn)
 		return;
 	page = pfn_to_page(mm->zone, pte_pfn(pte));
@@ -197,7 +199,7 @@ static int show_smap(char *buf, size_t size, struct mm_struct *mm, struct vm_are
 	LINE("FilePmdMapped", 0);
 	LINE("Shared_Hugetlb", 0);
 	LINE("Private_Hugetlb", 0);
-	LINE("Swap", 0);
+	LINE("Swap", s.swap);
 	LINE("SwapPss", 0);
 	LINE("Locked", s.locked >> PSS_SHIFT);
 #undef LINE
@@ -266,7 +268,34 @@ char *mm_show_status(struct mm_struct *mm)
 		     (unsigned long)(file * kb), (unsigned long)(shmem * kb),
 		     (unsigned long)(mm->data_vm * kb), (unsigned long)(mm->stack_vm * kb),
 		     (unsigned long)text, (unsigned long)(mm->exec_vm * kb - text),
-		     (unsigned long)((mm->stats.pgtable_pages - 1) * kb), 0UL, 0UL) < 0)
+		     (unsigned long)((mm->stats.pgtable_pages - 1) * kb),
+		     (unsigned long)((uint64_t)mm->rss[MM_SWAPENTS] * kb), 0UL) < 0)
+		return NULL;
+	return out;
+}
+
+/* /proc/meminfo (fs/proc/meminfo.c): the lines this MMU can fill truthfully */
+char *zone_show_meminfo(struct zone *zone)
+{
+	const struct zone_stats *st = &zone->stats;
+	uint64_t kb = PAGE_SIZE >> 10, swap_total = swap_nr_slots(zone);
+	uint64_t commit_limit = zone->totalram_pages * (uint64_t)zone->overcommit_ratio / 100 +
+				zone->total_swap_pages;
+	char *out;
+
+	if (asprintf(&out,
+		     "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
+		     "Buffers:        %8lu kB\nCached:         %8lu kB\nSwapCached:     %8lu kB\n"
+		     "AnonPages:      %8lu kB\nPageTables:     %8lu kB\n"
+		     "SwapTotal:      %8lu kB\nSwapFree:       %8lu kB\n"
+		     "CommitLimit:    %8lu kB\nCommitted_AS:   %8lu kB\n",
+		     (unsigned long)(zone->nr_pages * kb), (unsigned long)(st->nr_free * kb),
+		     (unsigned long)((st->nr_free + st->nr_cache) * kb), 0UL,
+		     (unsigned long)(st->nr_cache * kb), (unsigned long)(st->nr_swapcache * kb),
+		     (unsigned long)(st->nr_anon * kb), (unsigned long)(st->nr_pgtable * kb),
+		     (unsigned long)(swap_total * kb), (unsigned long)(nr_swap_free(zone) * kb),
+		     (unsigned long)(commit_limit * kb),
+		     (unsigned long)(zone->vm_committed_as * kb)) < 0)
 		return NULL;
 	return out;
 }

@@ -19,7 +19,8 @@ struct checker {
 	uint8_t *tables;	/* frame reached as a page table */
 	char *err;
 	size_t errlen;
-	int64_t rss[3];		/* of the mm being walked */
+	int64_t rss[4];		/* of the mm being walked */
+	uint32_t *swap_refs;	/* swap entries naming each slot */
 };
 
 static int fail(struct checker *c, const char *fmt, ...)
@@ -77,6 +78,16 @@ static int check_leaf(struct checker *c, struct mm_struct *mm, uint64_t addr, pt
 	if (!vma)
 		return fail(c, "entry %#lx for %#lx outside any VMA", (unsigned long)pte,
 			    (unsigned long)addr);
+	if (is_swap_pte(pte)) {
+		uint64_t slot = pte_to_swp_slot(pte);
+
+		if ((vma->vm_flags & VM_SHARED) || !swap_slot_valid(c->zone, slot))
+			return fail(c, "swap entry %#lx for %#lx: bad slot or shared VMA",
+				    (unsigned long)pte, (unsigned long)addr);
+		c->swap_refs[slot]++;
+		c->rss[MM_SWAPENTS]++;
+		return 0;
+	}
 	if (!pte_mapped(pte))
 		return fail(c, "entry %#lx for %#lx is neither present nor PROT_NONE",
 			    (unsigned long)pte, (unsigned long)addr);
@@ -126,7 +137,7 @@ static int check_rss(struct checker *c, struct mm_struct *mm)
 {
 	int i;
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		if (c->rss[i] != mm->rss[i])
 			return fail(c, "rss counter %d is %ld, the tables map %ld", i,
 				    (long)mm->rss[i], (long)c->rss[i]);
@@ -148,8 +159,6 @@ static int check_table(struct checker *c, struct mm_struct *mm, uint64_t pfn, in
 	if (used != page->pt_used)
 		return fail(c, "table %#lx holds %u entries, counted %u", (unsigned long)pfn, used,
 			    page->pt_used);
-	if (level < 4 && !used)
-		return fail(c, "empty level-%d table %#lx left linked", level, (unsigned long)pfn);
 	for (i = 0; i < limit; i++) {
 		uint64_t addr = base + ((uint64_t)i << (PAGE_SHIFT + 9 * (level - 1)));
 
@@ -220,6 +229,21 @@ static int check_rmap(struct checker *c, uint64_t pfn)
 	return 0;
 }
 
+/* each slot: references = entries naming it + the swap cache's */
+static int check_swap(struct checker *c)
+{
+	uint64_t slot, n = swap_nr_slots(c->zone);
+
+	for (slot = 0; slot < n; slot++) {
+		uint32_t expect = c->swap_refs[slot] + !!lookup_swap_cache(c->zone, slot);
+
+		if (swap_slot_count(c->zone, slot) != expect)
+			return fail(c, "swap slot %lu: %u references, %u expected",
+				    (unsigned long)slot, swap_slot_count(c->zone, slot), expect);
+	}
+	return 0;
+}
+
 /* every frame: counts equal what the tables and caches hold, nothing leaked */
 static int check_frames(struct checker *c)
 {
@@ -231,7 +255,8 @@ static int check_frames(struct checker *c)
 			return fail(c, "the zero page is not zero at byte %lu", (unsigned long)pfn);
 	for (pfn = 1; pfn < c->zone->nr_pages; pfn++) {
 		struct page *page = &c->zone->mem_map[pfn];
-		int32_t expect = (int32_t)c->maps[pfn] + !!(page->flags & PG_cache);
+		int32_t expect = (int32_t)c->maps[pfn] + !!(page->flags & PG_cache) +
+				 !!(page->flags & PG_swapcache);
 
 		if (page->flags & PG_free) {
 			nfree++;
@@ -256,13 +281,18 @@ static int check_frames(struct checker *c)
 			return fail(c, "page-cache frame %#lx not in its cache", (unsigned long)pfn);
 		if (!(page->flags & (PG_anon | PG_cache)))
 			return fail(c, "frame %#lx allocated with no owner", (unsigned long)pfn);
+		if (!(page->flags & PG_lru))
+			return fail(c, "user frame %#lx not on the reclaim clock", (unsigned long)pfn);
+		if ((page->flags & PG_swapcache) &&
+		    lookup_swap_cache(c->zone, page->swap_slot) != page)
+			return fail(c, "frame %#lx: swap cache disagrees", (unsigned long)pfn);
 		if (c->maps[pfn] && check_rmap(c, pfn))
 			return -1;
 	}
 	if (nfree != c->zone->stats.nr_free)
 		return fail(c, "free list holds %lu frames, counted %lu",
 			    (unsigned long)c->zone->stats.nr_free, (unsigned long)nfree);
-	return 0;
+	return check_swap(c);
 }
 
 /* all address spaces sharing a zone, checked together */
@@ -273,7 +303,8 @@ int validate_mms(struct mm_struct **mms, int n, char *err, size_t errlen)
 
 	c.maps = calloc(c.zone->nr_pages, sizeof(*c.maps));
 	c.tables = calloc(c.zone->nr_pages, 1);
-	if (!c.maps || !c.tables) {
+	c.swap_refs = calloc(swap_nr_slots(c.zone) + 1, sizeof(*c.swap_refs));
+	if (!c.maps || !c.tables || !c.swap_refs) {
 		fail(&c, "checker out of memory");
 		goto out;
 	}
@@ -290,6 +321,7 @@ int validate_mms(struct mm_struct **mms, int n, char *err, size_t errlen)
 out:
 	free(c.maps);
 	free(c.tables);
+	free(c.swap_refs);
 	return ret;
 }
 

@@ -44,6 +44,10 @@ void commit_log_flush_page(struct mm_struct *mm, uint64_t addr)
 	struct commit_log *log = &mm->log;
 
 	addr &= PAGE_MASK;
+	if (should_fail(mm->zone, INJECT_TLB_FLUSH, addr)) {
+		log->stats.dropped++;
+		return;
+	}
 	if (log->flush_all)
 		return;
 	if (log->nr_inval && log->inval[log->nr_inval - 1] == addr)
@@ -95,6 +99,34 @@ static void free_deferred(struct mm_struct *mm)
 	log->nr_deferred = 0;
 }
 
+/* an injected delay: this entry's re-write goes out with the next batch */
+void commit_log_delay(struct mm_struct *mm, uint64_t gpa)
+{
+	struct commit_log *log = &mm->log;
+
+	if (log->nr_delayed < sizeof(log->delayed) / sizeof(log->delayed[0]))
+		log->delayed[log->nr_delayed++] = gpa;
+	else
+		log->stats.dropped++;
+}
+
+/* the delayed re-writes, with the values their entries hold now */
+static void commit_log_requeue(struct mm_struct *mm)
+{
+	struct commit_log *log = &mm->log;
+	size_t i, n = log->nr_delayed;
+
+	log->nr_delayed = 0;
+	for (i = 0; i < n; i++) {
+		struct page *table = pfn_to_page(mm->zone, log->delayed[i] >> PAGE_SHIFT);
+		pteval_t *p = gpa_to_virt(mm->zone, log->delayed[i]);
+
+		/* a table freed meanwhile was scrubbed: its entry needs nothing */
+		if (table && (table->flags & PG_pgtable))
+			commit_log_add(mm, table, log->delayed[i], *p);
+	}
+}
+
 void commit_log_done(struct mm_struct *mm)
 {
 	struct commit_log *log = &mm->log;
@@ -109,6 +141,7 @@ void commit_log_done(struct mm_struct *mm)
 	free_deferred(mm);
 	if (++log->batch == 0)
 		log->batch = 1;
+	commit_log_requeue(mm);
 }
 
 void commit_log_apply(struct mm_struct *mm)

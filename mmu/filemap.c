@@ -171,7 +171,8 @@ static struct page *filemap_get_page(struct address_space *mapping, uint64_t ind
 		return NULL;
 	}
 	dst = pfn_to_virt(mapping->zone, page_to_pfn(mapping->zone, page));
-	if (mapping->a_ops->read_folio(mapping, index, dst)) {
+	if (should_fail(mapping->zone, INJECT_FILE_IO, index << PAGE_SHIFT) ||
+	    mapping->a_ops->read_folio(mapping, index, dst)) {
 		put_page(mapping->zone, page);
 		*err = VM_FAULT_SIGBUS;
 		return NULL;

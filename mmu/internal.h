@@ -66,6 +66,7 @@ uint64_t ptep_to_gpa(struct mm_struct *mm, const pteval_t *ptep);
 void commit_log_add(struct mm_struct *mm, struct page *table, uint64_t gpa, pteval_t val);
 void commit_log_flush_page(struct mm_struct *mm, uint64_t addr);
 void commit_log_flush_range(struct mm_struct *mm, uint64_t start, uint64_t len);
+void commit_log_delay(struct mm_struct *mm, uint64_t gpa);
 void commit_log_defer_free(struct mm_struct *mm, uint64_t pfn);
 void commit_log_release(struct mm_struct *mm);
 
@@ -162,7 +163,7 @@ void swap_duplicate(struct zone *zone, uint64_t slot);
 void swap_free(struct zone *zone, uint64_t slot);
 void swap_cache_del(struct zone *zone, struct page *page);
 struct page *lookup_swap_cache(struct zone *zone, uint64_t slot);
-struct page *swapin_page(struct zone *zone, uint64_t slot);
+struct page *swapin_page(struct zone *zone, uint64_t slot, int *err);
 uint32_t swap_slot_count(struct zone *zone, uint64_t slot);
 bool swap_slot_valid(struct zone *zone, uint64_t slot);
 uint64_t swap_nr_slots(struct zone *zone);

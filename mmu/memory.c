@@ -180,15 +180,44 @@ static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint64
 	return 0;
 }
 
+/*
+ * Injected corruption of a new entry: the bits the CPU will then obey.  A
+ * wrong frame is the zero page, read-only, so that the MMU's own counts
+ * stay right while the guest reads the wrong data.
+ */
+static pteval_t corrupt_pte(struct mm_struct *mm, uint64_t addr, pteval_t pte, struct page **page)
+{
+	struct zone *zone = mm->zone;
+
+	if (should_fail(zone, INJECT_PTE_ACCESSED, addr))
+		pte &= ~_PAGE_ACCESSED;
+	if ((pte & _PAGE_DIRTY) && should_fail(zone, INJECT_PTE_DIRTY, addr))
+		pte &= ~_PAGE_DIRTY;
+	if (should_fail(zone, INJECT_PTE_RW, addr))
+		pte ^= _PAGE_RW;
+	if (should_fail(zone, INJECT_PTE_NX, addr))
+		pte ^= _PAGE_NX;
+	if (should_fail(zone, INJECT_PTE_US, addr))
+		pte ^= _PAGE_USER;
+	if (*page && should_fail(zone, INJECT_PTE_PFN, addr)) {
+		put_page(zone, *page);
+		*page = NULL;
+		pte = pfn_pte(zone->zero_pfn, pte & ~(PTE_PFN_MASK | _PAGE_RW));
+	}
+	return pte;
+}
+
 static void install_page(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr,
 			 pteval_t *ptep, struct page *page, bool write)
 {
-	pteval_t prot = vm_get_page_prot(vma->vm_flags);
+	pteval_t prot = vm_get_page_prot(vma->vm_flags), pte;
 
 	if (write)
 		prot |= _PAGE_RW | _PAGE_DIRTY;
-	page_map_account(mm, page, 1);
-	set_pte_at(mm, addr, ptep, pfn_pte(page_to_pfn(mm->zone, page), prot));
+	pte = corrupt_pte(mm, addr, pfn_pte(page_to_pfn(mm->zone, page), prot), &page);
+	if (page)
+		page_map_account(mm, page, 1);
+	set_pte_at(mm, addr, ptep, pte);
 }
 
 /* a fresh anonymous page for @vma at @addr, a copy of @src or zeroed */
@@ -198,6 +227,8 @@ static struct page *new_anon_page(struct mm_struct *mm, struct vm_area_struct *v
 	struct page *page;
 
 	if (anon_vma_prepare(vma))
+		return NULL;
+	if (!is_zero_pfn(mm->zone, src_pfn) && should_fail(mm->zone, INJECT_COW_COPY, addr))
 		return NULL;
 	if (is_zero_pfn(mm->zone, src_pfn)) {
 		page = alloc_page(mm->zone);
@@ -303,11 +334,13 @@ static enum fault_kind do_swap_page(struct mm_struct *mm, struct vm_area_struct 
 				    uint64_t addr, pteval_t *ptep, unsigned int flags)
 {
 	uint64_t slot = pte_to_swp_slot(*ptep);
-	struct page *page = swapin_page(mm->zone, slot);
+	int err = 0;
+	struct page *page = swapin_page(mm->zone, slot, &err);
 	pteval_t prot = vm_get_page_prot(vma->vm_flags);
 
+	/* a read error is SIGBUS, as Linux's do_swap_page() says */
 	if (!page)
-		return FAULT_OOM;
+		return err == -EIO ? FAULT_SIGBUS : FAULT_OOM;
 	page_map_account(mm, page, 1);
 	mm->rss[MM_SWAPENTS]--;
 	swap_free(mm->zone, slot);	/* may take the page out of the swap cache */
@@ -365,7 +398,8 @@ static enum fault_kind classify_fault(struct mm_struct *mm, uint64_t addr, unsig
 int mm_fault(struct mm_struct *mm, uint64_t addr, unsigned int flags, struct fault_result *res)
 {
 	struct fault_result local;
-	enum fault_kind kind = classify_fault(mm, addr, flags);
+	enum fault_kind kind = should_fail(mm->zone, INJECT_SPURIOUS_FAULT, addr) ?
+			       FAULT_SPURIOUS : classify_fault(mm, addr, flags);
 
 	if (!res)
 		res = &local;

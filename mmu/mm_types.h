@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "fault_inject.h"
+
 #define PAGE_SHIFT	12
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)
 #define PAGE_MASK	(~(PAGE_SIZE - 1))
@@ -98,6 +100,11 @@ struct zone {
 	uint32_t lru_head;		/* most recently added or rotated, or UINT32_MAX */
 	struct swap_info *swap;
 	bool in_reclaim;
+	/* fault injection */
+	struct fault_attr inject[NR_INJECT_POINTS];
+	uint64_t inject_rng;
+	inject_report_t inject_report;
+	void *inject_report_arg;
 };
 
 /* ---- the commit log: what the guest must re-write and invalidate ---- */
@@ -113,6 +120,7 @@ struct commit_stats {
 	uint64_t invlpgs;	/* single-page invalidations requested */
 	uint64_t full_flushes;	/* batches that ended in a full flush */
 	uint64_t commits;	/* batches handed to the guest */
+	uint64_t dropped;	/* re-writes and invalidations dropped by injection */
 };
 
 /* Linux's tlb_single_page_flush_ceiling */
@@ -127,6 +135,9 @@ struct commit_log {
 	/* page-table frames unlinked in this batch, freed when it is done */
 	uint64_t *deferred;
 	size_t nr_deferred, cap_deferred;
+	/* re-writes an injected delay holds back to the next batch */
+	uint64_t delayed[16];
+	size_t nr_delayed;
 	uint32_t batch;		/* id of the pending batch, starts at 1 */
 	struct commit_stats stats;
 };

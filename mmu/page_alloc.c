@@ -81,7 +81,7 @@ struct page *alloc_page_nozero(struct zone *zone)
 	/* out of frames: reclaim some, as the page allocator's slow path does */
 	if (pfn == NO_PFN && shrink_zone(zone, 32))
 		pfn = zone->free_head;
-	if (pfn == NO_PFN) {
+	if (pfn == NO_PFN || should_fail(zone, INJECT_FRAME_ALLOC, 0)) {
 		zone->stats.alloc_failures++;
 		return NULL;
 	}

@@ -47,7 +47,12 @@ static void write_entry(struct mm_struct *mm, uint64_t addr, pteval_t *ptep, pte
 		table->pt_used--;
 	*ptep = val;
 	if (pte_present(old)) {
-		commit_log_add(mm, table, ptep_to_gpa(mm, ptep), val);
+		if (should_fail(mm->zone, INJECT_COMMIT_DROP, addr))
+			mm->log.stats.dropped++;
+		else if (should_fail(mm->zone, INJECT_COMMIT_DELAY, addr))
+			commit_log_delay(mm, ptep_to_gpa(mm, ptep));
+		else
+			commit_log_add(mm, table, ptep_to_gpa(mm, ptep), val);
 		commit_log_flush_page(mm, addr);
 		return;
 	}
@@ -68,7 +73,7 @@ void set_pte_at(struct mm_struct *mm, uint64_t addr, pteval_t *ptep, pteval_t va
 
 struct page *pgtable_alloc(struct mm_struct *mm)
 {
-	struct page *page = alloc_page(mm->zone);
+	struct page *page = should_fail(mm->zone, INJECT_PT_ALLOC, 0) ? NULL : alloc_page(mm->zone);
 
 	if (!page)
 		return NULL;

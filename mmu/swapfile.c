@@ -102,6 +102,8 @@ int swap_writepage(struct zone *zone, uint64_t slot, struct page *page)
 	const uint8_t *src = pfn_to_virt(zone, page_to_pfn(zone, page));
 	size_t done = 0;
 
+	if (should_fail(zone, INJECT_SWAP_IO, slot << PAGE_SHIFT))
+		return -EIO;
 	while (done < PAGE_SIZE) {
 		ssize_t n = pwrite(zone->swap->fd, src + done, PAGE_SIZE - done,
 				   (off_t)((slot << PAGE_SHIFT) + done));
@@ -119,6 +121,8 @@ static int swap_readpage(struct zone *zone, uint64_t slot, struct page *page)
 	uint8_t *dst = pfn_to_virt(zone, page_to_pfn(zone, page));
 	size_t done = 0;
 
+	if (should_fail(zone, INJECT_SWAP_IO, slot << PAGE_SHIFT))
+		return -EIO;
 	while (done < PAGE_SIZE) {
 		ssize_t n = pread(zone->swap->fd, dst + done, PAGE_SIZE - done,
 				  (off_t)((slot << PAGE_SHIFT) + done));
@@ -191,7 +195,7 @@ struct page *lookup_swap_cache(struct zone *zone, uint64_t slot)
  * read_swap_cache_async(): the page for @slot, from the swap cache or read
  * back into a new frame with its old rmap owner, held for the caller.
  */
-struct page *swapin_page(struct zone *zone, uint64_t slot)
+struct page *swapin_page(struct zone *zone, uint64_t slot, int *err)
 {
 	struct swap_info *si = zone->swap;
 	struct page *page = lookup_swap_cache(zone, slot);
@@ -201,10 +205,12 @@ struct page *swapin_page(struct zone *zone, uint64_t slot)
 		return page;
 	}
 	page = alloc_page_nozero(zone);
+	*err = -ENOMEM;
 	if (!page)
 		return NULL;
 	if (swap_readpage(zone, slot, page)) {
 		put_page(zone, page);
+		*err = -EIO;
 		return NULL;
 	}
 	page->flags |= PG_anon;

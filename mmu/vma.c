@@ -13,7 +13,8 @@
 
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 {
-	struct vm_area_struct *vma = calloc(1, sizeof(*vma));
+	struct vm_area_struct *vma = should_fail(mm->zone, INJECT_VMA_ALLOC, 0) ? NULL :
+				     calloc(1, sizeof(*vma));
 
 	if (vma)
 		vma->vm_mm = mm;

@@ -189,6 +189,16 @@ int env_check_log(struct env *env, char *err, size_t errlen)
 	return check_commit_log(env, err, errlen);
 }
 
+void env_snapshot(struct env *env)
+{
+	size_t cap = 0;
+
+	free(env->snap);
+	env->snap = NULL;
+	env->nsnap = 0;
+	snap_walk(env, env->mm->pgd_pfn, 4, 0, &env->snap, &env->nsnap, &cap);
+}
+
 /* the CPU sets accessed and dirty bits itself: not the host's change to log */
 static void guest_sets_ad(struct env *env, uint64_t addr, pteval_t bits)
 {

@@ -42,6 +42,8 @@ void env_check_at(struct env *env, const char *file, int line);
 #define env_check(env) env_check_at(env, __FILE__, __LINE__)
 /* only the commit-log completeness check: 0, or -1 with a reason */
 int env_check_log(struct env *env, char *err, size_t errlen);
+/* forget what the guest saw: the current tables become the reference */
+void env_snapshot(struct env *env);
 
 /*
  * The VMAs over [base, base + npages pages) drawn one character per page:

@@ -76,6 +76,8 @@ void zap_page_range(struct mm_struct *mm, struct vm_area_struct *vma,
 		    uint64_t start, uint64_t end);
 void unmap_region(struct mm_struct *mm, uint64_t start, uint64_t end);
 int populate_range(struct mm_struct *mm, uint64_t start, uint64_t end, bool write);
+int faultin_page(struct mm_struct *mm, uint64_t addr, unsigned int flags);
+unsigned int populate_fault_flags(const struct vm_area_struct *vma);
 bool page_is_exclusive_anon(struct zone *zone, struct page *page);
 
 /* vma_tree.c */

@@ -174,16 +174,12 @@ static long madvise_populate(struct mm_struct *mm, uint64_t start, uint64_t end,
 
 	for (addr = start; addr < end; addr += PAGE_SIZE) {
 		struct vm_area_struct *vma = vma_lookup(mm, addr);
-		pteval_t pte;
 
 		if (!vma)
 			return -ENOMEM;
 		if (!gup_vma_ok(vma, write))
 			return -EINVAL;
-		pte = mm_walk(mm, addr);
-		if (pte_present(pte) && (!write || pte_write(pte)))
-			continue;
-		if (mm_fault(mm, addr, flags, NULL))
+		if (faultin_page(mm, addr, flags))
 			return -EFAULT;
 	}
 	return 0;

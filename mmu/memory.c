@@ -413,29 +413,34 @@ int mm_fault(struct mm_struct *mm, uint64_t addr, unsigned int flags, struct fau
 	return -1;
 }
 
-/*
- * Linux's populate_vma_page_range(): private writable mappings are
- * populated with write faults (breaking COW now), everything else read.
- */
+/* GUP's faultin_page(): fault @addr in unless its entry already allows the access */
+int faultin_page(struct mm_struct *mm, uint64_t addr, unsigned int flags)
+{
+	pteval_t pte = mm_walk(mm, addr);
+
+	if (pte_present(pte) && (!(flags & FAULT_FLAG_WRITE) || pte_write(pte)))
+		return 0;
+	return mm_fault(mm, addr, flags, NULL) ? -EFAULT : 0;
+}
+
+/* populate_vma_page_range(): private writable memory is written, breaking COW now */
+unsigned int populate_fault_flags(const struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE ? FAULT_FLAG_WRITE : 0;
+}
+
 int populate_range(struct mm_struct *mm, uint64_t start, uint64_t end, bool write)
 {
 	uint64_t addr;
 
 	for (addr = start; addr < end; addr += PAGE_SIZE) {
 		struct vm_area_struct *vma = vma_lookup(mm, addr);
-		unsigned int flags = 0;
-		pteval_t pte;
 
 		if (!vma)
 			return -ENOMEM;
 		if (!(vma->vm_flags & VM_ACCESS_FLAGS))
 			continue;
-		if (write || (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
-			flags |= FAULT_FLAG_WRITE;
-		pte = mm_walk(mm, addr);
-		if (pte_present(pte) && (!(flags & FAULT_FLAG_WRITE) || pte_write(pte)))
-			continue;
-		if (mm_fault(mm, addr, flags, NULL))
+		if (faultin_page(mm, addr, (write ? FAULT_FLAG_WRITE : 0) | populate_fault_flags(vma)))
 			return -EFAULT;
 	}
 	return 0;
@@ -444,14 +449,9 @@ int populate_range(struct mm_struct *mm, uint64_t start, uint64_t end, bool writ
 /* the frame behind @addr for an access, faulting it in like get_user_pages */
 static void *user_page(struct mm_struct *mm, uint64_t addr, bool write)
 {
-	pteval_t pte = mm_walk(mm, addr);
-
-	if (!pte_present(pte) || (write && !pte_write(pte))) {
-		if (mm_fault(mm, addr, write ? FAULT_FLAG_WRITE : 0, NULL))
-			return NULL;
-		pte = mm_walk(mm, addr);
-	}
-	return (uint8_t *)pfn_to_virt(mm->zone, pte_pfn(pte)) + (addr & ~PAGE_MASK);
+	if (faultin_page(mm, addr, write ? FAULT_FLAG_WRITE : 0))
+		return NULL;
+	return (uint8_t *)pfn_to_virt(mm->zone, pte_pfn(mm_walk(mm, addr))) + (addr & ~PAGE_MASK);
 }
 
 static size_t copy_user(struct mm_struct *mm, uint64_t uaddr, void *buf, size_t n, bool write)

@@ -103,21 +103,13 @@ static long mlock_populate(struct mm_struct *mm, uint64_t start, uint64_t end)
 
 	for (addr = start; addr < end; addr += PAGE_SIZE) {
 		struct vm_area_struct *vma = vma_lookup(mm, addr);
-		unsigned int flags = 0;
-		pteval_t pte;
 
 		if (!vma)
 			return -ENOMEM;
 		if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT))
 			continue;
-		if (!(vma->vm_flags & VM_ACCESS_FLAGS))
-			return -ENOMEM;
-		if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
-			flags |= FAULT_FLAG_WRITE;
-		pte = mm_walk(mm, addr);
-		if (pte_present(pte) && (!(flags & FAULT_FLAG_WRITE) || pte_write(pte)))
-			continue;
-		if (mm_fault(mm, addr, flags, NULL))
+		if (!(vma->vm_flags & VM_ACCESS_FLAGS) ||
+		    faultin_page(mm, addr, populate_fault_flags(vma)))
 			return -ENOMEM;
 	}
 	return 0;

@@ -47,35 +47,6 @@ static int show_map_vma(char *buf, size_t size, struct mm_struct *mm, struct vm_
 	return n;
 }
 
-char *mm_show_maps(struct mm_struct *mm)
-{
-	size_t cap = 4096, len = 0;
-	char *out = malloc(cap);
-	struct vm_area_struct *vma;
-
-	if (!out)
-		return NULL;
-	out[0] = '\0';
-	for (vma = mm->mmap; vma; vma = vma->vm_next) {
-		int n = show_map_vma(out + len, cap - len, mm, vma);
-
-		if (len + (size_t)n + 1 > cap) {
-			char *bigger;
-
-			while (len + (size_t)n + 1 > cap)
-				cap *= 2;
-			bigger = realloc(out, cap);
-			if (!bigger) {
-				free(out);
-				return NULL;
-			}
-			out = bigger;
-			show_map_vma(out + len, cap - len, mm, vma);
-		}
-		len += (size_t)n;
-	}
-	return out;
-}
 
 /* ---- /proc/self/smaps ---- */
 
@@ -239,6 +210,11 @@ static char *show_each_vma(struct mm_struct *mm,
 		len += (size_t)n;
 	}
 	return out;
+}
+
+char *mm_show_maps(struct mm_struct *mm)
+{
+	return show_each_vma(mm, show_map_vma);
 }
 
 char *mm_show_smaps(struct mm_struct *mm)

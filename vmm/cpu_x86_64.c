@@ -239,6 +239,8 @@ static int setup_sregs(struct vmm *vmm, uint64_t cr3)
 	s.efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
 	if (ioctl(vmm->vcpu_fd, KVM_SET_SREGS, &s) < 0)
 		goto fail;
+	vmm->kern_cs = s.cs;
+	vmm->kern_ss = s.ss;
 	return 0;
 fail:
 	pr_err("setting the vCPU's system registers: %s", strerror(errno));
@@ -312,13 +314,13 @@ int cpu_setup(struct vmm *vmm)
 
 int cpu_load_mm(struct vmm *vmm)
 {
-	return setup_sregs(vmm, vmm->mm->pgd_pfn << PAGE_SHIFT);
+	return setup_sregs(vmm, vmm->cur->mm->pgd_pfn << PAGE_SHIFT);
 }
 
 int cpu_set_fs_base(struct vmm *vmm, uint64_t base)
 {
 	vmm->run->s.regs.sregs.fs.base = base;
 	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
-	vmm->fs_base = base;
+	vmm->cur->fs_base = base;
 	return 0;
 }

@@ -33,7 +33,7 @@ static size_t peek_user(struct vmm *vmm, uint64_t addr, uint8_t *dst, size_t n)
 	while (done < n) {
 		uint64_t a = addr + done, off = a & ~PAGE_MASK, gpa;
 		size_t chunk = PAGE_SIZE - off;
-		pteval_t pte = a < TASK_SIZE ? mm_walk(vmm->mm, a) : 0;
+		pteval_t pte = a < TASK_SIZE ? mm_walk(vmm->cur->mm, a) : 0;
 
 		if (!(pte & PTE_PRESENT))
 			break;
@@ -71,7 +71,7 @@ void diag_print_regs(struct vmm *vmm, FILE *out)
 /* the maps lines around @addr: the one holding it, or its neighbours */
 static void print_maps_around(struct vmm *vmm, uint64_t addr, FILE *out)
 {
-	char *maps = mm_show_maps(vmm->mm), *line, *save = NULL;
+	char *maps = mm_show_maps(vmm->cur->mm), *line, *save = NULL;
 	char *prev = NULL, *hit = NULL, *next = NULL;
 
 	if (!maps)
@@ -210,7 +210,7 @@ void diag_signal_report(struct vmm *vmm, int signo, const char *why)
 
 void diag_print_maps(struct vmm *vmm, FILE *out)
 {
-	char *maps = mm_show_maps(vmm->mm);
+	char *maps = mm_show_maps(vmm->cur->mm);
 
 	if (!maps)
 		return;
@@ -232,5 +232,5 @@ void diag_print_stats(struct vmm *vmm, FILE *out)
 			fprintf(out, " %.3s=%" PRIu64, vector_names[i], vmm->stats.exceptions[i]);
 	fprintf(out, "\nsyscalls: %" PRIu64 "\ncommit buffer: extra chunks=%" PRIu64 "\n",
 		vmm->stats.syscalls, vmm->stats.commit_chunks);
-	mm_print_stats(vmm->mm, out);
+	mm_print_stats(vmm->cur->mm, out);
 }

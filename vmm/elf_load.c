@@ -167,7 +167,7 @@ static int map_segment(struct vmm *vmm, struct elf_image *img, struct file *file
 	long ret;
 
 	if (ph->p_filesz) {
-		ret = mm_mmap(vmm->mm, page_down(start), PAGE_ALIGN(fend) - page_down(start),
+		ret = mm_mmap(vmm->cur->mm, page_down(start), PAGE_ALIGN(fend) - page_down(start),
 			      prot, MAP_PRIVATE | MAP_FIXED, file, page_down(ph->p_offset));
 		if (ret < 0)
 			return map_error(img, ret);
@@ -181,11 +181,11 @@ static int map_segment(struct vmm *vmm, struct elf_image *img, struct file *file
 
 		if (zero_len > mend - fend)
 			zero_len = mend - fend;
-		if (mm_copy_to_user(vmm->mm, fend, zeroes, zero_len))
+		if (mm_copy_to_user(vmm->cur->mm, fend, zeroes, zero_len))
 			return map_error(img, -ENOMEM);
 	}
 	if (PAGE_ALIGN(mend) > PAGE_ALIGN(fend)) {
-		ret = mm_mmap(vmm->mm, PAGE_ALIGN(fend), PAGE_ALIGN(mend) - PAGE_ALIGN(fend),
+		ret = mm_mmap(vmm->cur->mm, PAGE_ALIGN(fend), PAGE_ALIGN(mend) - PAGE_ALIGN(fend),
 			      prot, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, NULL, 0);
 		if (ret < 0)
 			return map_error(img, ret);
@@ -195,7 +195,7 @@ static int map_segment(struct vmm *vmm, struct elf_image *img, struct file *file
 
 static void set_layout(struct vmm *vmm, struct elf_image *img)
 {
-	struct mm_struct *mm = vmm->mm;
+	struct mm_struct *mm = vmm->cur->mm;
 	uint64_t start_code = ~0UL, end_code = 0, start_data = 0, end_data = 0, brk = 0;
 	int i;
 
@@ -258,7 +258,7 @@ static uint64_t push_string(struct vmm *vmm, uint64_t *sp, const char *s)
 	size_t n = strlen(s) + 1;
 
 	*sp -= n;
-	if (mm_copy_to_user(vmm->mm, *sp, s, n))
+	if (mm_copy_to_user(vmm->cur->mm, *sp, s, n))
 		return 0;
 	return *sp;
 }
@@ -299,7 +299,7 @@ static int build_stack(struct vmm *vmm, struct elf_image *img, uint64_t stack_to
 		memset(rnd, 0x5a, sizeof(rnd));
 	sp = (sp - sizeof(rnd)) & ~15UL;
 	random = sp;
-	if (!execfn || !platform || mm_copy_to_user(vmm->mm, random, rnd, sizeof(rnd)))
+	if (!execfn || !platform || mm_copy_to_user(vmm->cur->mm, random, rnd, sizeof(rnd)))
 		goto out;
 	__get_cpuid(1, &a, &b, &c, &d);
 
@@ -329,7 +329,7 @@ static int build_stack(struct vmm *vmm, struct elf_image *img, uint64_t stack_to
 	nvec = 1 + argc + 1 + envc + 1 + n;
 	/* the ABI wants RSP 16-byte aligned at the entry point, pointing at argc */
 	sp = (sp - nvec * 8) & ~15UL;
-	if (mm_copy_to_user(vmm->mm, sp, vec, nvec * 8))
+	if (mm_copy_to_user(vmm->cur->mm, sp, vec, nvec * 8))
 		goto out;
 	*sp_out = sp;
 	ret = 0;
@@ -367,8 +367,8 @@ int elf_load(struct vmm *vmm, struct elf_image *img, char **argv, char **envp)
 
 	if (img->eh.e_type == ET_DYN)
 		img->bias = ELF_ET_DYN_BASE - first_vaddr(img);
-	file = host_file_open(vmm->zone, img->fd,
-			      img->realpath ? img->realpath : img->path, FMODE_READ);
+	/* the executable's page cache is the one read(2) and other mappings use */
+	file = ftab_get(vmm, img->fd, img->realpath ? img->realpath : img->path);
 	if (!file) {
 		pr_err("%s: cannot open it for mapping", img->path);
 		return -1;
@@ -382,14 +382,14 @@ int elf_load(struct vmm *vmm, struct elf_image *img, char **argv, char **envp)
 	fput(file);
 	file = NULL;
 	set_layout(vmm, img);
-	ret = mm_setup_stack(vmm->mm, initial_stack_size(img, stack_top, argv, envp));
+	ret = mm_setup_stack(vmm->cur->mm, initial_stack_size(img, stack_top, argv, envp));
 	if (ret < 0) {
 		map_error(img, ret);
 		return -1;
 	}
 	if (build_stack(vmm, img, stack_top, argv, envp, &sp))
 		return -1;
-	vmm->mm->start_stack = sp;
+	vmm->cur->mm->start_stack = sp;
 	f->rip = img->bias + img->eh.e_entry;
 	f->cs = 0x33;
 	f->rflags = 0x202;

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -25,7 +27,8 @@
 #define MFD_NAME_MAX	249
 #define MAX_RW_COUNT	(INT32_MAX & PAGE_MASK)
 
-enum { PROC_MAPS, PROC_MMAP_MIN_ADDR, PROC_MAX_MAP_COUNT, PROC_OVERCOMMIT };
+enum { PROC_MAPS, PROC_SMAPS, PROC_STATUS, PROC_MMAP_MIN_ADDR, PROC_MAX_MAP_COUNT,
+       PROC_OVERCOMMIT };
 
 struct special_path {
 	const char *path;
@@ -35,6 +38,8 @@ struct special_path {
 
 static const struct special_path special_paths[] = {
 	{ "/proc/self/maps", VF_PROC, PROC_MAPS },
+	{ "/proc/self/smaps", VF_PROC, PROC_SMAPS },
+	{ "/proc/self/status", VF_PROC, PROC_STATUS },
 	{ "/proc/sys/vm/mmap_min_addr", VF_PROC, PROC_MMAP_MIN_ADDR },
 	{ "/proc/sys/vm/max_map_count", VF_PROC, PROC_MAX_MAP_COUNT },
 	{ "/proc/sys/vm/overcommit_memory", VF_PROC, PROC_OVERCOMMIT },
@@ -73,8 +78,10 @@ static int fd_install(struct vmm *vmm, struct vfile *vf, int from)
 	int fd;
 
 	for (fd = from; fd < MAX_FDS; fd++) {
-		if (!vmm->fds[fd]) {
-			vmm->fds[fd] = vf;
+		if (!vmm->cur->fds[fd]) {
+			vmm->cur->fds[fd] = vf;
+			vmm->cur->cloexec[fd] = vf->flags & O_CLOEXEC;
+			vf->flags &= ~O_CLOEXEC;
 			return fd;
 		}
 	}
@@ -83,7 +90,7 @@ static int fd_install(struct vmm *vmm, struct vfile *vf, int from)
 
 static struct vfile *fd_get(struct vmm *vmm, uint64_t fd)
 {
-	return fd < MAX_FDS ? vmm->fds[fd] : NULL;
+	return fd < MAX_FDS ? vmm->cur->fds[fd] : NULL;
 }
 
 void fs_init(struct vmm *vmm)
@@ -93,20 +100,47 @@ void fs_init(struct vmm *vmm)
 	for (fd = 0; fd < 3; fd++) {
 		if (fcntl(fd, F_GETFD) < 0)
 			continue;
-		vmm->fds[fd] = vfile_new(VF_STDIO, fd, fd ? O_WRONLY : O_RDONLY);
-		if (!vmm->fds[fd])
+		vmm->cur->fds[fd] = vfile_new(VF_STDIO, fd, fd ? O_WRONLY : O_RDONLY);
+		if (!vmm->cur->fds[fd])
 			die("out of memory");
 	}
 }
 
-void fs_exit(struct vmm *vmm)
+void fs_close_all(struct process *p)
 {
 	int fd;
 
 	for (fd = 0; fd < MAX_FDS; fd++) {
-		if (vmm->fds[fd])
-			vfile_put(vmm->fds[fd]);
-		vmm->fds[fd] = NULL;
+		if (p->fds[fd])
+			vfile_put(p->fds[fd]);
+		p->fds[fd] = NULL;
+	}
+}
+
+/* dup_fd(): the child shares every open file description, and its offset */
+void fs_fork(struct process *child, struct process *parent)
+{
+	int fd;
+
+	for (fd = 0; fd < MAX_FDS; fd++) {
+		child->fds[fd] = parent->fds[fd];
+		child->cloexec[fd] = parent->cloexec[fd];
+		if (child->fds[fd])
+			child->fds[fd]->refcount++;
+	}
+}
+
+/* do_close_on_exec() */
+void fs_exec(struct process *p)
+{
+	int fd;
+
+	for (fd = 0; fd < MAX_FDS; fd++) {
+		if (p->fds[fd] && p->cloexec[fd]) {
+			vfile_put(p->fds[fd]);
+			p->fds[fd] = NULL;
+		}
+		p->cloexec[fd] = false;
 	}
 }
 
@@ -120,7 +154,178 @@ static bool writable(const struct vfile *vf)
 	return (vf->flags & O_ACCMODE) != O_RDONLY;
 }
 
+/* ---- the host files' page caches ---- */
+
+/*
+ * One MMU view (struct file, one page cache) per host inode, shared by
+ * every open and mapping in every process, as Linux shares the inode's
+ * address_space.  The table holds a reference; an entry nobody else holds
+ * (no open file, no mapping) is dropped when the table is next used.
+ */
+struct ftab_entry {
+	dev_t dev;
+	ino_t ino;
+	struct file *file;
+	struct ftab_entry *next;
+};
+
+struct file_table {
+	struct ftab_entry *head;
+};
+
+static void ftab_sweep(struct vmm *vmm)
+{
+	struct ftab_entry **pe, *e;
+
+	if (!vmm->ftab)
+		return;
+	for (pe = &vmm->ftab->head; (e = *pe);) {
+		if (e->file->f_count > 1) {
+			pe = &e->next;
+			continue;
+		}
+		*pe = e->next;
+		fput(e->file);
+		free(e);
+	}
+}
+
+static struct ftab_entry *ftab_find(struct vmm *vmm, const struct stat *st)
+{
+	struct ftab_entry *e;
+
+	for (e = vmm->ftab ? vmm->ftab->head : NULL; e; e = e->next)
+		if (e->dev == st->st_dev && e->ino == st->st_ino)
+			return e;
+	return NULL;
+}
+
+/*
+ * The view of the regular file open at @hfd, with a reference for the
+ * caller.  The view's own descriptor is opened read-write when the host
+ * allows it, so that any later writer shares it; each guest descriptor's
+ * access mode is checked by the monitor.
+ */
+struct file *ftab_get(struct vmm *vmm, int hfd, const char *path)
+{
+	struct ftab_entry *e;
+	struct stat st;
+	char proc[64];
+	unsigned int mode = FMODE_READ | FMODE_WRITE;
+	int rw;
+
+	if (fstat(hfd, &st) || !S_ISREG(st.st_mode))
+		return NULL;
+	ftab_sweep(vmm);
+	e = ftab_find(vmm, &st);
+	if (e) {
+		get_file(e->file);
+		return e->file;
+	}
+	if (!vmm->ftab) {
+		vmm->ftab = calloc(1, sizeof(*vmm->ftab));
+		if (!vmm->ftab)
+			return NULL;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", hfd);
+	rw = open(proc, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (rw < 0)
+		mode = FMODE_READ;
+	e->file = host_file_open(vmm->zone, rw >= 0 ? rw : hfd, path, mode);
+	if (rw >= 0)
+		close(rw);
+	if (!e->file) {
+		free(e);
+		return NULL;
+	}
+	e->dev = st.st_dev;
+	e->ino = st.st_ino;
+	e->next = vmm->ftab->head;
+	vmm->ftab->head = e;
+	get_file(e->file);
+	return e->file;
+}
+
+void ftab_exit(struct vmm *vmm)
+{
+	struct ftab_entry *e, *next;
+
+	if (!vmm->ftab)
+		return;
+	for (e = vmm->ftab->head; e; e = next) {
+		next = e->next;
+		fput(e->file);
+		free(e);
+	}
+	free(vmm->ftab);
+	vmm->ftab = NULL;
+}
+
+/*
+ * The host file changed size behind the page cache (O_TRUNC, ftruncate).
+ * Without cached pages the view just takes the new size; otherwise it is
+ * dropped from the table so later opens start a fresh cache (the MMU's
+ * file_truncate() only resizes shared memory).
+ */
+static void host_resized(struct vmm *vmm, struct file *file, int hfd)
+{
+	struct ftab_entry **pe, *e;
+	struct stat st;
+
+	if (!file || fstat(hfd, &st))
+		return;
+	file->f_mapping->i_size = st.st_size;
+	if (!file->f_mapping->nrpages || !vmm->ftab)
+		return;
+	for (pe = &vmm->ftab->head; (e = *pe); pe = &e->next) {
+		if (e->file == file) {
+			*pe = e->next;
+			fput(e->file);
+			free(e);
+			return;
+		}
+	}
+}
+
 /* ---- generated files ---- */
+
+/* the lines of /proc/PID/status before and after the memory ones (fs/proc/array.c) */
+static char *proc_status(struct vmm *vmm)
+{
+	struct process *p = vmm->cur;
+	char *mem = mm_show_status(p->mm), *text = NULL;
+	mode_t um = umask(0);
+	uint64_t ign = 0, cgt = 0;
+	int i;
+
+	umask(um);
+	for (i = 1; i < NR_SIGNALS; i++) {
+		if (p->sig.action[i].handler == (uint64_t)SIG_IGN)
+			ign |= 1ULL << (i - 1);
+		else if (p->sig.action[i].handler != (uint64_t)SIG_DFL)
+			cgt |= 1ULL << (i - 1);
+	}
+	if (!mem)
+		return NULL;
+	if (asprintf(&text,
+		     "Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\n"
+		     "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\n"
+		     "Gid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\n%sThreads:\t1\n"
+		     "SigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\n"
+		     "SigIgn:\t%016llx\nSigCgt:\t%016llx\n",
+		     p->comm, um, p->pid, p->pid, p->ppid, getuid(), geteuid(), geteuid(),
+		     geteuid(), getgid(), getegid(), getegid(), getegid(), 64, mem,
+		     (unsigned long long)p->sig.pending,
+		     (unsigned long long)p->sig.shared_pending,
+		     (unsigned long long)p->sig.blocked, (unsigned long long)ign,
+		     (unsigned long long)cgt) < 0)
+		text = NULL;
+	free(mem);
+	return text;
+}
 
 static int proc_generate(struct vmm *vmm, struct vfile *vf)
 {
@@ -128,7 +333,13 @@ static int proc_generate(struct vmm *vmm, struct vfile *vf)
 
 	switch (vf->proc_id) {
 	case PROC_MAPS:
-		text = mm_show_maps(vmm->mm);
+		text = mm_show_maps(vmm->cur->mm);
+		break;
+	case PROC_SMAPS:
+		text = mm_show_smaps(vmm->cur->mm);
+		break;
+	case PROC_STATUS:
+		text = proc_status(vmm);
 		break;
 	case PROC_MMAP_MIN_ADDR:
 		if (asprintf(&text, "%" PRIu64 "\n", vmm->zone->dac_mmap_min_addr) < 0)
@@ -161,6 +372,14 @@ static ssize_t vfile_read(struct vmm *vmm, struct vfile *vf, void *buf, size_t n
 
 	switch (vf->kind) {
 	case VF_HOST:
+		if (vf->file) {
+			/* through the page cache: mappings and read(2) agree */
+			got = kernel_read(vf->file, p, buf, n);
+			if (got < 0)
+				return got;
+			break;
+		}
+		/* fall through */
 	case VF_STDIO:
 		got = pos < 0 ? read(vf->host_fd, buf, n) : pread(vf->host_fd, buf, n, pos);
 		return got < 0 ? -errno : got;
@@ -192,11 +411,23 @@ static ssize_t vfile_read(struct vmm *vmm, struct vfile *vf, void *buf, size_t n
 	return got;
 }
 
-static ssize_t vfile_write(struct vmm *vmm, struct vfile *vf, const void *buf, size_t n)
+static ssize_t vfile_write(struct vmm *vmm, struct vfile *vf, const void *buf, size_t n,
+			   off_t pos)
 {
 	ssize_t done;
+	uint64_t p = pos < 0 ? vf->pos : (uint64_t)pos;
 
 	switch (vf->kind) {
+	case VF_HOST:
+		if (!vf->file)
+			return -EINVAL;
+		/* O_APPEND: at the end, whatever the position (generic_write_checks) */
+		if ((vf->flags & O_APPEND) && pos < 0)
+			p = vf->file->f_mapping->i_size;
+		done = kernel_write(vf->file, p, buf, n);
+		if (done > 0 && pos < 0)
+			vf->pos = p + done;
+		return done;
 	case VF_STDIO:
 		done = write(vf->host_fd, buf, n);
 		return done < 0 ? -errno : done;
@@ -252,7 +483,8 @@ static long do_read(struct vmm *vmm, struct vfile *vf, uint64_t ubuf, uint64_t c
 	return (long)done;
 }
 
-static long do_write(struct vmm *vmm, struct vfile *vf, uint64_t ubuf, uint64_t count)
+static long do_write(struct vmm *vmm, struct vfile *vf, uint64_t ubuf, uint64_t count,
+		     off_t pos)
 {
 	char *buf;
 	uint64_t done = 0;
@@ -273,7 +505,7 @@ static long do_write(struct vmm *vmm, struct vfile *vf, uint64_t ubuf, uint64_t 
 				done = -EFAULT;
 			break;
 		}
-		put = vfile_write(vmm, vf, buf, n);
+		put = vfile_write(vmm, vf, buf, n, pos < 0 ? -1 : pos + (off_t)done);
 		if (put <= 0) {
 			if (!done)
 				done = put;
@@ -317,7 +549,20 @@ long sys_write(struct vmm *vmm, const uint64_t *a)
 
 	if (!vf || !writable(vf))
 		return -EBADF;
-	return do_write(vmm, vf, a[1], a[2]);
+	return do_write(vmm, vf, a[1], a[2], -1);
+}
+
+long sys_pwrite64(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+
+	if (!vf || !writable(vf))
+		return -EBADF;
+	if ((int64_t)a[3] < 0)
+		return -EINVAL;
+	if (vf->kind == VF_STDIO)
+		return -ESPIPE;
+	return do_write(vmm, vf, a[1], a[2], (off_t)a[3]);
 }
 
 static long do_iov(struct vmm *vmm, const uint64_t *a, bool is_write)
@@ -351,7 +596,7 @@ static long do_iov(struct vmm *vmm, const uint64_t *a, bool is_write)
 	for (i = 0; i < cnt; i++) {
 		if (!iov[i].iov_len)
 			continue;
-		ret = is_write ? do_write(vmm, vf, (uint64_t)iov[i].iov_base, iov[i].iov_len) :
+		ret = is_write ? do_write(vmm, vf, (uint64_t)iov[i].iov_base, iov[i].iov_len, -1) :
 				 do_read(vmm, vf, (uint64_t)iov[i].iov_base, iov[i].iov_len, -1);
 		if (ret < 0)
 			break;
@@ -383,6 +628,9 @@ long sys_lseek(struct vmm *vmm, const uint64_t *a)
 		return -EBADF;
 	switch (vf->kind) {
 	case VF_HOST:
+		if (vf->file)
+			break;
+		/* fall through */
 	case VF_STDIO:
 		r = lseek(vf->host_fd, off, (int)a[2]);
 		return r < 0 ? -errno : r;
@@ -431,12 +679,15 @@ static const struct special_path *find_special(const char *path)
  * RESOLVE_IN_ROOT keeps "..", absolute symlinks and absolute paths inside,
  * and magic links (/proc/self/fd/...) are refused.
  */
-static int host_open_confined(struct vmm *vmm, int dirfd, const char *path, int flags)
+static int host_open_confined(struct vmm *vmm, int dirfd, const char *path, int flags,
+			      int mode)
 {
 	struct open_how how = { 0 };
 	long fd;
 
 	how.flags = flags;
+	if (flags & O_CREAT)
+		how.mode = mode & 07777;
 	how.resolve = RESOLVE_NO_MAGICLINKS;
 	if (dirfd == AT_FDCWD || path[0] == '/') {
 		dirfd = vmm->root_fd;
@@ -488,7 +739,7 @@ static char *host_path(int host_fd)
 	return strdup(real);
 }
 
-static long do_openat(struct vmm *vmm, int dirfd, uint64_t upath, int flags)
+static long do_openat(struct vmm *vmm, int dirfd, uint64_t upath, int flags, int mode)
 {
 	const struct special_path *sp;
 	struct vfile *vf, *dir = NULL;
@@ -504,8 +755,8 @@ static long do_openat(struct vmm *vmm, int dirfd, uint64_t upath, int flags)
 	sp = find_special(path);
 	if (sp)
 		return open_special(vmm, sp, flags);
-	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC | O_TMPFILE)))
-		return -EROFS;
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return -EOPNOTSUPP;
 	if (dirfd != AT_FDCWD && path[0] != '/') {
 		dir = fd_get(vmm, dirfd);
 		if (!dir)
@@ -514,16 +765,20 @@ static long do_openat(struct vmm *vmm, int dirfd, uint64_t upath, int flags)
 			return -ENOTDIR;
 	}
 	hfd = host_open_confined(vmm, dir ? dir->host_fd : AT_FDCWD, path,
-				 (flags & (O_DIRECTORY | O_NOFOLLOW | O_PATH)) |
-				 O_RDONLY | O_CLOEXEC | O_NOCTTY);
+				 (flags & (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_DIRECTORY |
+					   O_NOFOLLOW | O_PATH)) | O_CLOEXEC | O_NOCTTY, mode);
 	if (hfd < 0)
 		return hfd;
-	vf = vfile_new(VF_HOST, hfd, flags & ~O_CLOEXEC);
+	vf = vfile_new(VF_HOST, hfd, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
 	if (!vf) {
 		close(hfd);
 		return -ENOMEM;
 	}
 	vf->path = host_path(hfd);
+	if (!(flags & O_PATH))
+		vf->file = ftab_get(vmm, hfd, vf->path ? vf->path : path);
+	if (vf->file && (flags & O_TRUNC) && writable(vf))
+		host_resized(vmm, vf->file, hfd);
 	fd = fd_install(vmm, vf, 0);
 	if (fd < 0)
 		vfile_put(vf);
@@ -532,12 +787,12 @@ static long do_openat(struct vmm *vmm, int dirfd, uint64_t upath, int flags)
 
 long sys_open(struct vmm *vmm, const uint64_t *a)
 {
-	return do_openat(vmm, AT_FDCWD, a[0], (int)a[1]);
+	return do_openat(vmm, AT_FDCWD, a[0], (int)a[1], (int)a[2]);
 }
 
 long sys_openat(struct vmm *vmm, const uint64_t *a)
 {
-	return do_openat(vmm, (int)a[0], a[1], (int)a[2]);
+	return do_openat(vmm, (int)a[0], a[1], (int)a[2], (int)a[3]);
 }
 
 long sys_close(struct vmm *vmm, const uint64_t *a)
@@ -546,7 +801,7 @@ long sys_close(struct vmm *vmm, const uint64_t *a)
 
 	if (!vf)
 		return -EBADF;
-	vmm->fds[a[0]] = NULL;
+	vmm->cur->fds[a[0]] = NULL;
 	vfile_put(vf);
 	return 0;
 }
@@ -564,16 +819,17 @@ long sys_dup(struct vmm *vmm, const uint64_t *a)
 	return fd;
 }
 
-static long do_dup3(struct vmm *vmm, uint64_t oldfd, uint64_t newfd)
+static long do_dup3(struct vmm *vmm, uint64_t oldfd, uint64_t newfd, bool cloexec)
 {
 	struct vfile *vf = fd_get(vmm, oldfd);
 
 	if (!vf || newfd >= MAX_FDS)
 		return -EBADF;
-	if (vmm->fds[newfd])
-		vfile_put(vmm->fds[newfd]);
 	vf->refcount++;
-	vmm->fds[newfd] = vf;
+	if (vmm->cur->fds[newfd])
+		vfile_put(vmm->cur->fds[newfd]);
+	vmm->cur->fds[newfd] = vf;
+	vmm->cur->cloexec[newfd] = cloexec;
 	return (long)newfd;
 }
 
@@ -581,7 +837,7 @@ long sys_dup2(struct vmm *vmm, const uint64_t *a)
 {
 	if (a[0] == a[1])
 		return fd_get(vmm, a[0]) ? (long)a[0] : -EBADF;
-	return do_dup3(vmm, a[0], a[1]);
+	return do_dup3(vmm, a[0], a[1], false);
 }
 
 long sys_dup3(struct vmm *vmm, const uint64_t *a)
@@ -590,7 +846,7 @@ long sys_dup3(struct vmm *vmm, const uint64_t *a)
 		return -EINVAL;
 	if (a[0] == a[1])
 		return -EINVAL;
-	return do_dup3(vmm, a[0], a[1]);
+	return do_dup3(vmm, a[0], a[1], a[2] & O_CLOEXEC);
 }
 
 long sys_fcntl(struct vmm *vmm, const uint64_t *a)
@@ -606,12 +862,15 @@ long sys_fcntl(struct vmm *vmm, const uint64_t *a)
 		if (a[2] >= MAX_FDS)
 			return -EINVAL;
 		fd = fd_install(vmm, vf, (int)a[2]);
-		if (fd >= 0)
+		if (fd >= 0) {
 			vf->refcount++;
+			vmm->cur->cloexec[fd] = a[1] == F_DUPFD_CLOEXEC;
+		}
 		return fd;
 	case F_GETFD:
+		return vmm->cur->cloexec[a[0]] ? FD_CLOEXEC : 0;
 	case F_SETFD:
-		/* no exec, so close-on-exec has no effect to keep */
+		vmm->cur->cloexec[a[0]] = a[2] & FD_CLOEXEC;
 		return 0;
 	case F_GETFL:
 		return vf->flags & ~O_CLOEXEC;
@@ -719,7 +978,7 @@ static long stat_path(struct vmm *vmm, int dirfd, uint64_t upath, uint64_t ubuf,
 	}
 	hfd = host_open_confined(vmm, dir ? dir->host_fd : AT_FDCWD, path,
 				 O_PATH | O_CLOEXEC |
-				 ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0));
+				 ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0), 0);
 	if (hfd < 0)
 		return hfd;
 	ret = fstat(hfd, &st) ? -errno : 0;
@@ -765,11 +1024,12 @@ long sys_access(struct vmm *vmm, const uint64_t *a)
 		return -ENOENT;
 	if (find_special(path))
 		return 0;
-	hfd = host_open_confined(vmm, AT_FDCWD, path, O_PATH | O_CLOEXEC);
+	hfd = host_open_confined(vmm, AT_FDCWD, path, O_PATH | O_CLOEXEC, 0);
 	if (hfd < 0)
 		return hfd;
+	n = syscall(SYS_faccessat2, hfd, "", (int)a[1], AT_EMPTY_PATH) ? -errno : 0;
 	close(hfd);
-	return (a[1] & W_OK) ? -EROFS : 0;
+	return n;
 }
 
 long sys_getcwd(struct vmm *vmm, const uint64_t *a)
@@ -791,10 +1051,10 @@ long sys_readlink(struct vmm *vmm, const uint64_t *a)
 		return -EINVAL;
 	if (strcmp(path, "/proc/self/exe"))
 		return -ENOENT;
-	n = strlen(vmm->exe_path);
+	n = strlen(vmm->cur->exe_path);
 	if ((uint64_t)n > a[2])
 		n = a[2];
-	return copy_to_user(vmm, a[1], vmm->exe_path, n) ? -EFAULT : n;
+	return copy_to_user(vmm, a[1], vmm->cur->exe_path, n) ? -EFAULT : n;
 }
 
 /* ---- memfd ---- */
@@ -814,7 +1074,7 @@ long sys_memfd_create(struct vmm *vmm, const uint64_t *a)
 		return -EINVAL;
 	if (n < 0)
 		return n;
-	vf = vfile_new(VF_MEMFD, -1, O_RDWR);
+	vf = vfile_new(VF_MEMFD, -1, O_RDWR | ((a[1] & 1) ? O_CLOEXEC : 0));
 	if (!vf)
 		return -ENOMEM;
 	snprintf(full, sizeof(full), "/memfd:%s (deleted)", name);
@@ -837,7 +1097,15 @@ long sys_ftruncate(struct vmm *vmm, const uint64_t *a)
 		return -EBADF;
 	if ((int64_t)a[1] < 0)
 		return -EINVAL;
-	if (vf->kind != VF_MEMFD || !writable(vf))
+	if (!writable(vf))
+		return -EINVAL;
+	if (vf->kind == VF_HOST && vf->file) {
+		if (ftruncate(vf->host_fd, (off_t)a[1]))
+			return -errno;
+		host_resized(vmm, vf->file, vf->host_fd);
+		return 0;
+	}
+	if (vf->kind != VF_MEMFD)
 		return -EINVAL;
 	return file_truncate(vf->file, a[1]);
 }
@@ -846,7 +1114,7 @@ long sys_ftruncate(struct vmm *vmm, const uint64_t *a)
  * The MMU's file for mmap of @fd.  NULL with *err == 0 means anonymous
  * memory (/dev/zero); NULL with *err set is the errno.
  */
-struct file *fs_mmap_file(struct vmm *vmm, int fd, long *err)
+struct file *fs_mmap_file(struct vmm *vmm, int fd, int prot, int flags, long *err)
 {
 	struct vfile *vf = fd_get(vmm, (uint64_t)fd);
 
@@ -868,14 +1136,136 @@ struct file *fs_mmap_file(struct vmm *vmm, int fd, long *err)
 				*err = S_ISDIR(st.st_mode) ? -ENODEV : -EACCES;
 				return NULL;
 			}
-			vf->file = host_file_open(vmm->zone, vf->host_fd,
-						  vf->path ? vf->path : "", FMODE_READ);
-		}
-		if (!vf->file)
 			*err = -ENOMEM;
+			return NULL;
+		}
+		/* do_mmap(): the descriptor's mode, not the shared view's */
+		if (!readable(vf) ||
+		    ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) && !writable(vf))) {
+			*err = -EACCES;
+			return NULL;
+		}
 		return vf->file;
 	default:
 		*err = -ENODEV;
 		return NULL;
 	}
+}
+
+/* ---- the rest of the file system calls ---- */
+
+long sys_fsync(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+
+	if (!vf)
+		return -EBADF;
+	if (vf->kind == VF_HOST && fsync(vf->host_fd))
+		return -errno;
+	return 0;
+}
+
+/*
+ * The directory holding @path's last component, confined to --root, and
+ * that component; "." and ".." are refused as a last component, so the
+ * call can never reach above the directory it was confined to.
+ */
+static int parent_confined(struct vmm *vmm, int dirfd, uint64_t upath, char *path,
+			   size_t len, const char **base)
+{
+	struct vfile *dir = NULL;
+	char *slash;
+	long n;
+	int flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+
+	n = strncpy_from_user(vmm, path, upath, len);
+	if (n < 0)
+		return n;
+	if (!n)
+		return -ENOENT;
+	while (n > 1 && path[n - 1] == '/')
+		path[--n] = 0;
+	if (dirfd != AT_FDCWD && path[0] != '/') {
+		dir = fd_get(vmm, dirfd);
+		if (!dir)
+			return -EBADF;
+		if (dir->kind != VF_HOST)
+			return -ENOTDIR;
+	}
+	slash = strrchr(path, '/');
+	*base = slash ? slash + 1 : path;
+	if (!strcmp(*base, ".") || !strcmp(*base, "..") || !**base)
+		return -EINVAL;
+	if (!slash)
+		return dir ? fcntl(dir->host_fd, F_DUPFD_CLOEXEC, 0) :
+			     host_open_confined(vmm, AT_FDCWD, "/", flags, 0);
+	*slash = 0;
+	return host_open_confined(vmm, dir ? dir->host_fd : AT_FDCWD,
+				  slash == path ? "/" : path, flags, 0);
+}
+
+static long do_unlinkat(struct vmm *vmm, int dirfd, uint64_t upath, int flags)
+{
+	char path[4096];
+	const char *base;
+	int pfd = parent_confined(vmm, dirfd, upath, path, sizeof(path), &base);
+	long ret;
+
+	if (pfd < 0)
+		return pfd == -EINVAL && !(flags & AT_REMOVEDIR) ? -EISDIR : pfd;
+	ret = unlinkat(pfd, base, flags) ? -errno : 0;
+	close(pfd);
+	return ret;
+}
+
+long sys_unlink(struct vmm *vmm, const uint64_t *a)
+{
+	return do_unlinkat(vmm, AT_FDCWD, a[0], 0);
+}
+
+long sys_rmdir(struct vmm *vmm, const uint64_t *a)
+{
+	return do_unlinkat(vmm, AT_FDCWD, a[0], AT_REMOVEDIR);
+}
+
+long sys_unlinkat(struct vmm *vmm, const uint64_t *a)
+{
+	if (a[2] & ~(uint64_t)AT_REMOVEDIR)
+		return -EINVAL;
+	return do_unlinkat(vmm, (int)a[0], a[1], (int)a[2]);
+}
+
+long sys_mkdir(struct vmm *vmm, const uint64_t *a)
+{
+	char path[4096];
+	const char *base;
+	int pfd = parent_confined(vmm, AT_FDCWD, a[0], path, sizeof(path), &base);
+	long ret;
+
+	if (pfd < 0)
+		return pfd == -EINVAL ? -EEXIST : pfd;
+	ret = mkdirat(pfd, base, (mode_t)a[1] & 07777) ? -errno : 0;
+	close(pfd);
+	return ret;
+}
+
+/* execve's file: a regular file under --root, opened read-only for the loader */
+int fs_open_exec(struct vmm *vmm, uint64_t upath, char *path, size_t len)
+{
+	struct stat st;
+	long n = strncpy_from_user(vmm, path, upath, len);
+	int hfd;
+
+	if (n < 0)
+		return n;
+	if (!n)
+		return -ENOENT;
+	hfd = host_open_confined(vmm, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	if (hfd < 0)
+		return hfd;
+	if (fstat(hfd, &st) || !S_ISREG(st.st_mode)) {
+		close(hfd);
+		return -EACCES;
+	}
+	return hfd;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* /dev/kvm: the VM, its one memslot and its one vCPU. */
 #include <errno.h>
+#include <signal.h>
+#include <time.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,8 +167,20 @@ int kvm_run_once(struct vmm *vmm)
 	vmm->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
 	do {
 		ret = ioctl(vmm->vcpu_fd, KVM_RUN, 0);
-	} while (ret < 0 && (errno == EINTR || errno == EAGAIN));
+	} while (ret < 0 && errno == EAGAIN);
 	vmm->run->kvm_dirty_regs = 0;
+	if (ret < 0 && errno == EINTR) {
+		/* the timeslice (process.c): consume the tick, report the exit */
+		static const struct timespec zero;
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGALRM);
+		while (sigtimedwait(&set, NULL, &zero) == SIGALRM)
+			;
+		vmm->run->exit_reason = KVM_EXIT_INTR;
+		ret = 0;
+	}
 	if (ret < 0)
 		return -errno;
 	if (vmm->run->exit_reason < NR_EXIT_REASONS)

@@ -153,18 +153,18 @@ static void init_rlimits(struct vmm *vmm)
 	for (i = 0; i < RLIM_NLIMITS && i < 16; i++) {
 		if (getrlimit(i, &rl))
 			rl.rlim_cur = rl.rlim_max = RLIM_INFINITY;
-		vmm->rlim[i][0] = rl.rlim_cur;
-		vmm->rlim[i][1] = rl.rlim_max;
+		vmm->cur->rlim[i][0] = rl.rlim_cur;
+		vmm->cur->rlim[i][1] = rl.rlim_max;
 	}
 	/* the memory limits the MMU enforces start as the monitor's own */
 	getrlimit(RLIMIT_STACK, &rl);
-	mm_set_rlimit(vmm->mm, MM_RLIMIT_STACK, rl.rlim_cur, rl.rlim_max);
+	mm_set_rlimit(vmm->cur->mm, MM_RLIMIT_STACK, rl.rlim_cur, rl.rlim_max);
 	getrlimit(RLIMIT_AS, &rl);
-	mm_set_rlimit(vmm->mm, MM_RLIMIT_AS, rl.rlim_cur, rl.rlim_max);
+	mm_set_rlimit(vmm->cur->mm, MM_RLIMIT_AS, rl.rlim_cur, rl.rlim_max);
 	getrlimit(RLIMIT_DATA, &rl);
-	mm_set_rlimit(vmm->mm, MM_RLIMIT_DATA, rl.rlim_cur, rl.rlim_max);
+	mm_set_rlimit(vmm->cur->mm, MM_RLIMIT_DATA, rl.rlim_cur, rl.rlim_max);
 	getrlimit(RLIMIT_MEMLOCK, &rl);
-	mm_set_rlimit(vmm->mm, MM_RLIMIT_MEMLOCK, rl.rlim_cur, rl.rlim_max);
+	mm_set_rlimit(vmm->cur->mm, MM_RLIMIT_MEMLOCK, rl.rlim_cur, rl.rlim_max);
 }
 
 /* the environment, plus VMM_EXIT_FLOOR when --exit-floor measured it */
@@ -190,8 +190,10 @@ static int start_vm(struct vmm *vmm)
 
 	if (kvm_init(vmm) || cpu_setup(vmm))
 		return -1;
-	vmm->mm = mm_create(vmm->zone, &layout);
-	if (!vmm->mm) {
+	if (!process_first(vmm))
+		return -1;
+	vmm->cur->mm = mm_create(vmm->zone, &layout);
+	if (!vmm->cur->mm) {
 		pr_err("cannot create the address space: raise --mem");
 		return -1;
 	}
@@ -208,9 +210,9 @@ static int start_vm(struct vmm *vmm)
 
 static void stop_vm(struct vmm *vmm)
 {
-	fs_exit(vmm);
-	if (vmm->mm)
-		mm_destroy(vmm->mm);
+	if (vmm->procs)
+		vmm_exit_all(vmm);
+	ftab_exit(vmm);
 	if (vmm->zone)
 		zone_destroy(vmm->zone);
 	kvm_exit_vm(vmm);
@@ -233,9 +235,11 @@ int main(int argc, char **argv)
 		return 2;
 	if (elf_open(&img, argv[first]))
 		return 127;
-	vmm.exe_path = img.realpath ? img.realpath : img.path;
 	if (open_root(&vmm) || start_vm(&vmm))
 		goto out;
+	vmm.cur->exe_path = strdup(img.realpath ? img.realpath : img.path);
+	snprintf(vmm.cur->comm, sizeof(vmm.cur->comm), "%s",
+		 strrchr(img.path, '/') ? strrchr(img.path, '/') + 1 : img.path);
 	if (vmm.bench_floor) {
 		uint64_t floor = bench_exit_floor(&vmm, vmm.bench_floor);
 
@@ -250,6 +254,7 @@ int main(int argc, char **argv)
 	free(env);
 	fflush(stdout);
 	status = vmm_run(&vmm);
+	vmm.cur = vmm.init;
 	if (vmm.show_maps)
 		diag_print_maps(&vmm, stderr);
 	if (vmm.show_stats)

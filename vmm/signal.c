@@ -165,7 +165,7 @@ static uint32_t host_mxcsr_mask(void)
 
 void signal_init(struct vmm *vmm)
 {
-	struct sigstate *s = &vmm->sig;
+	struct sigstate *s = &vmm->cur->sig;
 	struct kvm_xsave xs;
 	struct kvm_xcrs xcrs = { 0 };
 
@@ -187,7 +187,7 @@ void signal_init(struct vmm *vmm)
 /* bytes the frame's fpstate takes: fpu__alloc_mathframe() */
 static uint32_t fpstate_size(struct vmm *vmm)
 {
-	return vmm->sig.use_xsave ? vmm->sig.xstate_size + 4 : FXSAVE_SIZE;
+	return vmm->cur->sig.use_xsave ? vmm->cur->sig.xstate_size + 4 : FXSAVE_SIZE;
 }
 
 /* kvm_fpu <-> the FXSAVE image (Intel SDM Vol. 2A, FXSAVE, Table 3-53) */
@@ -222,7 +222,7 @@ static void fxsave_to_fpu(const uint8_t *fx, struct kvm_fpu *f)
 /* the guest's FPU state as copy_fpstate_to_sigframe() writes it */
 static int fpu_save(struct vmm *vmm, uint8_t *buf)
 {
-	struct sigstate *s = &vmm->sig;
+	struct sigstate *s = &vmm->cur->sig;
 	struct fpx_sw_bytes sw = { 0 };
 	struct kvm_xsave xs;
 	struct kvm_fpu fpu;
@@ -258,7 +258,7 @@ static int fpu_save(struct vmm *vmm, uint8_t *buf)
  */
 static int fpu_load(struct vmm *vmm, const uint8_t *buf, bool xsave, uint64_t features)
 {
-	struct sigstate *s = &vmm->sig;
+	struct sigstate *s = &vmm->cur->sig;
 	struct kvm_xsave xs;
 	struct kvm_fpu fpu;
 	uint64_t bv = XFEATURE_MASK_FPSSE;
@@ -279,7 +279,7 @@ static int fpu_load(struct vmm *vmm, const uint8_t *buf, bool xsave, uint64_t fe
 }
 
 /* fpu__clear_user_states(): the handler starts with the init state */
-static void fpu_init_state(struct vmm *vmm)
+void fpu_reset(struct vmm *vmm)
 {
 	uint8_t fx[FXSAVE_SIZE] = { 0 };
 	uint16_t fcw = 0x37f;
@@ -287,7 +287,7 @@ static void fpu_init_state(struct vmm *vmm)
 
 	memcpy(fx, &fcw, 2);
 	memcpy(fx + FX_MXCSR_OFF, &mxcsr, 4);
-	memcpy(fx + FX_MXCSR_OFF + 4, &vmm->sig.mxcsr_mask, 4);
+	memcpy(fx + FX_MXCSR_OFF + 4, &vmm->cur->sig.mxcsr_mask, 4);
 	fpu_load(vmm, fx, false, 0);
 }
 
@@ -319,9 +319,9 @@ static enum sig_dfl sig_default(int sig)
 }
 
 /* sig_handler_ignored() */
-static bool sig_handler_ignored(struct vmm *vmm, int sig)
+static bool sig_handler_ignored(struct sigstate *s, int sig)
 {
-	uint64_t h = vmm->sig.action[sig].handler;
+	uint64_t h = s->action[sig].handler;
 
 	if (sig == SIGKILL || sig == SIGSTOP)
 		return false;
@@ -339,7 +339,7 @@ static void queue_drop(struct sigstate *s, int i)
 /* flush_sigqueue_mask(): forget every queued @sig */
 static void flush_signal(struct vmm *vmm, int sig)
 {
-	struct sigstate *s = &vmm->sig;
+	struct sigstate *s = &vmm->cur->sig;
 	int i;
 
 	for (i = s->nr_queued - 1; i >= 0; i--)
@@ -360,13 +360,12 @@ static uint64_t *pending_set(struct sigstate *s, bool shared)
  * kill() targets the process (shared_pending), tkill() and traps the
  * thread (pending); the thread's own signals are dequeued first.
  */
-static int send_signal(struct vmm *vmm, const struct ksiginfo *info, bool from_user)
+static int __send_signal(struct sigstate *s, const struct ksiginfo *info, bool from_user)
 {
-	struct sigstate *s = &vmm->sig;
 	uint64_t *pending = pending_set(s, info->shared);
 	int sig = info->signo;
 
-	if (!(s->blocked & SIG_BIT(sig)) && sig_handler_ignored(vmm, sig))
+	if (!(s->blocked & SIG_BIT(sig)) && sig_handler_ignored(s, sig))
 		return 0;
 	if (sig < K_SIGRTMIN && (*pending & SIG_BIT(sig)))
 		return 0;
@@ -382,6 +381,55 @@ static int send_signal(struct vmm *vmm, const struct ksiginfo *info, bool from_u
 	return 0;
 }
 
+static int send_signal(struct vmm *vmm, const struct ksiginfo *info, bool from_user)
+{
+	return __send_signal(&vmm->cur->sig, info, from_user);
+}
+
+/* a signal to another process (or this one): it wakes the sleeper */
+int send_signal_to(struct vmm *vmm, struct process *p, const struct ksiginfo *info)
+{
+	int ret;
+
+	if (p->exited)
+		return 0;
+	ret = __send_signal(&p->sig, info, true);
+	if (p->state == P_SLEEPING || (p->state == P_VFORK && info->signo == SIGKILL))
+		process_wake(vmm, p);
+	return ret;
+}
+
+bool signal_pending(struct process *p)
+{
+	return ((p->sig.pending | p->sig.shared_pending) & ~p->sig.blocked) != 0;
+}
+
+/* do_notify_parent(): SIG_IGN or SA_NOCLDWAIT on SIGCHLD reaps at once */
+bool sigchld_autoreap(struct process *parent)
+{
+	const struct guest_sigaction *ka = &parent->sig.action[SIGCHLD];
+
+	return ka->handler == (uint64_t)SIG_IGN || (ka->flags & SA_NOCLDWAIT);
+}
+
+/* flush_signal_handlers() and the altstack reset of exec */
+void signal_exec(struct process *p)
+{
+	struct sigstate *s = &p->sig;
+	int i;
+
+	for (i = 1; i < NR_SIGNALS; i++) {
+		if (s->action[i].handler != (uint64_t)SIG_IGN)
+			s->action[i].handler = (uint64_t)SIG_DFL;
+		s->action[i].flags = 0;
+		s->action[i].mask = 0;
+		s->action[i].restorer = 0;
+	}
+	s->ss_sp = s->ss_size = 0;
+	s->ss_flags = SS_DISABLE;
+	s->restore_mask = false;
+}
+
 /*
  * force_sig_info_to_task(): a signal the program cannot refuse.  Blocked or
  * ignored, it is unblocked and its action reset to the default, so a
@@ -389,7 +437,7 @@ static int send_signal(struct vmm *vmm, const struct ksiginfo *info, bool from_u
  */
 static void force_sig_info(struct vmm *vmm, const struct ksiginfo *info)
 {
-	struct sigstate *s = &vmm->sig;
+	struct sigstate *s = &vmm->cur->sig;
 	int sig = info->signo;
 
 	if ((s->blocked & SIG_BIT(sig)) ||
@@ -414,10 +462,10 @@ void force_sig_fault(struct vmm *vmm, int sig, int code, uint64_t addr,
 	};
 
 	if (trapno >= 0) {
-		vmm->sig.trap_nr = trapno;
-		vmm->sig.error_code = err;
+		vmm->cur->sig.trap_nr = trapno;
+		vmm->cur->sig.error_code = err;
 		if (trapno == 14)
-			vmm->sig.cr2 = addr;
+			vmm->cur->sig.cr2 = addr;
 	}
 	force_sig_info(vmm, &info);
 }
@@ -430,8 +478,8 @@ void force_sig_kernel(struct vmm *vmm, int sig, int trapno, uint64_t err)
 	};
 
 	if (trapno >= 0) {
-		vmm->sig.trap_nr = trapno;
-		vmm->sig.error_code = err;
+		vmm->cur->sig.trap_nr = trapno;
+		vmm->cur->sig.error_code = err;
 	}
 	force_sig_info(vmm, &info);
 }
@@ -439,7 +487,7 @@ void force_sig_kernel(struct vmm *vmm, int sig, int trapno, uint64_t err)
 /* __dequeue_signal() from one of the two sets: next_signal(), collect_signal() */
 static int dequeue_from(struct vmm *vmm, bool shared, uint64_t mask, struct ksiginfo *info)
 {
-	struct sigstate *s = &vmm->sig;
+	struct sigstate *s = &vmm->cur->sig;
 	uint64_t *pending = pending_set(s, shared), ready = *pending & mask;
 	int sig, i;
 
@@ -476,7 +524,7 @@ static int dequeue_signal(struct vmm *vmm, uint64_t mask, struct ksiginfo *info)
 
 static bool signal_ready(struct vmm *vmm)
 {
-	return ((vmm->sig.pending | vmm->sig.shared_pending) & ~vmm->sig.blocked) != 0;
+	return signal_pending(vmm->cur);
 }
 
 /* ---- the alternate stack (kernel/signal.c: do_sigaltstack) ---- */
@@ -500,7 +548,7 @@ static uint32_t sas_ss_flags(struct sigstate *s, uint64_t sp)
 static int do_sigaltstack(struct vmm *vmm, const struct k_stack *ss, struct k_stack *oss,
 			  uint64_t sp)
 {
-	struct sigstate *s = &vmm->sig;
+	struct sigstate *s = &vmm->cur->sig;
 	uint32_t mode;
 
 	if (oss) {
@@ -549,7 +597,7 @@ long sys_sigaltstack(struct vmm *vmm, const uint64_t *a)
 static uint64_t get_sigframe(struct vmm *vmm, const struct guest_sigaction *ka,
 			     uint64_t *fp_addr)
 {
-	struct sigstate *s = &vmm->sig;
+	struct sigstate *s = &vmm->cur->sig;
 	uint64_t sp = trap_frame(vmm)->rsp;
 	bool nested = sas_ss_flags(s, sp) & SS_ONSTACK, entering = false;
 
@@ -574,7 +622,12 @@ static void fill_siginfo(struct k_siginfo *ki, const struct ksiginfo *info)
 	memset(ki, 0, sizeof(*ki));
 	ki->si_signo = info->signo;
 	ki->si_code = info->code;
-	if (info->code == SI_USER || info->code == SI_TKILL) {
+	if (info->signo == SIGCHLD && info->code > 0) {
+		/* __sifields._sigchld: pid, uid, status, utime, stime */
+		ki->kill.pid = info->pid;
+		ki->kill.uid = info->uid;
+		memcpy(ki->bytes + 8, &info->status, 4);
+	} else if (info->code == SI_USER || info->code == SI_TKILL) {
 		ki->kill.pid = info->pid;
 		ki->kill.uid = info->uid;
 	} else if (info->code > 0 && info->code != SI_KERNEL) {
@@ -592,7 +645,7 @@ static void fill_sigcontext(struct vmm *vmm, struct k_sigcontext *sc, uint64_t f
 {
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
 	struct iret_frame *f = trap_frame(vmm);
-	struct sigstate *s = &vmm->sig;
+	struct sigstate *s = &vmm->cur->sig;
 
 	memset(sc, 0, sizeof(*sc));
 	sc->r8 = r->r8; sc->r9 = r->r9; sc->r10 = r->r10; sc->r11 = r->r11;
@@ -617,7 +670,7 @@ static int setup_rt_frame(struct vmm *vmm, const struct ksiginfo *info,
 {
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
 	struct iret_frame *f = trap_frame(vmm);
-	struct sigstate *s = &vmm->sig;
+	struct sigstate *s = &vmm->cur->sig;
 	uint8_t fpbuf[sizeof(((struct kvm_xsave *)0)->region)];
 	struct rt_sigframe frame;
 	uint64_t addr, fp_addr;
@@ -667,7 +720,7 @@ static void syscall_restart_handler(struct vmm *vmm, const struct guest_sigactio
 {
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
 
-	if (vmm->sig.syscall_nr < 0)
+	if (vmm->cur->sig.syscall_nr < 0)
 		return;
 	switch ((long)r->rax) {
 	case -ERESTART_RESTARTBLOCK:
@@ -681,11 +734,11 @@ static void syscall_restart_handler(struct vmm *vmm, const struct guest_sigactio
 		}
 		/* fall through */
 	case -ERESTARTNOINTR:
-		r->rax = vmm->sig.syscall_nr;
+		r->rax = vmm->cur->sig.syscall_nr;
 		trap_frame(vmm)->rip -= 2;	/* back onto the SYSCALL */
 		break;
 	}
-	vmm->sig.syscall_nr = -1;
+	vmm->cur->sig.syscall_nr = -1;
 	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
 }
 
@@ -694,13 +747,13 @@ static void syscall_restart_plain(struct vmm *vmm)
 {
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
 
-	if (vmm->sig.syscall_nr < 0)
+	if (vmm->cur->sig.syscall_nr < 0)
 		return;
 	switch ((long)r->rax) {
 	case -ERESTARTNOHAND:
 	case -ERESTARTSYS:
 	case -ERESTARTNOINTR:
-		r->rax = vmm->sig.syscall_nr;
+		r->rax = vmm->cur->sig.syscall_nr;
 		trap_frame(vmm)->rip -= 2;
 		break;
 	case -ERESTART_RESTARTBLOCK:
@@ -714,7 +767,7 @@ static void sigsegv_forced(struct vmm *vmm, int sig)
 {
 	/* force_sigsegv(): a SIGSEGV that cannot be delivered is fatal */
 	if (sig == SIGSEGV)
-		vmm->sig.action[SIGSEGV].handler = (uint64_t)SIG_DFL;
+		vmm->cur->sig.action[SIGSEGV].handler = (uint64_t)SIG_DFL;
 	force_sig_kernel(vmm, SIGSEGV, -1, 0);
 }
 
@@ -722,7 +775,7 @@ static void sigsegv_forced(struct vmm *vmm, int sig)
 static void handle_signal(struct vmm *vmm, const struct ksiginfo *info,
 			  const struct guest_sigaction *ka)
 {
-	struct sigstate *s = &vmm->sig;
+	struct sigstate *s = &vmm->cur->sig;
 	struct iret_frame *f = trap_frame(vmm);
 
 	syscall_restart_handler(vmm, ka);
@@ -734,7 +787,7 @@ static void handle_signal(struct vmm *vmm, const struct ksiginfo *info,
 		return;
 	}
 	f->rflags &= ~(X86_EFLAGS_DF | X86_EFLAGS_RF | X86_EFLAGS_TF);
-	fpu_init_state(vmm);
+	fpu_reset(vmm);
 	s->restore_mask = false;
 	s->blocked |= ka->mask;
 	if (!(ka->flags & SA_NODEFER))
@@ -759,7 +812,7 @@ static void signal_fatal(struct vmm *vmm, const struct ksiginfo *info)
 		fprintf(stderr, "vmm: program killed by %s\n",
 			sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
 	}
-	guest_kill(vmm, sig);
+	do_exit(vmm, vmm->cur, sig);
 }
 
 /* do_signal_stop(): the monitor stops with its program */
@@ -775,12 +828,12 @@ static void signal_stop(struct vmm *vmm)
  */
 void signal_deliver(struct vmm *vmm)
 {
-	struct sigstate *s = &vmm->sig;
+	struct sigstate *s = &vmm->cur->sig;
 	struct ksiginfo info;
 	bool delivered = false;
 	int sig;
 
-	while (!vmm->exited && (sig = dequeue_signal(vmm, ~s->blocked, &info))) {
+	while (!vmm->cur->exited && (sig = dequeue_signal(vmm, ~s->blocked, &info))) {
 		struct guest_sigaction *ka = &s->action[sig], act;
 
 		if (ka->handler == (uint64_t)SIG_IGN)
@@ -849,14 +902,14 @@ static int restore_sigcontext(struct vmm *vmm, const struct k_sigcontext *sc,
 /* fpu__restore_sig(): the frame's FPU state, XSAVE if its magic says so */
 static int restore_fpstate(struct vmm *vmm, uint64_t fp_addr)
 {
-	struct sigstate *s = &vmm->sig;
+	struct sigstate *s = &vmm->cur->sig;
 	uint8_t buf[sizeof(((struct kvm_xsave *)0)->region)];
 	struct fpx_sw_bytes sw;
 	uint32_t magic2;
 	bool xsave = false;
 
 	if (!fp_addr) {
-		fpu_init_state(vmm);
+		fpu_reset(vmm);
 		return 0;
 	}
 	if ((fp_addr & 63) || copy_from_user(vmm, buf, fp_addr, FXSAVE_SIZE))
@@ -879,7 +932,7 @@ static int restore_fpstate(struct vmm *vmm, uint64_t fp_addr)
 
 long sys_rt_sigreturn(struct vmm *vmm, const uint64_t *a)
 {
-	struct sigstate *s = &vmm->sig;
+	struct sigstate *s = &vmm->cur->sig;
 	struct k_ucontext uc;
 	uint64_t frame = trap_frame(vmm)->rsp - 8;
 
@@ -907,7 +960,7 @@ badframe:
 
 long sys_rt_sigaction(struct vmm *vmm, const uint64_t *a)
 {
-	struct sigstate *s = &vmm->sig;
+	struct sigstate *s = &vmm->cur->sig;
 	int sig = (int)a[0];
 	struct guest_sigaction act, old;
 
@@ -924,7 +977,7 @@ long sys_rt_sigaction(struct vmm *vmm, const uint64_t *a)
 		act.mask &= ~SIG_KERNEL_ONLY;
 		s->action[sig] = act;
 		/* POSIX 3.3.1.3: setting SIG_IGN discards what is pending */
-		if (sig_handler_ignored(vmm, sig))
+		if (sig_handler_ignored(s, sig))
 			flush_signal(vmm, sig);
 	}
 	if (a[2] && copy_to_user(vmm, a[2], &old, sizeof(old)))
@@ -934,7 +987,7 @@ long sys_rt_sigaction(struct vmm *vmm, const uint64_t *a)
 
 long sys_rt_sigprocmask(struct vmm *vmm, const uint64_t *a)
 {
-	struct sigstate *s = &vmm->sig;
+	struct sigstate *s = &vmm->cur->sig;
 	uint64_t set, old = s->blocked;
 
 	if (a[3] != 8)
@@ -965,7 +1018,7 @@ long sys_rt_sigprocmask(struct vmm *vmm, const uint64_t *a)
 /* do_sigpending(): pending and blocked */
 long sys_rt_sigpending(struct vmm *vmm, const uint64_t *a)
 {
-	uint64_t set = (vmm->sig.pending | vmm->sig.shared_pending) & vmm->sig.blocked;
+	uint64_t set = (vmm->cur->sig.pending | vmm->cur->sig.shared_pending) & vmm->cur->sig.blocked;
 
 	if (a[1] > 8)
 		return -EINVAL;
@@ -973,36 +1026,39 @@ long sys_rt_sigpending(struct vmm *vmm, const uint64_t *a)
 }
 
 /*
- * Nothing but the program itself sends it signals, so a wait with nothing
- * ready lasts for ever, as it would natively.
+ * Sleep in the call until another process sends a signal: the call is
+ * retried then (process.c), and returns -ERESTARTNOHAND once one is ready.
  */
-static void wait_forever(void)
+static long sleep_for_signal(struct vmm *vmm)
 {
-	for (;;)
-		pause();
+	vmm->cur->state = P_SLEEPING;
+	vmm->cur->sleeping_call = true;
+	return -ERESTARTNOHAND;
 }
 
 long sys_rt_sigsuspend(struct vmm *vmm, const uint64_t *a)
 {
-	struct sigstate *s = &vmm->sig;
+	struct sigstate *s = &vmm->cur->sig;
 	uint64_t set;
 
 	if (a[1] != 8)
 		return -EINVAL;
+	if (vmm->cur->retrying)	/* woken: the mask is already in place */
+		return signal_ready(vmm) ? -ERESTARTNOHAND : sleep_for_signal(vmm);
 	if (copy_from_user(vmm, &set, a[0], 8))
 		return -EFAULT;
 	s->saved_mask = s->blocked;
 	s->restore_mask = true;
 	s->blocked = set & ~SIG_KERNEL_ONLY;
 	if (!signal_ready(vmm))
-		wait_forever();
+		return sleep_for_signal(vmm);
 	return -ERESTARTNOHAND;
 }
 
 long sys_pause(struct vmm *vmm, const uint64_t *a)
 {
 	if (!signal_ready(vmm))
-		wait_forever();
+		return sleep_for_signal(vmm);
 	return -ERESTARTNOHAND;
 }
 
@@ -1024,8 +1080,14 @@ long sys_rt_sigtimedwait(struct vmm *vmm, const uint64_t *a)
 		return -EINVAL;
 	sig = dequeue_signal(vmm, set & ~SIG_KERNEL_ONLY, &info);
 	if (!sig) {
-		if (!a[2])
-			wait_forever();
+		if (!a[2]) {
+			/* interrupted by a signal outside the set: EINTR */
+			if (vmm->cur->retrying && signal_ready(vmm))
+				return -EINTR;
+			vmm->cur->state = P_SLEEPING;
+			vmm->cur->sleeping_call = true;
+			return -EINTR;
+		}
 		nanosleep(&ts, NULL);
 		return -EAGAIN;
 	}
@@ -1035,48 +1097,69 @@ long sys_rt_sigtimedwait(struct vmm *vmm, const uint64_t *a)
 	return sig;
 }
 
-/* a signal to ourselves: kill(), tkill(), tgkill() */
-static long send_self(struct vmm *vmm, int sig, int code)
+/* kill(), tkill(), tgkill(): SI_USER to the process, SI_TKILL to the thread */
+static long send_user(struct vmm *vmm, struct process *p, int sig, int code)
 {
 	struct ksiginfo info = {
-		.signo = sig, .code = code, .pid = getpid(), .uid = getuid(),
+		.signo = sig, .code = code, .pid = vmm->cur->pid, .uid = getuid(),
 		.trapno = -1, .shared = code == SI_USER,
 	};
 
 	if (sig < 0 || sig >= NR_SIGNALS)
 		return -EINVAL;
-	if (!sig)
-		return 0;
-	return send_signal(vmm, &info, true);
+	if (!sig || p->exited)
+		return 0;	/* a zombie takes signals and does nothing */
+	if (p == vmm->cur)
+		return send_signal(vmm, &info, true);
+	return send_signal_to(vmm, p, &info);
 }
 
 /*
- * kill(): the program is alone in its world.  pid -1 means everyone but
- * the caller, so nobody; 0 and its own process group include itself.
+ * kill(): the guest's processes share the monitor's process group; pid -1
+ * is every one of them but the caller (nothing outside the guest).
  */
 long sys_kill(struct vmm *vmm, const uint64_t *a)
 {
-	int pid = (int)a[0], sig = (int)a[1];
+	int pid = (int)a[0], sig = (int)a[1], found = 0;
+	struct process *p, *next;
+	long ret = 0;
 
 	if (sig < 0 || sig >= NR_SIGNALS)
 		return -EINVAL;
-	if (pid == getpid() || pid == 0 || (pid < -1 && -pid == getpgrp()))
-		return send_self(vmm, sig, SI_USER);
-	return -ESRCH;
+	if (pid > 0) {
+		p = find_process(vmm, pid);
+		return p ? send_user(vmm, p, sig, SI_USER) : -ESRCH;
+	}
+	if (pid < -1 && -pid != getpgrp())
+		return -ESRCH;
+	for (p = vmm->procs; p; p = next) {
+		next = p->next;
+		if (p->exited || (pid == -1 && p == vmm->cur))
+			continue;
+		found++;
+		ret = send_user(vmm, p, sig, SI_USER);
+	}
+	return found ? ret : -ESRCH;
 }
 
 long sys_tkill(struct vmm *vmm, const uint64_t *a)
 {
+	struct process *p;
+
 	if ((int)a[0] <= 0)
 		return -EINVAL;
-	return (int)a[0] == getpid() ? send_self(vmm, (int)a[1], SI_TKILL) : -ESRCH;
+	p = find_process(vmm, (int)a[0]);
+	return p && !p->exited ? send_user(vmm, p, (int)a[1], SI_TKILL) : -ESRCH;
 }
 
 long sys_tgkill(struct vmm *vmm, const uint64_t *a)
 {
+	struct process *p;
+
 	if ((int)a[0] <= 0 || (int)a[1] <= 0)
 		return -EINVAL;
-	if ((int)a[0] != getpid() || (int)a[1] != getpid())
+	p = find_process(vmm, (int)a[1]);
+	if (!p || p->exited || (int)a[0] != p->pid)
 		return -ESRCH;
-	return send_self(vmm, (int)a[2], SI_TKILL);
+	return send_user(vmm, p, (int)a[2], SI_TKILL);
 }

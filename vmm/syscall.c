@@ -37,12 +37,12 @@ struct syscall_desc {
 
 int copy_from_user(struct vmm *vmm, void *dst, uint64_t src, size_t n)
 {
-	return mm_copy_from_user(vmm->mm, dst, src, n) ? -EFAULT : 0;
+	return mm_copy_from_user(vmm->cur->mm, dst, src, n) ? -EFAULT : 0;
 }
 
 int copy_to_user(struct vmm *vmm, uint64_t dst, const void *src, size_t n)
 {
-	return mm_copy_to_user(vmm->mm, dst, src, n) ? -EFAULT : 0;
+	return mm_copy_to_user(vmm->cur->mm, dst, src, n) ? -EFAULT : 0;
 }
 
 /*
@@ -60,7 +60,7 @@ long strncpy_from_user(struct vmm *vmm, char *dst, uint64_t src, size_t n)
 
 		if (chunk > n - i)
 			chunk = n - i;
-		left = mm_copy_from_user(vmm->mm, dst + i, src + i, chunk);
+		left = mm_copy_from_user(vmm->cur->mm, dst + i, src + i, chunk);
 		got = chunk - left;
 		nul = memchr(dst + i, 0, got);
 		if (nul)
@@ -81,38 +81,71 @@ static long sys_mmap(struct vmm *vmm, const uint64_t *a)
 	long err;
 
 	if (!(flags & MAP_ANONYMOUS)) {
-		file = fs_mmap_file(vmm, (int)a[4], &err);
+		file = fs_mmap_file(vmm, (int)a[4], (int)a[2], flags, &err);
 		if (!file && err)
 			return err;
 		if (!file)	/* /dev/zero: anonymous memory */
 			flags |= MAP_ANONYMOUS;
 	}
-	return mm_mmap(vmm->mm, a[0], a[1], (int)a[2], flags, file, a[5]);
+	return mm_mmap(vmm->cur->mm, a[0], a[1], (int)a[2], flags, file, a[5]);
 }
 
 static long sys_munmap(struct vmm *vmm, const uint64_t *a)
 {
-	return mm_munmap(vmm->mm, a[0], a[1]);
+	return mm_munmap(vmm->cur->mm, a[0], a[1]);
 }
 
 static long sys_mremap(struct vmm *vmm, const uint64_t *a)
 {
-	return mm_mremap(vmm->mm, a[0], a[1], a[2], (int)a[3], a[4]);
+	return mm_mremap(vmm->cur->mm, a[0], a[1], a[2], (int)a[3], a[4]);
 }
 
 static long sys_mprotect(struct vmm *vmm, const uint64_t *a)
 {
-	return mm_mprotect(vmm->mm, a[0], a[1], (int)a[2]);
+	return mm_mprotect(vmm->cur->mm, a[0], a[1], (int)a[2]);
 }
 
 static long sys_brk(struct vmm *vmm, const uint64_t *a)
 {
-	return mm_brk(vmm->mm, a[0]);
+	return mm_brk(vmm->cur->mm, a[0]);
 }
 
 static long sys_madvise(struct vmm *vmm, const uint64_t *a)
 {
-	return mm_madvise(vmm->mm, a[0], a[1], (int)a[2]);
+	return mm_madvise(vmm->cur->mm, a[0], a[1], (int)a[2]);
+}
+
+static long sys_msync(struct vmm *vmm, const uint64_t *a)
+{
+	return mm_msync(vmm->cur->mm, a[0], a[1], (int)a[2]);
+}
+
+static long sys_mlock(struct vmm *vmm, const uint64_t *a)
+{
+	return mm_mlock(vmm->cur->mm, a[0], a[1], 0);
+}
+
+/* mlock2(): MLOCK_ONFAULT is the only flag */
+static long sys_mlock2(struct vmm *vmm, const uint64_t *a)
+{
+	if (a[2] & ~1ULL)
+		return -EINVAL;
+	return mm_mlock(vmm->cur->mm, a[0], a[1], (unsigned int)a[2]);
+}
+
+static long sys_munlock(struct vmm *vmm, const uint64_t *a)
+{
+	return mm_munlock(vmm->cur->mm, a[0], a[1]);
+}
+
+static long sys_mlockall(struct vmm *vmm, const uint64_t *a)
+{
+	return mm_mlockall(vmm->cur->mm, (int)a[0]);
+}
+
+static long sys_munlockall(struct vmm *vmm, const uint64_t *a)
+{
+	return mm_munlockall(vmm->cur->mm);
 }
 
 /* one page of result bytes at a time, as Linux's do_mincore() loop */
@@ -126,11 +159,11 @@ static long sys_mincore(struct vmm *vmm, const uint64_t *a)
 		return -EINVAL;
 	pages = (len >> PAGE_SHIFT) + ((len & ~PAGE_MASK) != 0);
 	if (!pages)
-		return mm_mincore(vmm->mm, start, 0, buf);
+		return mm_mincore(vmm->cur->mm, start, 0, buf);
 	while (done < pages) {
 		uint64_t n = pages - done < sizeof(buf) ? pages - done : sizeof(buf);
 
-		ret = mm_mincore(vmm->mm, start + (done << PAGE_SHIFT),
+		ret = mm_mincore(vmm->cur->mm, start + (done << PAGE_SHIFT),
 				 n << PAGE_SHIFT, buf);
 		if (ret < 0)
 			return ret;
@@ -142,13 +175,6 @@ static long sys_mincore(struct vmm *vmm, const uint64_t *a)
 }
 
 /* ---- the process ---- */
-
-static long sys_exit_group(struct vmm *vmm, const uint64_t *a)
-{
-	vmm->exited = true;
-	vmm->exit_status = (int)(a[0] & 0xff);
-	return 0;
-}
 
 static bool user_canonical(uint64_t addr)
 {
@@ -180,22 +206,6 @@ static long sys_arch_prctl(struct vmm *vmm, const uint64_t *a)
 	default:
 		return -EINVAL;
 	}
-}
-
-static long sys_set_tid_address(struct vmm *vmm, const uint64_t *a)
-{
-	vmm->tid_address = a[0];
-	return getpid();
-}
-
-static long sys_getpid(struct vmm *vmm, const uint64_t *a)
-{
-	return getpid();
-}
-
-static long sys_getppid(struct vmm *vmm, const uint64_t *a)
-{
-	return getppid();
 }
 
 static long sys_getuid(struct vmm *vmm, const uint64_t *a)
@@ -250,11 +260,6 @@ static long sys_uname(struct vmm *vmm, const uint64_t *a)
 	if (uname(&u))
 		return -errno;
 	return copy_to_user(vmm, a[0], &u, sizeof(u));
-}
-
-static long sys_sched_yield(struct vmm *vmm, const uint64_t *a)
-{
-	return 0;
 }
 
 /* ---- time ---- */
@@ -371,11 +376,11 @@ static void rlimit_get(struct vmm *vmm, unsigned int res, struct rlimit *rl)
 	int m = mm_resource(res);
 
 	if (m >= 0) {
-		rl->rlim_cur = vmm->mm->rlim[m].rlim_cur;
-		rl->rlim_max = vmm->mm->rlim[m].rlim_max;
+		rl->rlim_cur = vmm->cur->mm->rlim[m].rlim_cur;
+		rl->rlim_max = vmm->cur->mm->rlim[m].rlim_max;
 	} else {
-		rl->rlim_cur = vmm->rlim[res][0];
-		rl->rlim_max = vmm->rlim[res][1];
+		rl->rlim_cur = vmm->cur->rlim[res][0];
+		rl->rlim_max = vmm->cur->rlim[res][1];
 	}
 }
 
@@ -390,9 +395,9 @@ static long rlimit_set(struct vmm *vmm, unsigned int res, const struct rlimit *r
 	if (rl->rlim_max > old.rlim_max && geteuid() != 0)
 		return -EPERM;
 	if (m >= 0)
-		return mm_set_rlimit(vmm->mm, m, rl->rlim_cur, rl->rlim_max);
-	vmm->rlim[res][0] = rl->rlim_cur;
-	vmm->rlim[res][1] = rl->rlim_max;
+		return mm_set_rlimit(vmm->cur->mm, m, rl->rlim_cur, rl->rlim_max);
+	vmm->cur->rlim[res][0] = rl->rlim_cur;
+	vmm->cur->rlim[res][1] = rl->rlim_max;
 	return 0;
 }
 
@@ -402,7 +407,7 @@ static long sys_prlimit64(struct vmm *vmm, const uint64_t *a)
 	struct rlimit old, new;
 	long ret;
 
-	if (a[0] && (pid_t)a[0] != getpid())
+	if (a[0] && (pid_t)a[0] != vmm->cur->pid)
 		return -ESRCH;
 	if (res >= RLIM_NLIMITS)
 		return -EINVAL;
@@ -513,6 +518,25 @@ static const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	[SYS_prlimit64]		= { sys_prlimit64,	"ddpp" },
 	[SYS_getrandom]		= { sys_getrandom,	"pux" },
 	[SYS_memfd_create]	= { sys_memfd_create,	"sx" },
+	[SYS_fork]		= { sys_fork,		"" },
+	[SYS_vfork]		= { sys_vfork,		"" },
+	[SYS_clone]		= { sys_clone,		"xppppx" },
+	[SYS_execve]		= { sys_execve,		"spp" },
+	[SYS_wait4]		= { sys_wait4,		"dpxp" },
+	[SYS_waitid]		= { sys_waitid,		"ddpxp" },
+	[SYS_msync]		= { sys_msync,		"pxx" },
+	[SYS_mlock]		= { sys_mlock,		"px" },
+	[SYS_mlock2]		= { sys_mlock2,		"pxx" },
+	[SYS_munlock]		= { sys_munlock,	"px" },
+	[SYS_mlockall]		= { sys_mlockall,	"x" },
+	[SYS_munlockall]	= { sys_munlockall,	"" },
+	[SYS_pwrite64]		= { sys_pwrite64,	"fpud" },
+	[SYS_fsync]		= { sys_fsync,		"f" },
+	[SYS_fdatasync]		= { sys_fsync,		"f" },
+	[SYS_unlink]		= { sys_unlink,		"s" },
+	[SYS_unlinkat]		= { sys_unlinkat,	"fsx" },
+	[SYS_mkdir]		= { sys_mkdir,		"so" },
+	[SYS_rmdir]		= { sys_rmdir,		"s" },
 };
 
 const char *syscall_name(unsigned long nr)
@@ -623,7 +647,7 @@ void syscall_dispatch(struct vmm *vmm)
 	ret = d->fn(vmm, a);
 	if (vmm->trace && trace) {
 		fputs(line, stderr);
-		if (vmm->exited && (nr == SYS_exit || nr == SYS_exit_group))
+		if (vmm->cur->exited && (nr == SYS_exit || nr == SYS_exit_group))
 			fputs(" = ?\n", stderr);
 		else
 			trace_result(ret);

@@ -40,9 +40,7 @@ static uint64_t tramp_va(struct vmm *vmm, uint64_t off)
 
 void guest_kill(struct vmm *vmm, int signo)
 {
-	vmm->exited = true;
-	vmm->death_signal = signo;
-	vmm->exit_status = 128 + signo;
+	do_exit(vmm, vmm->cur, signo);
 }
 
 /* enter a trampoline stub with the IRET frame on the stack, IF=0, DF=0 */
@@ -63,14 +61,14 @@ static void enter_stub(struct vmm *vmm, uint64_t off)
  */
 static void commit_continue(struct vmm *vmm)
 {
-	struct commit_log *log = &vmm->mm->log;
+	struct commit_log *log = &vmm->cur->mm->log;
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
 	uint64_t *buf = kern_ptr(vmm, KERN_COMMIT), *data;
 	size_t cap = COMMIT_BUF_SIZE / 16 - COMMIT_FLUSH_CEILING;
-	size_t left = log->nr - vmm->commit_next, n = left < cap ? left : cap, i;
+	size_t left = log->nr - vmm->cur->commit_next, n = left < cap ? left : cap, i;
 
 	for (i = 0; i < n; i++) {
-		const struct commit_entry *e = &log->ent[vmm->commit_next + i];
+		const struct commit_entry *e = &log->ent[vmm->cur->commit_next + i];
 
 		if (e->pte_gpa + 8 > vmm->mem_size || (e->pte_gpa & 7))
 			die("MMU bug: commit entry at guest-physical %#llx",
@@ -80,14 +78,14 @@ static void commit_continue(struct vmm *vmm)
 	}
 	r->rsi = kern_va(vmm, KERN_COMMIT);
 	r->rcx = n;
-	vmm->commit_next += n;
+	vmm->cur->commit_next += n;
 	if (n < left) {
 		vmm->stats.commit_chunks++;
 		enter_stub(vmm, TRAMP_OFF_CHUNK);
 		return;
 	}
 	data = kern_ptr(vmm, KERN_TRAMP + TRAMP_OFF_DATA);
-	if (log->flush_all) {
+	if (log->flush_all || vmm->flush_on_entry) {
 		data[TD_NR_INVAL / 8] = 0;
 		data[TD_FLUSH / 8] = 1;
 	} else {
@@ -96,9 +94,57 @@ static void commit_continue(struct vmm *vmm)
 		data[TD_NR_INVAL / 8] = log->nr_inval;
 		data[TD_FLUSH / 8] = 0;
 	}
-	commit_log_done(vmm->mm);
-	vmm->commit_next = 0;
+	commit_log_done(vmm->cur->mm);
+	vmm->cur->commit_next = 0;
+	vmm->flush_on_entry = false;
 	enter_stub(vmm, TRAMP_OFF_COMMIT);
+}
+
+/*
+ * An address space that is going away was unmapped through its commit
+ * log; the guest writes those clears (through the direct map, whatever CR3
+ * is loaded) with the chunk stub before mm_destroy() frees the tables, so
+ * no frame comes back as a page table with a stale shadow.  The current
+ * process's registers wait in teardown_regs meanwhile.
+ */
+void teardown_continue(struct vmm *vmm)
+{
+	struct mm_struct *mm = vmm->dead_mms[vmm->nr_dead - 1];
+	struct commit_log *log = &mm->log;
+	struct kvm_regs *r = &vmm->run->s.regs.regs;
+	uint64_t *buf = kern_ptr(vmm, KERN_COMMIT);
+	size_t cap = COMMIT_BUF_SIZE / 16, left, n, i;
+
+	if (!vmm->tearing_down) {
+		vmm->tearing_down = true;
+		vmm->teardown_next = 0;
+		vmm->teardown_regs = *r;
+	}
+	left = log->nr - vmm->teardown_next;
+	if (left) {
+		n = left < cap ? left : cap;
+		for (i = 0; i < n; i++) {
+			const struct commit_entry *e = &log->ent[vmm->teardown_next + i];
+
+			if (e->pte_gpa + 8 > vmm->mem_size || (e->pte_gpa & 7))
+				die("MMU bug: commit entry at guest-physical %#llx",
+				    (unsigned long long)e->pte_gpa);
+			buf[2 * i] = DIRECT_MAP_BASE + e->pte_gpa;
+			buf[2 * i + 1] = e->val;
+		}
+		vmm->teardown_next += n;
+		r->rsi = kern_va(vmm, KERN_COMMIT);
+		r->rcx = n;
+		enter_stub(vmm, TRAMP_OFF_CHUNK);
+		return;
+	}
+	commit_log_done(mm);
+	mm_destroy(mm);
+	vmm->nr_dead--;
+	vmm->tearing_down = false;
+	*r = vmm->teardown_regs;
+	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	return_to_user(vmm);
 }
 
 /*
@@ -107,16 +153,55 @@ static void commit_continue(struct vmm *vmm)
  * changes ride along: the commit stub applies them and IRETs to the user
  * in the same KVM_RUN, so a commit costs no extra exit.
  */
+/* a sleeper was woken: finish its call before any signal (process.c) */
+static void retry_call(struct vmm *vmm)
+{
+	struct process *p = vmm->cur;
+
+	p->sleeping_call = false;
+	p->retrying = true;
+	vmm->run->s.regs.regs.rax = p->sig.syscall_nr;
+	syscall_dispatch(vmm);
+	p->retrying = false;
+}
+
+/* signals, then the scheduler, until a process is ready for user mode */
+static bool pick_user(struct vmm *vmm)
+{
+	for (;;) {
+		struct process *p = vmm->cur;
+
+		if (vmm->done)
+			return false;
+		if (p->state == P_RUNNING && p->sleeping_call)
+			retry_call(vmm);
+		if (p->state == P_RUNNING && !p->exited) {
+			signal_deliver(vmm);
+			if (vmm->done)
+				return false;
+			if (p->state == P_RUNNING && !p->exited && !vmm->need_resched)
+				return true;
+		}
+		schedule(vmm);
+		if (vmm->cur == p && p->state == P_RUNNING && !p->exited)
+			return true;
+	}
+}
+
 void return_to_user(struct vmm *vmm)
 {
-	struct commit_log *log = &vmm->mm->log;
+	struct commit_log *log;
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
 	uint64_t *data;
 
-	signal_deliver(vmm);
-	if (vmm->exited)
+	if (!pick_user(vmm))
 		return;
-	if (!log->nr && !log->nr_inval && !log->flush_all) {
+	if (vmm->nr_dead) {
+		teardown_continue(vmm);
+		return;
+	}
+	log = &vmm->cur->mm->log;
+	if (!log->nr && !log->nr_inval && !log->flush_all && !vmm->flush_on_entry) {
 		enter_stub(vmm, TRAMP_OFF_IRET);
 		return;
 	}
@@ -126,7 +211,7 @@ void return_to_user(struct vmm *vmm)
 	data[TD_RCX / 8] = r->rcx;
 	data[TD_RSI / 8] = r->rsi;
 	data[TD_RDI / 8] = r->rdi;
-	vmm->commit_next = 0;
+	vmm->cur->commit_next = 0;
 	commit_continue(vmm);
 }
 
@@ -222,10 +307,9 @@ static void handle_syscall(struct vmm *vmm)
 	f->rflags = (r->r11 & 0x3c0fd5) | 0x202;
 	f->ss = USER_DS;
 	vmm->stats.syscalls++;
-	vmm->sig.syscall_nr = (int64_t)r->rax;
+	vmm->cur->sig.syscall_nr = (int64_t)r->rax;
 	syscall_dispatch(vmm);
-	if (!vmm->exited)
-		return_to_user(vmm);
+	return_to_user(vmm);
 }
 
 /*
@@ -266,7 +350,7 @@ static void handle_page_fault(struct vmm *vmm, uint64_t ec)
 		flags |= FAULT_FLAG_INSTRUCTION;
 	if (ec & X86_PF_USER)
 		flags |= FAULT_FLAG_USER;
-	ret = mm_fault(vmm->mm, addr, flags, &res);
+	ret = mm_fault(vmm->cur->mm, addr, flags, &res);
 	if (vmm->trace)
 		fprintf(stderr, "[fault] %#llx %s%s rip=%#llx %s -> %s\n",
 			(unsigned long long)addr,
@@ -379,7 +463,10 @@ static void handle_io(struct vmm *vmm)
 		}
 	} else if (port == PORT_CHUNK && from_trampoline(vmm, TRAMP_OFF_CHUNK_OUT)) {
 		vmm->stats.hypercalls++;
-		commit_continue(vmm);
+		if (vmm->tearing_down)
+			teardown_continue(vmm);
+		else
+			commit_continue(vmm);
 		return;
 	}
 	if ((run->s.regs.sregs.cs.selector & 3) == 0)
@@ -397,6 +484,7 @@ static void handle_exit(struct vmm *vmm)
 		handle_io(vmm);
 		break;
 	case KVM_EXIT_INTR:
+		preempt_user(vmm);
 		break;
 	case KVM_EXIT_SHUTDOWN:
 		pr_err("the guest shut down (triple fault) at rip %#llx",
@@ -432,9 +520,24 @@ static void handle_exit(struct vmm *vmm)
  */
 static void check_mmu(struct vmm *vmm)
 {
+	struct mm_struct *mms[2 * MAX_PROCS];
+	struct process *p;
 	char err[256];
+	int n = 0, i;
 
-	if (vmm->exited || !validate_mm(vmm->mm, err, sizeof(err)))
+	if (vmm->done)
+		return;
+	for (p = vmm->procs; p; p = p->next) {
+		if (!p->mm)
+			continue;
+		for (i = 0; i < n && mms[i] != p->mm; i++)
+			;
+		if (i == n)
+			mms[n++] = p->mm;
+	}
+	for (i = 0; i < vmm->nr_dead; i++)
+		mms[n++] = vmm->dead_mms[i];
+	if (!validate_mms(mms, n, err, sizeof(err)))
 		return;
 	pr_err("MMU invariant broken after the exit at rip %#llx: %s",
 	       (unsigned long long)vmm->run->s.regs.regs.rip, err);
@@ -446,11 +549,11 @@ int vmm_run(struct vmm *vmm)
 	int ret;
 
 	return_to_user(vmm);
-	while (!vmm->exited) {
+	while (!vmm->done) {
 		ret = kvm_run_once(vmm);
 		if (ret) {
 			pr_err("KVM_RUN: %s", strerror(-ret));
-			guest_kill(vmm, SIGKILL);
+			vmm->exit_status = 128 + SIGKILL;
 			break;
 		}
 		handle_exit(vmm);

@@ -53,7 +53,8 @@ struct guest_sigaction {
 struct ksiginfo {
 	int signo, code;
 	uint64_t addr;		/* SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP */
-	int pid;		/* SI_USER, SI_TKILL */
+	int pid;		/* SI_USER, SI_TKILL, SIGCHLD */
+	int status;		/* SIGCHLD: exit code or signal */
 	unsigned int uid;
 	int trapno;		/* -1: not from a trap */
 	uint64_t err;
@@ -89,13 +90,57 @@ struct vmm_stats {
 	uint64_t commit_chunks;
 };
 
+#define MAX_PROCS	64	/* RLIMIT_NPROC of the guest: fork past it is EAGAIN */
+#define TIMESLICE_MS	10
+
+enum proc_state {
+	P_RUNNING,	/* runnable (or the current process) */
+	P_SLEEPING,	/* in wait4, pause, sigsuspend: its call restarts when woken */
+	P_VFORK,	/* vfork's parent: until the child execs or exits */
+	P_ZOMBIE,	/* exited, waiting for its parent's wait */
+};
+
+/*
+ * A guest process (Linux: task_struct with its mm, files, signal state).
+ * While it is not on the vCPU its user state is here: the general registers,
+ * the IRET frame (RIP, CS, RFLAGS, RSP, SS), FS/GS base and the XSAVE image.
+ */
+struct process {
+	int pid, ppid;
+	struct process *parent;	/* NULL once reparented to init */
+	struct process *next;	/* all processes, in creation order */
+	enum proc_state state;
+	bool exited;		/* dead: a zombie or about to be freed */
+	bool on_cpu_state;	/* false: the saved state below is current */
+	int exit_signal;	/* sent to the parent at exit (SIGCHLD) */
+	int wait_status;	/* as wait4 reports it */
+	struct process *vfork_parent;	/* suspended until we exec or exit */
+	bool sleeping_call;	/* its system call is retried when it is woken */
+	bool retrying;		/* the call is being retried, not entered */
+
+	struct mm_struct *mm;
+	struct kvm_regs regs;
+	struct iret_frame frame;
+	uint64_t fs_base, gs_base;
+	struct kvm_xsave *xsave;	/* KVM_GET_XSAVE (or the FXSAVE image) */
+
+	struct sigstate sig;
+	struct vfile *fds[MAX_FDS];
+	bool cloexec[MAX_FDS];
+	uint64_t tid_address;
+	char *exe_path;		/* malloc'ed */
+	char comm[16];		/* /proc/self/status Name */
+	size_t commit_next;	/* commit log entries already handed over */
+	uint64_t rlim[16][2];	/* rlimits not owned by the MMU */
+};
+
 struct vmm {
 	/* options */
 	uint64_t mem_size;
 	const char *root;
 	int root_fd;
 	bool trace, show_maps, show_stats;
-	bool check;		/* --check: validate_mm() after every exit */
+	bool check;		/* --check: validate_mms() after every exit */
 	uint64_t bench_floor;	/* --exit-floor N: hypercall round trips to time */
 
 	/* KVM */
@@ -105,22 +150,29 @@ struct vmm {
 	uint8_t *mem;		/* guest-physical 0 */
 	uint64_t kern_gpa;	/* the monitor's region (guest/trampoline.h) */
 	uint64_t kern_size;
+	struct kvm_segment kern_cs, kern_ss;	/* ring 0, for entering the stubs */
 
 	/* MMU */
 	struct zone *zone;
-	struct mm_struct *mm;
 
-	/* the process */
-	const char *exe_path;
-	uint64_t fs_base;
-	uint64_t tid_address;
-	size_t commit_next;	/* commit log entries already handed over */
-	struct sigstate sig;
-	struct vfile *fds[MAX_FDS];
-	bool exited;
+	/* processes */
+	struct process *cur;	/* on the vCPU */
+	struct process *procs;	/* every process not yet reaped */
+	struct process *init;	/* the first: its exit ends the run */
+	int nr_procs;
+	int next_pid;
+	bool need_resched;	/* the timeslice ran out or sched_yield */
+	bool flush_on_entry;	/* CR3 changed: the guest reloads it before IRET */
+	bool timer_armed;
+	void *timer;		/* timer_t */
+	struct mm_struct *dead_mms[MAX_PROCS];	/* unmapped, the guest writes the clears */
+	int nr_dead;
+	bool tearing_down;
+	size_t teardown_next;
+	struct kvm_regs teardown_regs;
+	bool done;		/* the first process exited */
 	int exit_status;	/* what ./vmm exits with */
-	int death_signal;
-	uint64_t rlim[16][2];	/* rlimits not owned by the MMU */
+	struct file_table *ftab;	/* host files' MMU views by (dev, ino) */
 
 	/* diagnostics */
 	uint64_t last_fault_addr, last_fault_rip, last_fault_syscalls;
@@ -151,9 +203,12 @@ bool vector_has_error_code(unsigned int vec);
 
 /* trap.c */
 int vmm_run(struct vmm *vmm);
+void vmm_exit_all(struct vmm *vmm);
 struct iret_frame *trap_frame(struct vmm *vmm);
 void return_to_user(struct vmm *vmm);
 void guest_kill(struct vmm *vmm, int signo);
+void teardown_continue(struct vmm *vmm);
+void fpu_reset(struct vmm *vmm);
 uint64_t bench_exit_floor(struct vmm *vmm, uint64_t n);
 
 /* signal.c: Linux's signal delivery (kernel/signal.c, arch/x86/kernel/signal*.c) */
@@ -174,13 +229,49 @@ long sys_kill(struct vmm *vmm, const uint64_t *a);
 long sys_tkill(struct vmm *vmm, const uint64_t *a);
 long sys_tgkill(struct vmm *vmm, const uint64_t *a);
 
+/* process.c: fork, exec, exit, wait, the scheduler */
+struct process *process_first(struct vmm *vmm);
+struct process *find_process(struct vmm *vmm, int pid);
+void do_exit(struct vmm *vmm, struct process *p, int status);
+void process_wake(struct vmm *vmm, struct process *p);
+bool schedule(struct vmm *vmm);
+void preempt_user(struct vmm *vmm);
+int timer_setup(struct vmm *vmm);
+int mm_users(struct vmm *vmm, struct mm_struct *mm);
+long sys_fork(struct vmm *vmm, const uint64_t *a);
+long sys_vfork(struct vmm *vmm, const uint64_t *a);
+long sys_clone(struct vmm *vmm, const uint64_t *a);
+long sys_wait4(struct vmm *vmm, const uint64_t *a);
+long sys_waitid(struct vmm *vmm, const uint64_t *a);
+long sys_execve(struct vmm *vmm, const uint64_t *a);
+long sys_exit_group(struct vmm *vmm, const uint64_t *a);
+long sys_sched_yield(struct vmm *vmm, const uint64_t *a);
+long sys_getpid(struct vmm *vmm, const uint64_t *a);
+long sys_getppid(struct vmm *vmm, const uint64_t *a);
+long sys_set_tid_address(struct vmm *vmm, const uint64_t *a);
+
+/* signal.c, across processes */
+int send_signal_to(struct vmm *vmm, struct process *p, const struct ksiginfo *info);
+void signal_exec(struct process *p);
+bool signal_pending(struct process *p);
+bool sigchld_autoreap(struct process *parent);
+
 /* syscall.c */
 void syscall_dispatch(struct vmm *vmm);
 const char *syscall_name(unsigned long nr);
 
 /* fs.c: the guest's files */
 void fs_init(struct vmm *vmm);
-void fs_exit(struct vmm *vmm);
+void fs_close_all(struct process *p);
+void fs_fork(struct process *child, struct process *parent);
+void fs_exec(struct process *p);
+long sys_pwrite64(struct vmm *vmm, const uint64_t *a);
+long sys_fsync(struct vmm *vmm, const uint64_t *a);
+long sys_unlink(struct vmm *vmm, const uint64_t *a);
+long sys_unlinkat(struct vmm *vmm, const uint64_t *a);
+long sys_mkdir(struct vmm *vmm, const uint64_t *a);
+long sys_rmdir(struct vmm *vmm, const uint64_t *a);
+int fs_open_exec(struct vmm *vmm, uint64_t upath, char *path, size_t len);
 long sys_read(struct vmm *vmm, const uint64_t *a);
 long sys_write(struct vmm *vmm, const uint64_t *a);
 long sys_readv(struct vmm *vmm, const uint64_t *a);
@@ -204,7 +295,9 @@ long sys_memfd_create(struct vmm *vmm, const uint64_t *a);
 long sys_ftruncate(struct vmm *vmm, const uint64_t *a);
 long sys_readlink(struct vmm *vmm, const uint64_t *a);
 long sys_getcwd(struct vmm *vmm, const uint64_t *a);
-struct file *fs_mmap_file(struct vmm *vmm, int fd, long *err);
+struct file *fs_mmap_file(struct vmm *vmm, int fd, int prot, int flags, long *err);
+struct file *ftab_get(struct vmm *vmm, int hfd, const char *path);
+void ftab_exit(struct vmm *vmm);
 
 /* diag.c */
 void diag_fault_report(struct vmm *vmm, int signo, int si_code, uint64_t addr,

@@ -64,6 +64,8 @@ compare test_crash /dev/null
 compare test_bigcommit /dev/null
 compare test_mremap /dev/null
 compare test_pt_reuse /dev/null
+compare test_fork /dev/null
+compare test_shared_file /dev/null
 for t in ud2 int3 div out in hlt cli kernel exec abort; do
 	compare test_trap /dev/null $t
 done

@@ -326,6 +326,32 @@ void get_file(struct file *file)
 	file->f_count++;
 }
 
+/*
+ * Another open of the same object: its own access mode over the same page
+ * cache, as each open(2) gets its own struct file in Linux.
+ */
+struct file *file_reopen(struct file *file, unsigned int f_mode)
+{
+	struct file *f = file_alloc(file->f_mapping->zone, file->f_mapping, file->f_path);
+
+	if (!f)
+		return NULL;
+	f->f_mode = f_mode;
+	f->vm_ops = file->vm_ops;
+	f->dev_major = file->dev_major;
+	f->dev_minor = file->dev_minor;
+	f->ino = file->ino;
+	f->shmem = file->shmem;
+	f->noexec = file->noexec;
+	return f;
+}
+
+/* fsync(2): every dirty page, mapped or cached, reaches the backing store */
+int file_fsync(struct file *file)
+{
+	return filemap_write_and_wait_range(file->f_mapping, 0, UINT64_MAX >> PAGE_SHIFT);
+}
+
 void mapping_put(struct address_space *mapping)
 {
 	if (--mapping->refcount)
@@ -374,14 +400,17 @@ int shmem_punch_hole(struct file *file, uint64_t start, uint64_t end)
 	return 0;
 }
 
-/* Linux's truncate_setsize() for the objects we can resize (shmem) */
+/*
+ * Linux's truncate_setsize(): mappings past the new end go, COW copies
+ * included, cached pages past it are dropped and the partial last page
+ * reads back zeroes past the end.  For a host file the caller truncates
+ * the host file itself.
+ */
 int file_truncate(struct file *file, uint64_t size)
 {
 	struct address_space *mapping = file->f_mapping;
 	uint64_t keep = size_in_pages(size);
 
-	if (!file->shmem)
-		return -EINVAL;
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EINVAL;
 	if (size < mapping->i_size) {

@@ -134,6 +134,10 @@ struct file *host_file_open(struct zone *zone, int fd, const char *path, unsigne
 void get_file(struct file *file);
 void fput(struct file *file);
 int file_truncate(struct file *file, uint64_t size);
+/* another open of the same object with its own access mode, same page cache */
+struct file *file_reopen(struct file *file, unsigned int f_mode);
+/* write back every dirty page of the object (fsync) */
+int file_fsync(struct file *file);
 /* read(2)/write(2) at @pos through the page cache: bytes done or -errno */
 long kernel_read(struct file *file, uint64_t pos, void *buf, size_t n);
 long kernel_write(struct file *file, uint64_t pos, const void *buf, size_t n);

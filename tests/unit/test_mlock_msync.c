@@ -6,6 +6,7 @@
  * page cache agree with the mappings.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,38 @@ static void shared_file_writeback(void **state)
 	unlink(path);
 }
 
+/* truncation of a host file; a read-only reopen refuses shared writes */
+static void host_truncate_and_reopen(void **state)
+{
+	struct env *env = *state;
+	char path[64];
+	struct file *f = host_file(env, path, 4, FMODE_READ | FMODE_WRITE), *ro;
+	struct fault_result res;
+
+	assert_int_equal(mm_mmap(env->mm, BASE, PG(4), RW, MAP_SHARED | MAP_FIXED, f, 0), BASE);
+	guest_write8(env, BASE + PG(3), 'T');
+	assert_int_equal(truncate(path, PG(2) + 10), 0);
+	assert_int_equal(file_truncate(f, PG(2) + 10), 0);
+	env_check(env);
+	assert_int_equal(mm_walk(env->mm, BASE + PG(3)), 0);
+	assert_int_equal(mm_fault(env->mm, BASE + PG(3), 0, &res), -1);
+	assert_int_equal(res.signo, SIGBUS);
+	assert_int_equal(guest_read8(env, BASE + PG(2) + 9), 'c');
+	ro = file_reopen(f, FMODE_READ);
+	assert_int_equal(mm_mmap(env->mm, BASE + PG(8), PG(1), PROT_READ, MAP_SHARED | MAP_FIXED, ro, 0),
+			 BASE + PG(8));
+	assert_int_equal(mm_mprotect(env->mm, BASE + PG(8), PG(1), RW), -EACCES);
+	/* the same page cache: the write through the first open shows */
+	guest_write8(env, BASE, 'R');
+	assert_int_equal(guest_read8(env, BASE + PG(8)), 'R');
+	assert_int_equal(file_fsync(f), 0);
+	assert_int_equal(host_byte(path, 0), 'R');
+	env_check(env);
+	fput(ro);
+	fput(f);
+	unlink(path);
+}
+
 static void msync_errors(void **state)
 {
 	struct env *env = *state;
@@ -172,6 +205,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(memlock_limit, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(mlockall_future, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(shared_file_writeback, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(host_truncate_and_reopen, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(msync_errors, env_setup, env_teardown),
 	};
 

@@ -378,12 +378,13 @@ static void unmap_mapping_range(struct address_space *mapping, uint64_t start, u
 {
 	struct vm_area_struct *vma;
 
-	for (vma = mapping->i_mmap; vma; vma = vma->shared_next) {
+	if (start >= end)
+		return;
+	for (vma = i_mmap_first(mapping, start, end - 1); vma;
+	     vma = i_mmap_next(vma, start, end - 1)) {
 		uint64_t from = max(start, vma->vm_pgoff);
 		uint64_t to = min(end, vma->vm_pgoff + vma_pages(vma));
 
-		if (from >= to)
-			continue;
 		zap_page_range(vma->vm_mm, vma,
 			       vma->vm_start + ((from - vma->vm_pgoff) << PAGE_SHIFT),
 			       vma->vm_start + ((to - vma->vm_pgoff) << PAGE_SHIFT));
@@ -430,28 +431,4 @@ int file_truncate(struct file *file, uint64_t size)
 	}
 	mapping->i_size = size;
 	return 0;
-}
-
-void i_mmap_insert(struct vm_area_struct *vma)
-{
-	struct address_space *mapping = vma->vm_file->f_mapping;
-
-	vma->shared_prev = NULL;
-	vma->shared_next = mapping->i_mmap;
-	if (mapping->i_mmap)
-		mapping->i_mmap->shared_prev = vma;
-	mapping->i_mmap = vma;
-}
-
-void i_mmap_remove(struct vm_area_struct *vma)
-{
-	struct address_space *mapping = vma->vm_file->f_mapping;
-
-	if (vma->shared_prev)
-		vma->shared_prev->shared_next = vma->shared_next;
-	else
-		mapping->i_mmap = vma->shared_next;
-	if (vma->shared_next)
-		vma->shared_next->shared_prev = vma->shared_prev;
-	vma->shared_prev = vma->shared_next = NULL;
 }

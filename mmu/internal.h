@@ -142,8 +142,13 @@ struct file *file_alloc(struct zone *zone, struct address_space *mapping, const 
 struct address_space *mapping_alloc(struct zone *zone, const struct address_space_operations *a_ops);
 void mapping_put(struct address_space *mapping);
 int shmem_punch_hole(struct file *file, uint64_t start, uint64_t end);
+
+/* interval_tree.c */
 void i_mmap_insert(struct vm_area_struct *vma);
 void i_mmap_remove(struct vm_area_struct *vma);
+struct vm_area_struct *i_mmap_first(struct address_space *m, uint64_t start, uint64_t last);
+struct vm_area_struct *i_mmap_next(struct vm_area_struct *node, uint64_t start, uint64_t last);
+bool i_mmap_check(struct vm_area_struct *vma);
 
 struct vm_fault {
 	struct vm_area_struct *vma;

@@ -240,8 +240,12 @@ struct vm_area_struct {
 	uint64_t rb_subtree_gap;
 	/* address-ordered neighbours */
 	struct vm_area_struct *vm_prev, *vm_next;
-	/* the backing object's list of its mappings (Linux's i_mmap) */
-	struct vm_area_struct *shared_prev, *shared_next;
+	/* node in the backing object's interval tree of its mappings (i_mmap) */
+	struct {
+		struct vm_area_struct *left, *right, *parent;
+		int height;
+		uint64_t subtree_last;
+	} shared;
 };
 
 /* ---- backing objects: files and shared memory ---- */
@@ -269,7 +273,7 @@ struct address_space {
 	struct page_cache_slot *slots;
 	uint64_t nslots;
 	void *host;			/* backend private data (host fd, ...) */
-	struct vm_area_struct *i_mmap;	/* VMAs mapping it, in any mm */
+	struct vm_area_struct *i_mmap;	/* interval tree of the VMAs mapping it, any mm */
 	uint64_t acct_pages;		/* charged to vm_committed_as until freed */
 	int refcount;			/* struct files and VMAs sharing it */
 };

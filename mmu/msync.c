@@ -17,12 +17,15 @@ static void mapping_harvest_dirty(struct address_space *mapping, uint64_t start,
 {
 	struct vm_area_struct *vma;
 
-	for (vma = mapping->i_mmap; vma; vma = vma->shared_next) {
+	if (start >= end)
+		return;
+	for (vma = i_mmap_first(mapping, start, end - 1); vma;
+	     vma = i_mmap_next(vma, start, end - 1)) {
 		uint64_t from = max(start, vma->vm_pgoff);
 		uint64_t to = min(end, vma->vm_pgoff + vma_pages(vma));
 		uint64_t addr, next;
 
-		if (!(vma->vm_flags & VM_SHARED) || from >= to)
+		if (!(vma->vm_flags & VM_SHARED))
 			continue;
 		addr = vma->vm_start + ((from - vma->vm_pgoff) << PAGE_SHIFT);
 		while (addr < vma->vm_start + ((to - vma->vm_pgoff) << PAGE_SHIFT)) {

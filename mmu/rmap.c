@@ -6,7 +6,7 @@
  * anon_vma's links name every VMA, in any address space, that may map
  * them, and the page's address in each is computed from the VMA's
  * vm_pgoff.  File and shared-memory pages are found through their
- * object's list of mappings (i_mmap).  On this, rmap_walk() visits every
+ * object's interval tree of mappings (i_mmap).  On this, rmap_walk() visits every
  * entry that maps a page, try_to_unmap() clears them all through the
  * commit logs, and page_referenced() reads and clears accessed bits.
  */
@@ -237,7 +237,8 @@ int rmap_walk(struct zone *zone, struct page *page, rmap_visit_t visit, void *ar
 	} else if (page->flags & PG_cache) {
 		struct vm_area_struct *vma;
 
-		for (vma = page->mapping->i_mmap; vma && !ret; vma = vma->shared_next)
+		for (vma = i_mmap_first(page->mapping, page->index, page->index); vma && !ret;
+		     vma = i_mmap_next(vma, page->index, page->index))
 			ret = walk_one(zone, page, vma, visit, arg);
 	}
 	return ret;

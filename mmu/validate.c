@@ -58,6 +58,9 @@ static int check_vmas(struct checker *c, struct mm_struct *mm)
 		if ((vma->vm_flags & VM_SHARED) && !vma->vm_file)
 			return fail(c, "vma %#lx: shared without a backing object",
 				    (unsigned long)vma->vm_start);
+		if (vma->vm_file && !i_mmap_check(vma))
+			return fail(c, "vma %#lx: its object's interval tree is broken or misses it",
+				    (unsigned long)vma->vm_start);
 	}
 	if (count != mm->map_count)
 		return fail(c, "map_count %lu, list holds %lu", (unsigned long)mm->map_count,

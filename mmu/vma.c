@@ -127,9 +127,16 @@ void vma_unlink_free(struct mm_struct *mm, struct vm_area_struct *vma)
 void vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma,
 		   uint64_t start, uint64_t end, uint64_t pgoff)
 {
+	bool linked_file = vma->vm_file && (vma->shared.parent || vma->vm_file->f_mapping->i_mmap == vma);
+
+	/* its page range is the interval tree's key */
+	if (linked_file)
+		i_mmap_remove(vma);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
+	if (linked_file)
+		i_mmap_insert(vma);
 	vma_gap_update(mm, vma);
 	if (vma->vm_next)
 		vma_gap_update(mm, vma->vm_next);

@@ -12,8 +12,19 @@
 
 struct page_cache_slot {
 	uint64_t index;
-	uint64_t pfn;		/* 0: empty (frame 0 is never allocated) */
+	uint64_t pfn;		/* 0: empty (frame 0 is never allocated); or a swap entry */
 };
+
+/*
+ * A shared-memory page that reclaim wrote to swap leaves its swap slot in
+ * the cache, tagged, as shmem keeps swap entries in its mapping.
+ */
+#define CACHE_SWAPPED	(1ULL << 63)
+
+static bool slot_swapped(const struct page_cache_slot *slot)
+{
+	return slot->pfn & CACHE_SWAPPED;
+}
 
 static uint64_t slot_hash(uint64_t index, uint64_t nslots)
 {
@@ -68,7 +79,7 @@ struct page *find_get_page(struct address_space *mapping, uint64_t index)
 	struct page_cache_slot *slot = slot_find(mapping, index);
 	struct page *page;
 
-	if (!slot)
+	if (!slot || slot_swapped(slot))
 		return NULL;
 	page = pfn_to_page(mapping->zone, slot->pfn);
 	get_page(page);
@@ -77,7 +88,19 @@ struct page *find_get_page(struct address_space *mapping, uint64_t index)
 
 bool filemap_is_cached(struct address_space *mapping, uint64_t index)
 {
-	return slot_find(mapping, index) != NULL;
+	struct page_cache_slot *slot = slot_find(mapping, index);
+
+	return slot && !slot_swapped(slot);
+}
+
+/* the page now stands in the cache at @index: the owner fields and the clock */
+static void page_cache_adopt(struct address_space *mapping, struct page *page, uint64_t index)
+{
+	page->flags |= PG_cache | PG_uptodate;
+	page->mapping = mapping;
+	page->index = index;
+	mapping->zone->stats.nr_cache++;
+	lru_add(mapping->zone, page);
 }
 
 static int add_to_page_cache(struct address_space *mapping, struct page *page, uint64_t index)
@@ -92,6 +115,21 @@ static int add_to_page_cache(struct address_space *mapping, struct page *page, u
 	mapping->zone->stats.nr_cache++;
 	lru_add(mapping->zone, page);
 	return 0;
+}
+
+/*
+ * shmem_writepage()'s end: the page, now in swap slot @swap, leaves the
+ * cache and its entry names the slot instead.
+ */
+void shmem_swapped_out(struct page *page, uint64_t swap)
+{
+	struct address_space *mapping = page->mapping;
+
+	slot_find(mapping, page->index)->pfn = CACHE_SWAPPED | swap;
+	page->flags &= ~(PG_cache | PG_uptodate | PG_dirty);
+	page->mapping = NULL;
+	mapping->zone->stats.nr_cache--;
+	put_page(mapping->zone, page);
 }
 
 /*
@@ -133,6 +171,12 @@ static void cache_drop_range(struct address_space *mapping, uint64_t start, uint
 
 		if (!old[i].pfn || old[i].index < start || old[i].index >= end)
 			continue;
+		if (old[i].pfn & CACHE_SWAPPED) {
+			swap_free(mapping->zone, old[i].pfn & ~CACHE_SWAPPED);
+			old[i].pfn = 0;
+			mapping->nrpages--;
+			continue;
+		}
 		page = pfn_to_page(mapping->zone, old[i].pfn);
 		page->flags &= ~(PG_cache | PG_uptodate | PG_dirty);
 		page->mapping = NULL;
@@ -161,6 +205,7 @@ static struct page *filemap_get_page(struct address_space *mapping, uint64_t ind
 				     vm_fault_t *err)
 {
 	struct page *page = find_get_page(mapping, index);
+	struct page_cache_slot *slot;
 	void *dst;
 
 	if (page)
@@ -171,6 +216,20 @@ static struct page *filemap_get_page(struct address_space *mapping, uint64_t ind
 		return NULL;
 	}
 	dst = pfn_to_virt(mapping->zone, page_to_pfn(mapping->zone, page));
+	/* looked up after the allocation: reclaim inside it may have moved entries */
+	slot = slot_find(mapping, index);
+	if (slot && slot_swapped(slot)) {
+		uint64_t swap = slot->pfn & ~CACHE_SWAPPED;
+
+		if (swap_read_slot(mapping->zone, swap, page)) {
+			put_page(mapping->zone, page);
+			*err = VM_FAULT_SIGBUS;
+			return NULL;
+		}
+		slot->pfn = page_to_pfn(mapping->zone, page);
+		swap_free(mapping->zone, swap);
+		goto cached;
+	}
 	if (should_fail(mapping->zone, INJECT_FILE_IO, index << PAGE_SHIFT) ||
 	    mapping->a_ops->read_folio(mapping, index, dst)) {
 		put_page(mapping->zone, page);
@@ -183,6 +242,10 @@ static struct page *filemap_get_page(struct address_space *mapping, uint64_t ind
 		return NULL;
 	}
 	get_page(page);		/* the cache's reference stays, the caller gets one */
+	return page;
+cached:
+	page_cache_adopt(mapping, page, index);
+	get_page(page);
 	return page;
 }
 

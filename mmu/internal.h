@@ -172,6 +172,8 @@ void swap_cache_del(struct zone *zone, struct page *page);
 struct page *lookup_swap_cache(struct zone *zone, uint64_t slot);
 struct page *swapin_page(struct zone *zone, uint64_t slot, int *err);
 uint32_t swap_slot_count(struct zone *zone, uint64_t slot);
+bool swap_slot_shmem(struct zone *zone, uint64_t slot);
+int swap_read_slot(struct zone *zone, uint64_t slot, struct page *page);
 bool swap_slot_valid(struct zone *zone, uint64_t slot);
 uint64_t swap_nr_slots(struct zone *zone);
 
@@ -181,6 +183,7 @@ void lru_del(struct zone *zone, struct page *page);
 
 /* filemap.c */
 void delete_from_page_cache(struct page *page);
+void shmem_swapped_out(struct page *page, uint64_t swap);
 
 /* overcommit.c */
 int vm_enough_memory(struct mm_struct *mm, long pages);

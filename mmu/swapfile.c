@@ -67,7 +67,10 @@ uint64_t nr_swap_free(struct zone *zone)
 	return zone->swap ? zone->swap->nr_free : 0;
 }
 
-/* a free slot for @page, or -1: get_swap_page() */
+/*
+ * A free slot for @page, or -1: get_swap_page().  A page of shared memory
+ * (not anonymous) has no rmap owner: its object's cache holds the slot.
+ */
 int64_t swap_alloc(struct zone *zone, struct page *page)
 {
 	struct swap_info *si = zone->swap;
@@ -82,8 +85,9 @@ int64_t swap_alloc(struct zone *zone, struct page *page)
 			continue;
 		si->next = slot + 1;
 		si->nr_free--;
-		si->owner[slot] = page->anon_vma;
-		get_anon_vma(page->anon_vma);
+		si->owner[slot] = page->flags & PG_anon ? page->anon_vma : NULL;
+		if (si->owner[slot])
+			get_anon_vma(si->owner[slot]);
 		si->index[slot] = page->index;
 		return (int64_t)slot;
 	}
@@ -116,7 +120,7 @@ int swap_writepage(struct zone *zone, uint64_t slot, struct page *page)
 	return 0;
 }
 
-static int swap_readpage(struct zone *zone, uint64_t slot, struct page *page)
+int swap_read_slot(struct zone *zone, uint64_t slot, struct page *page)
 {
 	uint8_t *dst = pfn_to_virt(zone, page_to_pfn(zone, page));
 	size_t done = 0;
@@ -208,7 +212,7 @@ struct page *swapin_page(struct zone *zone, uint64_t slot, int *err)
 	*err = -ENOMEM;
 	if (!page)
 		return NULL;
-	if (swap_readpage(zone, slot, page)) {
+	if (swap_read_slot(zone, slot, page)) {
 		put_page(zone, page);
 		*err = -EIO;
 		return NULL;
@@ -227,6 +231,12 @@ struct page *swapin_page(struct zone *zone, uint64_t slot, int *err)
 uint32_t swap_slot_count(struct zone *zone, uint64_t slot)
 {
 	return zone->swap->map[slot];
+}
+
+/* a slot held by a shared-memory object's cache entry rather than by rmap */
+bool swap_slot_shmem(struct zone *zone, uint64_t slot)
+{
+	return zone->swap->map[slot] && !zone->swap->owner[slot];
 }
 
 bool swap_slot_valid(struct zone *zone, uint64_t slot)

@@ -238,7 +238,8 @@ static int check_swap(struct checker *c)
 	uint64_t slot, n = swap_nr_slots(c->zone);
 
 	for (slot = 0; slot < n; slot++) {
-		uint32_t expect = c->swap_refs[slot] + !!lookup_swap_cache(c->zone, slot);
+		uint32_t expect = c->swap_refs[slot] + !!lookup_swap_cache(c->zone, slot) +
+				  swap_slot_shmem(c->zone, slot);
 
 		if (swap_slot_count(c->zone, slot) != expect)
 			return fail(c, "swap slot %lu: %u references, %u expected",

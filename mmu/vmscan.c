@@ -8,9 +8,9 @@
  * would: a clean file page is dropped (and read again when needed), a
  * dirty one written back first, a clean MADV_FREE page discarded, any
  * other anonymous page written to swap and replaced by swap entries in
- * every page table that maps it.  Pages that are mlocked, pinned by an
- * operation in progress, or that have nowhere to go (shared memory, or
- * anonymous memory without swap) stay.
+ * every page table that maps it, a shared-memory page written to swap and
+ * named by its object's cache.  Pages that are mlocked, pinned by an
+ * operation in progress, or that have nowhere to go (no swap) stay.
  */
 #include "internal.h"
 
@@ -107,13 +107,34 @@ static bool reclaim_anon(struct zone *zone, struct page *page)
 	return true;
 }
 
+/* shmem_writepage(): shared memory goes to swap; its cache keeps the slot */
+static bool reclaim_shmem(struct zone *zone, struct page *page)
+{
+	int64_t slot;
+
+	if (!zone->swap || (page->mapcount && try_to_unmap(zone, page, 0)))
+		return false;
+	slot = swap_alloc(zone, page);
+	if (slot < 0)
+		return false;
+	swap_duplicate(zone, (uint64_t)slot);	/* the cache entry's reference */
+	if (swap_writepage(zone, (uint64_t)slot, page)) {
+		swap_free(zone, (uint64_t)slot);
+		return false;
+	}
+	shmem_swapped_out(page, (uint64_t)slot);
+	return true;
+}
+
 /* a page-cache page: written back if dirty, unmapped, dropped */
 static bool reclaim_file(struct zone *zone, struct page *page)
 {
 	struct address_space *mapping = page->mapping;
 
-	if (mapping->shmem || !mapping->a_ops->writepage)
-		return false;	/* shared memory has no swap of its own here */
+	if (mapping->shmem)
+		return reclaim_shmem(zone, page);
+	if (!mapping->a_ops->writepage)
+		return false;
 	if (page->mapcount && try_to_unmap(zone, page, 0))
 		return false;
 	if (page->flags & PG_dirty) {

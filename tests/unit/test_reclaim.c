@@ -177,7 +177,7 @@ static void file_pages_dropped_and_written(void **state)
 	env_free(env);
 }
 
-/* mlocked pages stay; MADV_FREE pages go only while clean; shmem stays */
+/* mlocked pages stay; MADV_FREE pages go only while clean; shmem comes back */
 static void what_stays(void **state)
 {
 	struct env *env = small_env(4 * ZONE_PAGES);
@@ -214,6 +214,39 @@ static void what_stays(void **state)
 	env_free(env);
 }
 
+/* shared memory twice the zone: out to swap and back, by mapping and by read(2) */
+static void shmem_through_swap(void **state)
+{
+	struct env *env = small_env(8 * ZONE_PAGES);
+	const uint64_t pages = 2 * ZONE_PAGES;
+	struct file *f = shmem_file_setup(env->zone, "/memfd:big (deleted)", PG(pages));
+	uint64_t i, out;
+	uint8_t b;
+
+	(void)state;
+	assert_int_equal(mm_mmap(env->mm, BASE, PG(pages), RW, MAP_SHARED | MAP_FIXED, f, 0), BASE);
+	for (i = 0; i < pages; i++)
+		guest_write8(env, BASE + PG(i), (uint8_t)(i * 3));
+	out = env->zone->stats.pswpout;
+	assert_true(out > ZONE_PAGES / 2);
+	for (i = 0; i < pages; i++)
+		assert_int_equal(guest_read8(env, BASE + PG(i)), (uint8_t)(i * 3));
+	for (i = 0; i < pages; i += 7) {
+		assert_int_equal(kernel_read(f, PG(i), &b, 1), 1);
+		assert_int_equal(b, (uint8_t)(i * 3));
+		env_check(env);
+	}
+	assert_true(env->zone->stats.pswpin > 0);
+	/* truncation frees the slots of swapped pages too */
+	assert_int_equal(file_truncate(f, PG(4)), 0);
+	env_check(env);
+	assert_int_equal(mm_munmap(env->mm, BASE, PG(pages)), 0);
+	fput(f);
+	env_check(env);
+	assert_int_equal(nr_swap_free(env->zone), 8 * ZONE_PAGES);
+	env_free(env);
+}
+
 /* /proc/meminfo and VmSwap show the traffic */
 static void counters(void **state)
 {
@@ -243,6 +276,7 @@ int main(void)
 		cmocka_unit_test(oom_without_swap),
 		cmocka_unit_test(file_pages_dropped_and_written),
 		cmocka_unit_test(what_stays),
+		cmocka_unit_test(shmem_through_swap),
 		cmocka_unit_test(counters),
 	};
 

@@ -72,13 +72,18 @@ int main(int argc, char **argv)
 	brk0 = (char *)syscall(SYS_brk, 0);
 	brk1 = (char *)syscall(SYS_brk, brk0 + 64 * 1024);
 	memset(brk0, 0xab, brk1 - brk0);
+	/* brk(2) answers a failure with the old break: ENOMEM for the reader */
+	if (brk1 == brk0)
+		fprintf(stderr, "brk: %s\n", strerror(ENOMEM));
 	printf("brk grown by 64 KiB                -> [%p, %p)\n", (void *)brk0, (void *)brk1);
 
 	fd = open(argv[0], O_RDONLY);
 	if (fd >= 0) {
 		char *f = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
 
-		if (f != MAP_FAILED)
+		if (f == MAP_FAILED)
+			perror("mmap own executable");
+		else
 			printf("mapped own executable read-only   -> %p, starts with \\x%02x%c%c%c\n",
 			       (void *)f, (unsigned char)f[0], f[1], f[2], f[3]);
 		close(fd);

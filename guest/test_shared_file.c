@@ -92,6 +92,47 @@ static void test_shared_mapping(void)
 	close(fd);
 }
 
+/*
+ * Each open has its own access mode over the one page cache: a read-only
+ * open's shared mapping can never become writable, while a read-write
+ * open of the same file maps it writable.  Truncation through one
+ * descriptor takes away what every mapping saw past the end; fsync
+ * pushes shared-mapping stores to the file.
+ */
+static void test_open_modes(void)
+{
+	int rw = open(FILE1, O_RDWR), ro = open(FILE1, O_RDONLY);
+	char *r, *w, buf[8] = { 0 };
+	struct stat st;
+
+	ftruncate(rw, 2 * PAGE);
+	r = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, ro, 0);
+	w = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, rw, 0);
+	if (r == MAP_FAILED || w == MAP_FAILED) {
+		printf("mmap: %s\n", strerror(errno));
+		return;
+	}
+	printf("mprotect RW of O_RDONLY shared map: %s\n",
+	       mprotect(r, PAGE, PROT_READ | PROT_WRITE) ? strerror(errno) : "ok");
+	printf("mprotect RW of O_RDWR shared map: %s\n",
+	       mprotect(w, PAGE, PROT_READ | PROT_WRITE) ? strerror(errno) : "ok");
+	memcpy(w + PAGE, "second", 6);
+	printf("read-only view sees the store: \"%.6s\"\n", r + PAGE);
+	printf("fsync: %d\n", fsync(rw));
+	pread(ro, buf, 6, PAGE);
+	printf("file after fsync: \"%.6s\"\n", buf);
+	printf("ftruncate to 100: %d\n", ftruncate(rw, 100));
+	fstat(ro, &st);
+	printf("size %lld, tail of page 0 reads '%d'\n", (long long)st.st_size, r[200]);
+	printf("ftruncate to 2 pages: %d\n", ftruncate(rw, 2 * PAGE));
+	printf("second page after regrow: '%d'\n", r[PAGE]);
+	printf("fdatasync of O_RDONLY: %d\n", fdatasync(ro));
+	munmap(r, 2 * PAGE);
+	munmap(w, 2 * PAGE);
+	close(ro);
+	close(rw);
+}
+
 static void test_mlock(void)
 {
 	char *m = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -161,6 +202,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	mkdir(DIR, 0755);
 	test_shared_mapping();
+	test_open_modes();
 	test_mlock();
 	test_proc();
 	printf("unlink: %d\n", unlink(FILE1));

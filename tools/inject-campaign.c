@@ -127,6 +127,12 @@ static bool contains(const char *s, const char *what)
 	return strstr(s, what) != NULL;
 }
 
+static bool reports_errno(const char *s)
+{
+	return contains(s, "Cannot allocate memory") || contains(s, "Input/output error") ||
+	       contains(s, ": Out of memory") || contains(s, ": I/O error");
+}
+
 static enum outcome classify(const struct result *ref, const struct result *r)
 {
 	int status;
@@ -147,9 +153,8 @@ static enum outcome classify(const struct result *ref, const struct result *r)
 		return CLEAN_ERROR;
 	if (status > 128)
 		return CRASH_REPORT;
-	/* an errno the program reported (perror and friends) */
-	if (contains(r->err, "Cannot allocate memory") || contains(r->err, "Input/output error") ||
-	    contains(r->out, "Cannot allocate memory") || status != WEXITSTATUS(ref->wstatus))
+	/* an errno the program reported (perror and friends), in glibc's and musl's words */
+	if (reports_errno(r->err) || reports_errno(r->out) || status != WEXITSTATUS(ref->wstatus))
 		return CLEAN_ERROR;
 	return WRONG_OUTPUT;
 }

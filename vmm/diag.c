@@ -233,4 +233,6 @@ void diag_print_stats(struct vmm *vmm, FILE *out)
 	fprintf(out, "\nsyscalls: %" PRIu64 "\ncommit buffer: extra chunks=%" PRIu64 "\n",
 		vmm->stats.syscalls, vmm->stats.commit_chunks);
 	mm_print_stats(vmm->cur->mm, out);
+	reclaim_print_stats(vmm, out);
+	inject_print_stats(vmm, out);
 }

@@ -368,7 +368,7 @@ int elf_load(struct vmm *vmm, struct elf_image *img, char **argv, char **envp)
 	if (img->eh.e_type == ET_DYN)
 		img->bias = ELF_ET_DYN_BASE - first_vaddr(img);
 	/* the executable's page cache is the one read(2) and other mappings use */
-	file = ftab_get(vmm, img->fd, img->realpath ? img->realpath : img->path);
+	file = ftab_open(vmm, img->fd, img->realpath ? img->realpath : img->path, FMODE_READ);
 	if (!file) {
 		pr_err("%s: cannot open it for mapping", img->path);
 		return -1;

@@ -27,8 +27,8 @@
 #define MFD_NAME_MAX	249
 #define MAX_RW_COUNT	(INT32_MAX & PAGE_MASK)
 
-enum { PROC_MAPS, PROC_SMAPS, PROC_STATUS, PROC_MMAP_MIN_ADDR, PROC_MAX_MAP_COUNT,
-       PROC_OVERCOMMIT };
+enum { PROC_MAPS, PROC_SMAPS, PROC_STATUS, PROC_MEMINFO, PROC_MMAP_MIN_ADDR,
+       PROC_MAX_MAP_COUNT, PROC_OVERCOMMIT };
 
 struct special_path {
 	const char *path;
@@ -40,6 +40,7 @@ static const struct special_path special_paths[] = {
 	{ "/proc/self/maps", VF_PROC, PROC_MAPS },
 	{ "/proc/self/smaps", VF_PROC, PROC_SMAPS },
 	{ "/proc/self/status", VF_PROC, PROC_STATUS },
+	{ "/proc/meminfo", VF_PROC, PROC_MEMINFO },
 	{ "/proc/sys/vm/mmap_min_addr", VF_PROC, PROC_MMAP_MIN_ADDR },
 	{ "/proc/sys/vm/max_map_count", VF_PROC, PROC_MAX_MAP_COUNT },
 	{ "/proc/sys/vm/overcommit_memory", VF_PROC, PROC_OVERCOMMIT },
@@ -180,7 +181,8 @@ static void ftab_sweep(struct vmm *vmm)
 	if (!vmm->ftab)
 		return;
 	for (pe = &vmm->ftab->head; (e = *pe);) {
-		if (e->file->f_count > 1) {
+		/* each open's view holds the mapping, not the table's file */
+		if (e->file->f_count > 1 || e->file->f_mapping->refcount > 1) {
 			pe = &e->next;
 			continue;
 		}
@@ -201,24 +203,41 @@ static struct ftab_entry *ftab_find(struct vmm *vmm, const struct stat *st)
 }
 
 /*
- * The view of the regular file open at @hfd, with a reference for the
- * caller.  The view's own descriptor is opened read-write when the host
- * allows it, so that any later writer shares it; each guest descriptor's
- * access mode is checked by the monitor.
+ * A writer opened a file the page cache reads through a read-only
+ * descriptor: the cache's descriptor becomes the writer's, in place (dup3
+ * onto the same number), so that write-back works for every view.  The
+ * cache never opens a file for writing on its own: a host execve of a
+ * program the guest only reads would fail with ETXTBSY.
  */
-struct file *ftab_get(struct vmm *vmm, int hfd, const char *path)
+static int ftab_upgrade(struct ftab_entry *e, int hfd)
+{
+	int own = (int)(intptr_t)e->file->f_mapping->host;	/* host_file.c's fd */
+
+	if (e->file->f_mode & FMODE_WRITE)
+		return 0;
+	if (dup3(hfd, own, O_CLOEXEC) < 0)
+		return -errno;
+	e->file->f_mode |= FMODE_WRITE;
+	return 0;
+}
+
+/*
+ * The view of the regular file open at @hfd, with a reference for the
+ * caller; @write: @hfd is open for writing.  One view per inode, shared by
+ * every open (file_reopen() gives each its own mode).
+ */
+static struct file *ftab_get(struct vmm *vmm, int hfd, const char *path, bool write)
 {
 	struct ftab_entry *e;
 	struct stat st;
-	char proc[64];
-	unsigned int mode = FMODE_READ | FMODE_WRITE;
-	int rw;
 
 	if (fstat(hfd, &st) || !S_ISREG(st.st_mode))
 		return NULL;
 	ftab_sweep(vmm);
 	e = ftab_find(vmm, &st);
 	if (e) {
+		if (write && ftab_upgrade(e, hfd))
+			return NULL;
 		get_file(e->file);
 		return e->file;
 	}
@@ -230,13 +249,8 @@ struct file *ftab_get(struct vmm *vmm, int hfd, const char *path)
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", hfd);
-	rw = open(proc, O_RDWR | O_CLOEXEC | O_NOCTTY);
-	if (rw < 0)
-		mode = FMODE_READ;
-	e->file = host_file_open(vmm->zone, rw >= 0 ? rw : hfd, path, mode);
-	if (rw >= 0)
-		close(rw);
+	e->file = host_file_open(vmm->zone, hfd, path,
+				 write ? FMODE_READ | FMODE_WRITE : FMODE_READ);
 	if (!e->file) {
 		free(e);
 		return NULL;
@@ -247,6 +261,35 @@ struct file *ftab_get(struct vmm *vmm, int hfd, const char *path)
 	vmm->ftab->head = e;
 	get_file(e->file);
 	return e->file;
+}
+
+/*
+ * One open of @hfd: its own view (Linux's struct file) with @f_mode over
+ * the inode's shared page cache, so that mmap sees this descriptor's
+ * access mode (a MAP_SHARED mapping of a read-only open has no
+ * VM_MAYWRITE).
+ */
+struct file *ftab_open(struct vmm *vmm, int hfd, const char *path, unsigned int f_mode)
+{
+	struct file *shared = ftab_get(vmm, hfd, path, f_mode & FMODE_WRITE), *file;
+
+	if (!shared)
+		return NULL;
+	file = file_reopen(shared, f_mode & shared->f_mode);
+	fput(shared);
+	return file;
+}
+
+static unsigned int open_fmode(int flags)
+{
+	switch (flags & O_ACCMODE) {
+	case O_RDONLY:
+		return FMODE_READ;
+	case O_WRONLY:
+		return FMODE_WRITE;
+	default:
+		return FMODE_READ | FMODE_WRITE;
+	}
 }
 
 void ftab_exit(struct vmm *vmm)
@@ -265,29 +308,18 @@ void ftab_exit(struct vmm *vmm)
 }
 
 /*
- * The host file changed size behind the page cache (O_TRUNC, ftruncate).
- * Without cached pages the view just takes the new size; otherwise it is
- * dropped from the table so later opens start a fresh cache (the MMU's
- * file_truncate() only resizes shared memory).
+ * The host file changed size (O_TRUNC, ftruncate): mappings and cached
+ * pages past the new end go, as truncate_setsize() does.
  */
-static void host_resized(struct vmm *vmm, struct file *file, int hfd)
+static int host_resized(struct file *file, int hfd)
 {
-	struct ftab_entry **pe, *e;
 	struct stat st;
 
-	if (!file || fstat(hfd, &st))
-		return;
-	file->f_mapping->i_size = st.st_size;
-	if (!file->f_mapping->nrpages || !vmm->ftab)
-		return;
-	for (pe = &vmm->ftab->head; (e = *pe); pe = &e->next) {
-		if (e->file == file) {
-			*pe = e->next;
-			fput(e->file);
-			free(e);
-			return;
-		}
-	}
+	if (!file)
+		return 0;
+	if (fstat(hfd, &st))
+		return -errno;
+	return file_truncate(file, (uint64_t)st.st_size);
 }
 
 /* ---- generated files ---- */
@@ -340,6 +372,10 @@ static int proc_generate(struct vmm *vmm, struct vfile *vf)
 		break;
 	case PROC_STATUS:
 		text = proc_status(vmm);
+		break;
+	case PROC_MEMINFO:
+		/* the guest's memory, not the host's: MemTotal is --mem */
+		text = zone_show_meminfo(vmm->zone);
 		break;
 	case PROC_MMAP_MIN_ADDR:
 		if (asprintf(&text, "%" PRIu64 "\n", vmm->zone->dac_mmap_min_addr) < 0)
@@ -776,9 +812,9 @@ static long do_openat(struct vmm *vmm, int dirfd, uint64_t upath, int flags, int
 	}
 	vf->path = host_path(hfd);
 	if (!(flags & O_PATH))
-		vf->file = ftab_get(vmm, hfd, vf->path ? vf->path : path);
+		vf->file = ftab_open(vmm, hfd, vf->path ? vf->path : path, open_fmode(flags));
 	if (vf->file && (flags & O_TRUNC) && writable(vf))
-		host_resized(vmm, vf->file, hfd);
+		host_resized(vf->file, hfd);
 	fd = fd_install(vmm, vf, 0);
 	if (fd < 0)
 		vfile_put(vf);
@@ -1102,8 +1138,7 @@ long sys_ftruncate(struct vmm *vmm, const uint64_t *a)
 	if (vf->kind == VF_HOST && vf->file) {
 		if (ftruncate(vf->host_fd, (off_t)a[1]))
 			return -errno;
-		host_resized(vmm, vf->file, vf->host_fd);
-		return 0;
+		return host_resized(vf->file, vf->host_fd);
 	}
 	if (vf->kind != VF_MEMFD)
 		return -EINVAL;
@@ -1139,12 +1174,7 @@ struct file *fs_mmap_file(struct vmm *vmm, int fd, int prot, int flags, long *er
 			*err = -ENOMEM;
 			return NULL;
 		}
-		/* do_mmap(): the descriptor's mode, not the shared view's */
-		if (!readable(vf) ||
-		    ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) && !writable(vf))) {
-			*err = -EACCES;
-			return NULL;
-		}
+		/* the view has the descriptor's mode: do_mmap() checks it */
 		return vf->file;
 	default:
 		*err = -ENODEV;
@@ -1160,7 +1190,20 @@ long sys_fsync(struct vmm *vmm, const uint64_t *a)
 
 	if (!vf)
 		return -EBADF;
-	if (vf->kind == VF_HOST && fsync(vf->host_fd))
+	switch (vf->kind) {
+	case VF_MEMFD:
+		return 0;	/* shmem: noop_fsync() */
+	case VF_HOST:
+		/* dirty shared pages reach the host file first, then the disk */
+		if (vf->file && file_fsync(vf->file))
+			return -EIO;
+		break;
+	case VF_STDIO:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (fsync(vf->host_fd))
 		return -errno;
 	return 0;
 }

@@ -30,6 +30,10 @@ static void usage(FILE *out)
 		"  --maps           print the program's maps when it exits\n"
 		"  --stats          print exit, fault and commit counters when it exits\n"
 		"  --check          run the MMU's invariant checker after every exit\n"
+		"  --swap SIZE      a swap area of SIZE for reclaim, e.g. 256M (default none)\n"
+		"  --inject SPEC    fail an injection point, POINT[:knob=value,...]; repeatable;\n"
+		"                   --inject list names the points and the knobs\n"
+		"  --seed N         the seed of the injections' random choices (default 1)\n"
 		"  --exit-floor N   time N hypercall round trips first; the result is\n"
 		"                   passed to the program as VMM_EXIT_FLOOR\n"
 		"  --help           this text\n");
@@ -70,6 +74,9 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 		{ "stats", no_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "exit-floor", required_argument, NULL, 'F' },
+		{ "swap", required_argument, NULL, 'S' },
+		{ "inject", required_argument, NULL, 'i' },
+		{ "seed", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -105,6 +112,18 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 				pr_err("--exit-floor %s: not a count", optarg);
 				return -1;
 			}
+			break;
+		case 'S':
+			if (reclaim_parse_swap(optarg, parse_size))
+				return -1;
+			break;
+		case 'i':
+			if (inject_parse(optarg))
+				return -1;
+			break;
+		case 'e':
+			if (inject_parse_seed(optarg))
+				return -1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -188,7 +207,7 @@ static int start_vm(struct vmm *vmm)
 {
 	struct mm_layout layout = { 0 };
 
-	if (kvm_init(vmm) || cpu_setup(vmm))
+	if (kvm_init(vmm) || cpu_setup(vmm) || reclaim_setup(vmm))
 		return -1;
 	if (!process_first(vmm))
 		return -1;
@@ -208,11 +227,23 @@ static int start_vm(struct vmm *vmm)
 	return 0;
 }
 
-static void stop_vm(struct vmm *vmm)
+/*
+ * Tear everything down; once every address space and file is gone the
+ * zone must hold nothing but the monitor's frames.  A frame still in use
+ * is the monitor's or the MMU's leak: -1.
+ */
+static int stop_vm(struct vmm *vmm)
 {
+	char err[256];
+	int ret = 0;
+
 	if (vmm->procs)
 		vmm_exit_all(vmm);
 	ftab_exit(vmm);
+	if (vmm->zone && validate_zone_empty(vmm->zone, err, sizeof(err))) {
+		pr_err("monitor bug: frames leaked at exit: %s", err);
+		ret = -1;
+	}
 	if (vmm->zone)
 		zone_destroy(vmm->zone);
 	kvm_exit_vm(vmm);
@@ -220,6 +251,7 @@ static void stop_vm(struct vmm *vmm)
 		close(vmm->root_fd);
 		free((char *)vmm->root);	/* realpath()'s, see open_root() */
 	}
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -252,6 +284,16 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	free(env);
+	/*
+	 * Injection starts with the program, not before its image is loaded:
+	 * loading the first program is the monitor's setup, which a guest
+	 * never observes (its own execve is injected like any call), and the
+	 * knobs' counts then mean the same from one program to another.
+	 */
+	if (inject_setup(&vmm)) {
+		status = 2;
+		goto out;
+	}
 	fflush(stdout);
 	status = vmm_run(&vmm);
 	vmm.cur = vmm.init;
@@ -259,8 +301,10 @@ int main(int argc, char **argv)
 		diag_print_maps(&vmm, stderr);
 	if (vmm.show_stats)
 		diag_print_stats(&vmm, stderr);
+	inject_report_hazards();
 out:
 	elf_close(&img);
-	stop_vm(&vmm);
+	if (stop_vm(&vmm) && status < 128)
+		status = 70;
 	return status;
 }

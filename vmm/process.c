@@ -260,6 +260,21 @@ static long sleep_in_call(struct vmm *vmm, long ret)
  * the vCPU goes back to ring 0, as an interrupt would take it.  In the
  * trampoline the switch waits for the next trap.
  */
+/*
+ * An exception the vCPU has taken but not yet delivered (a #PF of the
+ * interrupted instruction): KVM delivers it on the next KVM_RUN, at
+ * whatever RIP and CS we give it, so the switch must wait for the trap.
+ */
+static bool event_in_flight(struct vmm *vmm)
+{
+	struct kvm_vcpu_events ev;
+
+	if (ioctl(vmm->vcpu_fd, KVM_GET_VCPU_EVENTS, &ev) < 0)
+		return true;
+	return ev.exception.injected || ev.exception.pending || ev.nmi.injected ||
+	       ev.interrupt.injected;
+}
+
 void preempt_user(struct vmm *vmm)
 {
 	struct kvm_run *run = vmm->run;
@@ -270,7 +285,7 @@ void preempt_user(struct vmm *vmm)
 	if (ioctl(vmm->vcpu_fd, KVM_GET_REGS, r) < 0 ||
 	    ioctl(vmm->vcpu_fd, KVM_GET_SREGS, s) < 0)
 		die("KVM_GET_REGS after an interrupted KVM_RUN: %s", strerror(errno));
-	if ((s->cs.selector & 3) != 3 || !pick_next(vmm))
+	if ((s->cs.selector & 3) != 3 || event_in_flight(vmm) || !pick_next(vmm))
 		return;
 	f->rip = r->rip;
 	f->cs = s->cs.selector;

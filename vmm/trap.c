@@ -38,9 +38,15 @@ static uint64_t tramp_va(struct vmm *vmm, uint64_t off)
 	return kern_va(vmm, KERN_TRAMP + off);
 }
 
+/*
+ * The current process dies of @signo at once (a fatal trap, an OOM kill);
+ * the vCPU goes to whichever process runs next, never back to the stub
+ * that reported the trap.
+ */
 void guest_kill(struct vmm *vmm, int signo)
 {
 	do_exit(vmm, vmm->cur, signo);
+	return_to_user(vmm);
 }
 
 /* enter a trampoline stub with the IRET frame on the stack, IF=0, DF=0 */
@@ -364,17 +370,23 @@ static void handle_page_fault(struct vmm *vmm, uint64_t ec)
 		return;
 	}
 	if (!ret) {
-		pr_err("MMU bug: the fault at %#llx (rip %#llx) was resolved %d times "
-		       "in a row but keeps coming back", (unsigned long long)addr,
+		/* --inject spurious_fault can do this on purpose: say which it is */
+		pr_err("%s: the fault at %#llx (rip %#llx) was resolved %d times "
+		       "in a row but keeps coming back",
+		       vmm->zone->inject[INJECT_SPURIOUS_FAULT].injected ?
+		       "injected spurious faults" : "MMU bug", (unsigned long long)addr,
 		       (unsigned long long)f->rip, FAULT_LOOP_MAX);
 		diag_fault_report(vmm, SIGKILL, 0, addr, 14, ec);
 		guest_kill(vmm, SIGKILL);
 		return;
 	}
-	if (res.kind == FAULT_OOM || !res.signo) {
-		/* Linux's OOM killer would pick the only process there is */
-		pr_err("out of guest memory at %#llx: the program is killed (raise --mem)",
-		       (unsigned long long)addr);
+	if (res.kind == FAULT_OOM || !res.signo || res.signo == SIGKILL) {
+		/*
+		 * Nothing left to reclaim: the OOM killer's victim is the
+		 * process that cannot be served, as under Linux's
+		 * pagefault_out_of_memory() when it is the largest.
+		 */
+		oom_kill_report(vmm->cur->mm, vmm->cur->pid, vmm->cur->comm);
 		guest_kill(vmm, SIGKILL);
 		return;
 	}

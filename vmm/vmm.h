@@ -24,7 +24,7 @@ struct iret_frame {
 };
 
 enum vfile_kind {
-	VF_HOST,	/* a host file opened read-only under --root */
+	VF_HOST,	/* a host file under --root */
 	VF_STDIO,	/* the monitor's own fd 0, 1 or 2 */
 	VF_PROC,	/* generated text: /proc/self/maps, /proc/sys/vm/... */
 	VF_ZERO,
@@ -38,7 +38,7 @@ struct vfile {
 	int host_fd;		/* VF_HOST, VF_STDIO */
 	int flags;		/* the guest's open flags */
 	uint64_t pos;
-	struct file *file;	/* the MMU's view, made on first mmap; VF_MEMFD always */
+	struct file *file;	/* this open's MMU view (its own f_mode, the inode's cache) */
 	char *path;		/* as maps shows it */
 	char *text;		/* VF_PROC: generated at offset 0 */
 	size_t text_len;
@@ -296,8 +296,21 @@ long sys_ftruncate(struct vmm *vmm, const uint64_t *a);
 long sys_readlink(struct vmm *vmm, const uint64_t *a);
 long sys_getcwd(struct vmm *vmm, const uint64_t *a);
 struct file *fs_mmap_file(struct vmm *vmm, int fd, int prot, int flags, long *err);
-struct file *ftab_get(struct vmm *vmm, int hfd, const char *path);
+struct file *ftab_open(struct vmm *vmm, int hfd, const char *path, unsigned int f_mode);
 void ftab_exit(struct vmm *vmm);
+
+/* inject.c: --inject, --seed */
+int inject_parse(const char *arg);
+int inject_parse_seed(const char *arg);
+int inject_setup(struct vmm *vmm);
+void inject_print_stats(struct vmm *vmm, FILE *out);
+void inject_report_hazards(void);
+
+/* reclaim.c: --swap, the reclaim counters, the OOM kill */
+int reclaim_parse_swap(const char *arg, int (*parse_size)(const char *, uint64_t *));
+int reclaim_setup(struct vmm *vmm);
+void reclaim_print_stats(struct vmm *vmm, FILE *out);
+void oom_kill_report(struct mm_struct *mm, int pid, const char *comm);
 
 /* diag.c */
 void diag_fault_report(struct vmm *vmm, int signo, int si_code, uint64_t addr,

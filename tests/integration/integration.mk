@@ -8,3 +8,19 @@ TEST_TARGETS	+= integration-test
 .PHONY: integration-test
 integration-test: $(VMM) $(GUEST_PROGS)
 	$(Q)sh tests/integration/run.sh ./$(VMM) $(BUILD)/guest
+
+# Fault injection: every point x 50 seeds with the demo, under an ASan+UBSan
+# monitor; any monitor failure (crash, hang, sanitizer report, leak) fails.
+TEST_TARGETS	+= inject-campaign-test
+INJECT_SEEDS	?= 1-50
+
+.PHONY: inject-campaign-test
+inject-campaign-test: $(BUILD)/tools/inject-campaign guest.bin
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(SAN_BUILD) $(SAN_BUILD)/bin/vmm
+	$(Q)if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then \
+		echo "fault-injection campaign (all points, seeds $(INJECT_SEEDS), ASan+UBSan monitor):"; \
+		./$(BUILD)/tools/inject-campaign --points all --seeds $(INJECT_SEEDS) \
+			--vmm ./$(SAN_BUILD)/bin/vmm --csv $(BUILD)/inject-campaign.csv guest.bin; \
+	else \
+		echo "fault-injection campaign: SKIPPED: no usable /dev/kvm"; \
+	fi

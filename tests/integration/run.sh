@@ -123,6 +123,38 @@ st=$?
 [ $st -ne 0 ] && [ $st -lt 140 ] && ok "6M guest runs out of memory cleanly (status $st)" ||
 	bad "6M guest: status $st" "$TMP/small.err"
 
+echo "reclaim and swap:"
+# test_swap touches 4x --mem in anonymous memory, forks and verifies every
+# byte in both processes; a memfd, a shared anonymous mapping and a host
+# file mapped MAP_SHARED keep their data.  The file it leaves must equal
+# the native run's: the pages written under pressure reached the host file.
+absvmm=$(cd "$(dirname "$VMM")" && pwd)/$(basename "$VMM")
+absguest=$(cd "$GUEST" && pwd)
+mkdir -p "$TMP/swap-native" "$TMP/swap-vmm" "$TMP/oom"
+(cd "$TMP/swap-native" && "$absguest/test_swap" 64 keep) >"$TMP/swap-native.out" 2>&1
+echo "status $?" >>"$TMP/swap-native.out"
+(cd "$TMP/swap-vmm" && "$absvmm" --mem 16M --swap 128M --stats "$absguest/test_swap" 64 keep) \
+	>"$TMP/swap-vmm.out" 2>"$TMP/swap.err"
+echo "status $?" >>"$TMP/swap-vmm.out"
+if cmp -s "$TMP/swap-native.out" "$TMP/swap-vmm.out"; then
+	ok "test_swap 64 MiB under --mem 16M --swap 128M"
+else
+	diff -u "$TMP/swap-native.out" "$TMP/swap-vmm.out" >"$TMP/diff"
+	cat "$TMP/swap.err" >>"$TMP/diff"
+	bad "test_swap: output differs from a native run" "$TMP/diff"
+fi
+if cmp -s "$TMP/swap-native/test_swap.tmp/data" "$TMP/swap-vmm/test_swap.tmp/data"; then
+	ok "shared file written under pressure reached the host file"
+else
+	bad "shared file differs from the native run's" "$TMP/swap.err"
+fi
+expect "--stats shows pages swapped out" "swapped_out=[1-9]" "$TMP/swap.err"
+expect "--stats shows pages swapped in" "swapped_in=[1-9]" "$TMP/swap.err"
+(cd "$TMP/oom" && "$absvmm" --mem 16M "$absguest/test_swap" 64 oom) >/dev/null 2>"$TMP/oom.err"
+st=$?
+[ $st -eq 137 ] && ok "no swap: OOM-killed, status 137" || bad "no swap: status $st, want 137" "$TMP/oom.err"
+expect "OOM kill reported as Linux does" "Out of memory: Killed process [0-9]* (test_swap)" "$TMP/oom.err"
+
 echo "diagnostics:"
 "$VMM" --trace --stats --maps "$GUEST/test_args" x >/dev/null 2>"$TMP/diag.err"
 expect "--trace shows system calls" "^exit_group(2) = ?" "$TMP/diag.err"

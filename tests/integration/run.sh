@@ -133,7 +133,7 @@ absguest=$(cd "$GUEST" && pwd)
 mkdir -p "$TMP/swap-native" "$TMP/swap-vmm" "$TMP/oom"
 (cd "$TMP/swap-native" && "$absguest/test_swap" 64 keep) >"$TMP/swap-native.out" 2>&1
 echo "status $?" >>"$TMP/swap-native.out"
-(cd "$TMP/swap-vmm" && "$absvmm" --mem 16M --swap 128M --stats "$absguest/test_swap" 64 keep) \
+(cd "$TMP/swap-vmm" && "$absvmm" --check --mem 16M --swap 128M --stats "$absguest/test_swap" 64 keep) \
 	>"$TMP/swap-vmm.out" 2>"$TMP/swap.err"
 echo "status $?" >>"$TMP/swap-vmm.out"
 if cmp -s "$TMP/swap-native.out" "$TMP/swap-vmm.out"; then

@@ -572,10 +572,8 @@ long sys_pread64(struct vmm *vmm, const uint64_t *a)
 		return -EBADF;
 	if ((int64_t)a[3] < 0)
 		return -EINVAL;
-	if (vf->kind == VF_STDIO || vf->kind == VF_NULL || vf->kind == VF_ZERO) {
-		if (vf->kind == VF_STDIO)
-			return -ESPIPE;
-	}
+	if (vf->kind == VF_STDIO)
+		return -ESPIPE;
 	return do_read(vmm, vf, a[1], a[2], (off_t)a[3]);
 }
 

@@ -627,7 +627,7 @@ void syscall_dispatch(struct vmm *vmm)
 		if (vmm->trace && (nr >= NR_SYSCALLS || !vmm->trace_named[nr])) {
 			const char *name = syscall_name(nr);
 
-			fprintf(stderr, "[vmm] unimplemented system call %lu (%s): ENOSYS\n",
+			fprintf(stderr, "[vmm] system call %lu (%s) has no handler here: ENOSYS\n",
 				nr, name ? name : "unknown");
 			if (nr < NR_SYSCALLS)
 				vmm->trace_named[nr] = true;

@@ -440,17 +440,11 @@ void fput(struct file *file)
 static void unmap_mapping_range(struct address_space *mapping, uint64_t start, uint64_t end)
 {
 	struct vm_area_struct *vma;
+	uint64_t lo, hi;
 
-	if (start >= end)
-		return;
-	for (vma = i_mmap_first(mapping, start, end - 1); vma;
-	     vma = i_mmap_next(vma, start, end - 1)) {
-		uint64_t from = max(start, vma->vm_pgoff);
-		uint64_t to = min(end, vma->vm_pgoff + vma_pages(vma));
-
-		zap_page_range(vma->vm_mm, vma,
-			       vma->vm_start + ((from - vma->vm_pgoff) << PAGE_SHIFT),
-			       vma->vm_start + ((to - vma->vm_pgoff) << PAGE_SHIFT));
+	i_mmap_foreach(vma, mapping, start, end) {
+		vma_pgoff_window(vma, start, end, &lo, &hi);
+		zap_page_range(vma->vm_mm, vma, lo, hi);
 	}
 }
 

@@ -112,6 +112,7 @@ uint64_t vm_end_gap(const struct vm_area_struct *vma);
 
 /* mmap.c */
 long do_munmap(struct mm_struct *mm, uint64_t start, uint64_t end);
+uint64_t count_vma_pages_range(struct mm_struct *mm, uint64_t start, uint64_t end, uint64_t flags);
 void unmap_moved_source(struct mm_struct *mm, uint64_t start, uint64_t len);
 
 /* mremap.c */
@@ -149,6 +150,22 @@ void i_mmap_remove(struct vm_area_struct *vma);
 struct vm_area_struct *i_mmap_first(struct address_space *m, uint64_t start, uint64_t last);
 struct vm_area_struct *i_mmap_next(struct vm_area_struct *node, uint64_t start, uint64_t last);
 bool i_mmap_check(struct vm_area_struct *vma);
+
+/* each VMA of @mapping mapping any page of [start, end) */
+#define i_mmap_foreach(vma, mapping, start, end)					\
+	for (vma = (start) < (end) ? i_mmap_first(mapping, start, (end) - 1) : NULL; vma;	\
+	     vma = i_mmap_next(vma, start, (end) - 1))
+
+/* the addresses at which @vma maps pages [start, end) of its object */
+static inline void vma_pgoff_window(const struct vm_area_struct *vma, uint64_t start,
+				    uint64_t end, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t from = start > vma->vm_pgoff ? start : vma->vm_pgoff;
+	uint64_t to = end < vma->vm_pgoff + vma_pages(vma) ? end : vma->vm_pgoff + vma_pages(vma);
+
+	*lo = vma->vm_start + ((from - vma->vm_pgoff) << PAGE_SHIFT);
+	*hi = vma->vm_start + ((to - vma->vm_pgoff) << PAGE_SHIFT);
+}
 
 struct vm_fault {
 	struct vm_area_struct *vma;

@@ -81,18 +81,6 @@ static long apply_vma_lock_flags(struct mm_struct *mm, uint64_t start, uint64_t 
 	return tmp < end ? -ENOMEM : 0;
 }
 
-/* pages already locked inside [start, start + len) do not count twice */
-static uint64_t count_mlocked_pages(struct mm_struct *mm, uint64_t start, uint64_t len)
-{
-	struct vm_area_struct *vma;
-	uint64_t end = start + len, count = 0;
-
-	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = vma->vm_next)
-		if (vma->vm_flags & VM_LOCKED)
-			count += (min(end, vma->vm_end) - max(start, vma->vm_start)) >> PAGE_SHIFT;
-	return count;
-}
-
 /*
  * __mm_populate() for mlock: a region that cannot be faulted in (PROT_NONE)
  * fails, and __mlock_posix_error_return() turns EFAULT into ENOMEM.
@@ -126,7 +114,7 @@ static long do_mlock(struct mm_struct *mm, uint64_t start, uint64_t len, uint64_
 	start &= PAGE_MASK;
 	locked = (len >> PAGE_SHIFT) + mm->locked_vm;
 	if (locked > lock_limit(mm))
-		locked -= count_mlocked_pages(mm, start, len);
+		locked -= count_vma_pages_range(mm, start, start + len, VM_LOCKED);	/* not twice */
 	if (locked > lock_limit(mm))
 		return -ENOMEM;
 	err = apply_vma_lock_flags(mm, start, len, flags);

@@ -244,14 +244,15 @@ static void vma_detach_accounting(struct mm_struct *mm, struct vm_area_struct *v
 	vm_stat_account(mm, vma->vm_flags, -pages);
 }
 
-/* pages of VMAs inside [start, end) */
-static uint64_t count_vma_pages_range(struct mm_struct *mm, uint64_t start, uint64_t end)
+/* pages inside [start, end) of VMAs with any of @flags (all VMAs when 0) */
+uint64_t count_vma_pages_range(struct mm_struct *mm, uint64_t start, uint64_t end, uint64_t flags)
 {
 	struct vm_area_struct *vma = find_vma(mm, start);
 	uint64_t pages = 0;
 
 	for (; vma && vma->vm_start < end; vma = vma->vm_next)
-		pages += (min(end, vma->vm_end) - max(start, vma->vm_start)) >> PAGE_SHIFT;
+		if (!flags || (vma->vm_flags & flags))
+			pages += (min(end, vma->vm_end) - max(start, vma->vm_start)) >> PAGE_SHIFT;
 	return pages;
 }
 
@@ -344,7 +345,7 @@ static long mmap_region(struct mm_struct *mm, struct file *file, uint64_t addr,
 	long err;
 
 	if (!may_expand_vm(mm, vm_flags, pglen) &&
-	    !may_expand_vm(mm, vm_flags, pglen - count_vma_pages_range(mm, addr, end)))
+	    !may_expand_vm(mm, vm_flags, pglen - count_vma_pages_range(mm, addr, end, 0)))
 		return -ENOMEM;
 	if (accountable_mapping(vm_flags)) {
 		charged = pglen;

@@ -17,18 +17,13 @@ static void mapping_harvest_dirty(struct address_space *mapping, uint64_t start,
 {
 	struct vm_area_struct *vma;
 
-	if (start >= end)
-		return;
-	for (vma = i_mmap_first(mapping, start, end - 1); vma;
-	     vma = i_mmap_next(vma, start, end - 1)) {
-		uint64_t from = max(start, vma->vm_pgoff);
-		uint64_t to = min(end, vma->vm_pgoff + vma_pages(vma));
-		uint64_t addr, next;
+	i_mmap_foreach(vma, mapping, start, end) {
+		uint64_t addr, hi, next;
 
 		if (!(vma->vm_flags & VM_SHARED))
 			continue;
-		addr = vma->vm_start + ((from - vma->vm_pgoff) << PAGE_SHIFT);
-		while (addr < vma->vm_start + ((to - vma->vm_pgoff) << PAGE_SHIFT)) {
+		vma_pgoff_window(vma, start, end, &addr, &hi);
+		while (addr < hi) {
 			pteval_t *ptep = pte_lookup(vma->vm_mm, addr, &next);
 
 			if (!ptep) {

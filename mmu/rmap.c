@@ -237,9 +237,11 @@ int rmap_walk(struct zone *zone, struct page *page, rmap_visit_t visit, void *ar
 	} else if (page->flags & PG_cache) {
 		struct vm_area_struct *vma;
 
-		for (vma = i_mmap_first(page->mapping, page->index, page->index); vma && !ret;
-		     vma = i_mmap_next(vma, page->index, page->index))
+		i_mmap_foreach(vma, page->mapping, page->index, page->index + 1) {
 			ret = walk_one(zone, page, vma, visit, arg);
+			if (ret)
+				break;
+		}
 	}
 	return ret;
 }

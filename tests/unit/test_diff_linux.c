@@ -850,22 +850,28 @@ static bool run_seed(uint64_t seed, unsigned long steps)
 	return ok;
 }
 
-static void test_diff_mmap(void **state)
+/* DIFF_SEED alone, or seeds 1..DEFAULT_SEEDS; DIFF_STEPS steps each */
+static void run_seeds(bool (*run)(uint64_t seed, unsigned long steps), const char *what)
 {
 	uint64_t steps = env_u64("DIFF_STEPS", DEFAULT_STEPS);
 	const char *one = getenv("DIFF_SEED");
 	uint64_t seed;
 
-	/* no transparent huge pages natively: residency must be per page */
-	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	if (one && *one) {
-		if (!run_seed(strtoull(one, NULL, 0), steps))
-			fail_msg("divergence, DIFF_SEED=%s", one);
+		if (!run(strtoull(one, NULL, 0), steps))
+			fail_msg("%sdivergence, DIFF_SEED=%s", what, one);
 		return;
 	}
 	for (seed = 1; seed <= DEFAULT_SEEDS; seed++)
-		if (!run_seed(seed, steps))
-			fail_msg("divergence, DIFF_SEED=%llu", (unsigned long long)seed);
+		if (!run(seed, steps))
+			fail_msg("%sdivergence, DIFF_SEED=%llu", what, (unsigned long long)seed);
+}
+
+static void test_diff_mmap(void **state)
+{
+	/* no transparent huge pages natively: residency must be per page */
+	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
+	run_seeds(run_seed, "");
 }
 
 /* ---- brk, in a child that leaves the heap alone ---- */
@@ -1126,18 +1132,7 @@ static bool run_brk_seed(uint64_t seed, unsigned long steps)
 
 static void test_diff_brk(void **state)
 {
-	uint64_t steps = env_u64("DIFF_STEPS", DEFAULT_STEPS);
-	const char *one = getenv("DIFF_SEED");
-	uint64_t seed;
-
-	if (one && *one) {
-		if (!run_brk_seed(strtoull(one, NULL, 0), steps))
-			fail_msg("brk divergence, DIFF_SEED=%s", one);
-		return;
-	}
-	for (seed = 1; seed <= DEFAULT_SEEDS; seed++)
-		if (!run_brk_seed(seed, steps))
-			fail_msg("brk divergence, DIFF_SEED=%llu", (unsigned long long)seed);
+	run_seeds(run_brk_seed, "brk ");
 }
 
 int main(void)

@@ -73,7 +73,15 @@ struct zone_stats {
 	/* reclaim */
 	uint64_t pgscan, pgsteal, pswpout, pswpin, pgrotated, pg_dropped, pg_written;
 	uint64_t nr_lru, nr_swapcache;
+	/* fast paths */
+	uint64_t pgprefault;		/* pages mapped by fault-around beyond the faulting one */
+	uint64_t thp_fault_alloc, thp_fault_fallback, thp_split_pmd;
+	uint64_t nr_anon_thp;		/* 2 MiB anonymous pages mapped by a PMD */
+	uint64_t prezeroed, prezero_hits, prezero_misses;
 };
+
+/* /sys/kernel/mm/transparent_hugepage/enabled */
+enum thp_mode { THP_NEVER, THP_MADVISE, THP_ALWAYS };
 
 struct swap_info;
 
@@ -93,6 +101,11 @@ struct zone {
 	uint64_t totalram_pages;	/* what the overcommit policy believes */
 	uint64_t total_swap_pages;
 	uint64_t vm_committed_as;	/* pages charged by VM_ACCOUNT mappings */
+	/* fast paths, each switchable (the monitor's --fault-around, --thp, --prezero) */
+	uint64_t fault_around_bytes;	/* file read faults: Linux's fault_around_bytes */
+	uint64_t fault_around_anon_bytes; /* anonymous faults: 0 = one page, as Linux */
+	enum thp_mode thp_mode;
+	bool prezero;			/* allocations prefer frames zeroed ahead of time */
 	/* kernel half of every PGD (entries 256..511), e.g. the monitor's direct map */
 	pteval_t kernel_pgd[PTRS_PER_TABLE / 2];
 	struct zone_stats stats;

@@ -50,6 +50,10 @@ struct zone *zone_create(void *base, uint64_t size)
 	zone->overcommit_memory = 0;
 	zone->overcommit_ratio = 50;
 	zone->max_map_count = DEFAULT_MAX_MAP_COUNT;
+	zone->fault_around_bytes = 64 * 1024;
+	zone->fault_around_anon_bytes = 0;
+	zone->thp_mode = THP_MADVISE;
+	zone->prezero = false;
 	zone->mmap_min_addr = DEFAULT_MMAP_MIN_ADDR;
 	zone->dac_mmap_min_addr = DEFAULT_DAC_MMAP_MIN_ADDR;
 	zone->totalram_pages = zone->nr_pages;

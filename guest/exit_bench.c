@@ -39,10 +39,22 @@ static uint64_t median(uint64_t *v)
 	return v[RUNS / 2];
 }
 
+static void report(const char *what, uint64_t v, uint64_t floor, uint64_t ufloor)
+{
+	printf("  %-42s %8llu", what, (unsigned long long)v);
+	if (floor)
+		printf("   %5.2fx ring-0 floor", (double)v / floor);
+	if (ufloor)
+		printf("   %5.2fx ring-3 floor", (double)v / ufloor);
+	printf("\n");
+}
+
 int main(void)
 {
 	const char *f = getenv("VMM_EXIT_FLOOR");
+	const char *uf = getenv("VMM_USER_EXIT_FLOOR");
 	uint64_t floor = f ? strtoull(f, NULL, 0) : 0, sys[RUNS], flt[RUNS], t;
+	uint64_t ufloor = uf ? strtoull(uf, NULL, 0) : 0;
 	int r, i;
 
 	for (r = 0; r < RUNS; r++) {
@@ -64,16 +76,15 @@ int main(void)
 		munmap((void *)p, PAGES * 4096UL);
 	}
 	printf("exit-bench (TSC cycles, median of %d runs)\n", RUNS);
-	if (floor)
-		printf("  exit floor (hypercall round trip)  %8llu\n", (unsigned long long)floor);
-	else
+	if (!floor)
 		printf("  exit floor: not measured (run under vmm --exit-floor N)\n");
-	printf("  getpid round trip                  %8llu", (unsigned long long)median(sys));
-	if (floor)
-		printf("   %5.1fx floor", (double)median(sys) / floor);
-	printf("\n  demand fault round trip (per page) %8llu", (unsigned long long)median(flt));
-	if (floor)
-		printf("   %5.1fx floor", (double)median(flt) / floor);
-	printf("\n");
+	else
+		printf("  exit floor, ring 0 (hypercall round trip)  %8llu\n",
+		       (unsigned long long)floor);
+	if (ufloor)
+		printf("  exit floor, ring 3 (same OUT at CPL 3)     %8llu\n",
+		       (unsigned long long)ufloor);
+	report("getpid round trip", median(sys), floor, ufloor);
+	report("demand fault round trip (per page)", median(flt), floor, ufloor);
 	return 0;
 }

@@ -3,6 +3,8 @@
  * Dies of the exception named by argv[1]; the exit status (128 + signal)
  * must match a native run.  "out" uses a port the monitor's trampoline
  * uses for hypercalls: from ring 3 it must be refused (#GP, SIGSEGV).
+ * "outsys" uses the one port the I/O bitmap opens to ring 3, the SYSCALL
+ * entry page's: anywhere but in that page it must be refused as well.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,8 @@ int main(int argc, char **argv)
 		printf("%d\n", 7 / zero);
 	else if (!strcmp(what, "out"))
 		asm volatile("outb %%al, $0x4e" ::"a"(0));
+	else if (!strcmp(what, "outsys"))
+		asm volatile("outb %%al, $0x62" ::"a"(0));
 	else if (!strcmp(what, "in"))
 		asm volatile("inb $0x60, %%al" ::: "rax");
 	else if (!strcmp(what, "hlt"))

@@ -79,6 +79,18 @@ trampoline_start:
 1:	outb	%al, $PORT_BENCH
 	jmp	1b
 
+/*
+ * The SYSCALL entry page (--fast-exit, the default).  The monitor copies
+ * these bytes to their own page, mapped user-executable at LSTAR in every
+ * address space.  On hardware-assisted KVM, SYSCALL enters ring 0 here and
+ * the OUT exits at once.  On shadow-paging KVM, SYSCALL stays at CPL 3
+ * (platform note, facts 3 and 4) and the same OUT still exits at once: no
+ * #PF delivered through the IDT, no ring-0 instruction on either side.
+ */
+	.org	TRAMP_OFF_SYSCALL
+	outb	%al, $PORT_SYSCALL
+	ud2
+
 	.org	TRAMP_OFF_DATA
 data:
 	.skip	TRAMP_SIZE - TRAMP_OFF_DATA

@@ -14,6 +14,7 @@
 #define GUEST_TRAMPOLINE_H
 
 /* offsets of the monitor's frames in its region (and from KTEXT_BASE) */
+#define KERN_SYSCALL		0x0000		/* the SYSCALL entry page, also at LSTAR */
 #define KERN_GDT		0x1000
 #define KERN_IDT		0x2000
 #define KERN_TSS		0x3000
@@ -28,8 +29,10 @@
 #define KTEXT_BASE		0xffffffff80000000
 #define DIRECT_MAP_BASE		0xffff888000000000
 /*
- * SYSCALL jumps here.  It is never mapped, so on every platform the
- * instruction fetch raises #PF with RIP == LSTAR (platform note, fact 3).
+ * SYSCALL jumps here.  With --fast-exit the entry page (KERN_SYSCALL) is
+ * mapped here, user-executable, and its OUT reports the call.  Without,
+ * nothing is mapped here, so on every platform the instruction fetch
+ * raises #PF with RIP == LSTAR (platform note, fact 3).
  */
 #define SYSCALL_LSTAR		0xfffffe0000000000
 
@@ -41,6 +44,8 @@
 #define TRAMP_OFF_COMMIT	0x140	/* apply the commit, invalidate, return to user */
 #define TRAMP_OFF_IRET		0x1c0	/* return to user, nothing to commit */
 #define TRAMP_OFF_BENCH		0x1e0	/* hypercall loop for the exit floor */
+#define TRAMP_OFF_SYSCALL	0x200	/* copied to the SYSCALL entry page */
+#define SYSCALL_OUT_LEN		2	/* OUT imm8, AL */
 #define TRAMP_OFF_DATA		0x1000	/* the data page: registers saved for the stub */
 #define TRAMP_SIZE		0x2000
 
@@ -56,5 +61,6 @@
 #define PORT_TRAP_BASE		0x40	/* + vector */
 #define PORT_CHUNK		0x60
 #define PORT_BENCH		0x61
+#define PORT_SYSCALL		0x62	/* only from the SYSCALL entry page */
 
 #endif

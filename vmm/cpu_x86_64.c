@@ -21,9 +21,13 @@
 #define GDT_USER_CS	0x33
 #define GDT_TSS		0x40
 #define GDT_ENTRIES	10
+/* the 104-byte TSS, an I/O bitmap up to PORT_SYSCALL and its 0xff end byte */
+#define IOBITMAP_BYTES	(PORT_SYSCALL / 8 + 1)
+#define TSS_LIMIT	(104 + IOBITMAP_BYTES)
 
 #define PTE_P		(1ULL << 0)
 #define PTE_RW		(1ULL << 1)
+#define PTE_US		(1ULL << 2)
 #define PTE_A		(1ULL << 5)
 #define PTE_D		(1ULL << 6)
 #define PTE_PS		(1ULL << 7)
@@ -93,8 +97,8 @@ static uint64_t *pt_new(struct pt_alloc *pa, uint64_t *gpa)
 
 static uint64_t nr_kernel_tables(uint64_t mem_size)
 {
-	/* direct map: one PUD and a PMD per GiB; KTEXT: PUD, PMD, PT */
-	return 1 + (mem_size + PUD_SIZE - 1) / PUD_SIZE + 3;
+	/* direct map: one PUD and a PMD per GiB; KTEXT: PUD, PMD, PT; LSTAR: the same */
+	return 1 + (mem_size + PUD_SIZE - 1) / PUD_SIZE + 3 + 3;
 }
 
 /* all of guest memory at DIRECT_MAP_BASE, 2 MiB pages, writable, not executable */
@@ -138,6 +142,32 @@ static void map_ktext(struct vmm *vmm, struct pt_alloc *pa)
 	vmm->zone->kernel_pgd[pgd_idx - 256] = pud_gpa | PTE_TABLE;
 }
 
+/*
+ * --fast-exit: the SYSCALL entry page at LSTAR, user-executable and
+ * read-only, alone in its PGD slot so that nothing else of the monitor is
+ * reachable from ring 3 (SDM Vol. 3A, 4.6.1: U/S must be set at every
+ * level).  SMEP stays off, so ring 0 may run it on hardware-assisted KVM.
+ */
+static void map_syscall_page(struct vmm *vmm, struct pt_alloc *pa)
+{
+	extern const uint8_t trampoline_image[];
+	uint64_t pud_gpa, pmd_gpa, pt_gpa, *pud, *pmd, *pt;
+	unsigned int pgd_idx = (SYSCALL_LSTAR >> PGDIR_SHIFT) & 511;
+	const uint64_t table = PTE_TABLE | PTE_US;
+
+	memcpy(kern_ptr(vmm, KERN_SYSCALL), trampoline_image + TRAMP_OFF_SYSCALL, 16);
+	if (!vmm->fast_exit)
+		return;
+	pud = pt_new(pa, &pud_gpa);
+	pmd = pt_new(pa, &pmd_gpa);
+	pt = pt_new(pa, &pt_gpa);
+	pud[(SYSCALL_LSTAR >> PUD_SHIFT) & 511] = pmd_gpa | table;
+	pmd[(SYSCALL_LSTAR >> PMD_SHIFT) & 511] = pt_gpa | table;
+	pt[(SYSCALL_LSTAR >> PAGE_SHIFT) & 511] = (vmm->kern_gpa + KERN_SYSCALL) |
+						   PTE_P | PTE_US | PTE_A;
+	vmm->zone->kernel_pgd[pgd_idx - 256] = pud_gpa | table;
+}
+
 static void setup_gdt_tss(struct vmm *vmm)
 {
 	uint64_t *gdt = kern_ptr(vmm, KERN_GDT);
@@ -151,8 +181,8 @@ static void setup_gdt_tss(struct vmm *vmm)
 	gdt[GDT_USER32_CS >> 3] = 0x00cffb000000ffffULL;
 	gdt[GDT_USER_DS >> 3] = 0x00cff3000000ffffULL;
 	gdt[GDT_USER_CS >> 3] = 0x00affb000000ffffULL;
-	/* SDM Vol. 3A, 8.2.3: 16-byte available 64-bit TSS descriptor, limit 103 */
-	gdt[GDT_TSS >> 3] = 103 | ((tss_va & 0xffffff) << 16) | (0x89ULL << 40) |
+	/* SDM Vol. 3A, 8.2.3: 16-byte available 64-bit TSS descriptor */
+	gdt[GDT_TSS >> 3] = TSS_LIMIT | ((tss_va & 0xffffff) << 16) | (0x89ULL << 40) |
 			    (((tss_va >> 24) & 0xff) << 56);
 	gdt[(GDT_TSS >> 3) + 1] = tss_va >> 32;
 
@@ -162,8 +192,16 @@ static void setup_gdt_tss(struct vmm *vmm)
 	memcpy(tss + 4, &ist1, 8);
 	memcpy(tss + 36, &ist1, 8);
 	memcpy(tss + 44, &ist2, 8);
-	/* past the limit: no I/O bitmap, so ring 3 may not use IN/OUT */
+	/*
+	 * SDM Vol. 3A, 20.5.2: the I/O permission bitmap.  Ring 3 may use
+	 * no port but PORT_SYSCALL, and that one only with --fast-exit: the
+	 * SYSCALL entry page's OUT runs at CPL 3 on shadow-paging KVM.
+	 * Ports past the bitmap (past the TSS limit) are refused.
+	 */
 	memcpy(tss + 102, &iomap, 2);
+	memset(tss + iomap, 0xff, IOBITMAP_BYTES + 1);
+	if (vmm->fast_exit)
+		tss[iomap + PORT_SYSCALL / 8] &= ~(1 << (PORT_SYSCALL % 8));
 }
 
 static void setup_idt(struct vmm *vmm)
@@ -198,6 +236,18 @@ static void set_seg(struct kvm_segment *s, uint16_t sel, bool code, unsigned int
 	s->g = 1;
 }
 
+/* a ring-3 segment register as loading @sel from our GDT leaves it */
+void cpu_user_segment(struct kvm_segment *s, uint16_t sel)
+{
+	bool code = sel == GDT_USER_CS || sel == GDT_USER32_CS;
+
+	set_seg(s, sel, code, 3);
+	if (sel == GDT_USER32_CS) {
+		s->l = 0;
+		s->db = 1;
+	}
+}
+
 /* XSAVE state for AVX if the host offers it, so CPUID tells the truth */
 static uint64_t setup_xcr0(struct vmm *vmm)
 {
@@ -225,7 +275,7 @@ static int setup_sregs(struct vmm *vmm, uint64_t cr3)
 	s.es = s.ss = s.fs = s.gs = s.ds;
 	memset(&s.tr, 0, sizeof(s.tr));
 	s.tr.base = kern_va(vmm, KERN_TSS);
-	s.tr.limit = 103;
+	s.tr.limit = TSS_LIMIT;
 	s.tr.selector = GDT_TSS;
 	s.tr.type = 11;		/* busy 64-bit TSS */
 	s.tr.present = 1;
@@ -241,6 +291,8 @@ static int setup_sregs(struct vmm *vmm, uint64_t cr3)
 		goto fail;
 	vmm->kern_cs = s.cs;
 	vmm->kern_ss = s.ss;
+	/* what KVM_CAP_SYNC_REGS writes back whenever SREGS are marked dirty */
+	vmm->run->s.regs.sregs = s;
 	return 0;
 fail:
 	pr_err("setting the vCPU's system registers: %s", strerror(errno));
@@ -307,6 +359,7 @@ int cpu_setup(struct vmm *vmm)
 		return -1;
 	map_direct(vmm, &pa);
 	map_ktext(vmm, &pa);
+	map_syscall_page(vmm, &pa);
 	setup_gdt_tss(vmm);
 	setup_idt(vmm);
 	return setup_msrs(vmm);

@@ -218,6 +218,72 @@ void diag_print_maps(struct vmm *vmm, FILE *out)
 	free(maps);
 }
 
+static void print_size(FILE *out, uint64_t v)
+{
+	static const char unit[] = " KMGT";
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	fprintf(out, "%4" PRIu64 "%c", v, unit[u]);
+}
+
+/* where the wall time went: inside KVM_RUN (the guest and KVM) or here */
+static void print_time_share(struct vmm *vmm, FILE *out)
+{
+	uint64_t total = vmm->stats.end_tsc - vmm->stats.start_tsc;
+	uint64_t run = vmm->stats.run_cycles, exits = 0;
+	unsigned int i;
+
+	for (i = 0; i < NR_EXIT_REASONS; i++)
+		exits += vmm->stats.exits[i];
+	if (!vmm->stats.end_tsc || !total)
+		return;
+	if (run > total)
+		run = total;
+	fprintf(out, "time (TSC cycles): total %" PRIu64 ", in KVM_RUN %" PRIu64
+		" (%.1f%%), in the monitor %" PRIu64 " (%.1f%%); per exit %" PRIu64
+		" in KVM_RUN, %" PRIu64 " in the monitor\n", total, run, 100.0 * run / total,
+		total - run, 100.0 * (total - run) / total, exits ? run / exits : 0,
+		exits ? (total - run) / exits : 0);
+}
+
+/* host-side fault service time, mm_fault() alone, per kind */
+static void print_fault_histograms(struct vmm *vmm, FILE *out)
+{
+	unsigned int k, b;
+
+	fprintf(out, "fault service time on the host (TSC cycles, log2 buckets):\n");
+	for (k = 0; k < NR_FAULT_KINDS; k++) {
+		uint64_t n = 0, max = 0;
+
+		for (b = 0; b < FAULT_HIST_BUCKETS; b++) {
+			n += vmm->stats.fault_hist[k][b];
+			if (vmm->stats.fault_hist[k][b] > max)
+				max = vmm->stats.fault_hist[k][b];
+		}
+		if (!n)
+			continue;
+		fprintf(out, "  %s: %" PRIu64 " faults, mean %" PRIu64 "\n",
+			fault_kind_name(k), n, vmm->stats.fault_cycles[k] / n);
+		for (b = 0; b < FAULT_HIST_BUCKETS; b++) {
+			uint64_t c = vmm->stats.fault_hist[k][b];
+			int bar = (int)((c * 40 + max - 1) / max);
+
+			if (!c)
+				continue;
+			fprintf(out, "    ");
+			print_size(out, 1ULL << b);
+			fprintf(out, " - ");
+			print_size(out, 2ULL << b);
+			fprintf(out, " %8" PRIu64 " %.*s\n", c, bar,
+				"########################################");
+		}
+	}
+}
+
 void diag_print_stats(struct vmm *vmm, FILE *out)
 {
 	unsigned int i;
@@ -230,8 +296,11 @@ void diag_print_stats(struct vmm *vmm, FILE *out)
 	for (i = 0; i < 32; i++)
 		if (vmm->stats.exceptions[i])
 			fprintf(out, " %.3s=%" PRIu64, vector_names[i], vmm->stats.exceptions[i]);
-	fprintf(out, "\nsyscalls: %" PRIu64 "\ncommit buffer: extra chunks=%" PRIu64 "\n",
-		vmm->stats.syscalls, vmm->stats.commit_chunks);
+	fprintf(out, "\nsyscalls: %" PRIu64 "\ncommit buffer: extra chunks=%" PRIu64
+		"\nreturns to ring 3 without IRET: %" PRIu64 "\n",
+		vmm->stats.syscalls, vmm->stats.commit_chunks, vmm->stats.direct_returns);
+	print_time_share(vmm, out);
+	print_fault_histograms(vmm, out);
 	mm_print_stats(vmm->cur->mm, out);
 	reclaim_print_stats(vmm, out);
 	inject_print_stats(vmm, out);

@@ -10,6 +10,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <x86intrin.h>
+
 #include "vmm.h"
 
 #define KVM_DEV "/dev/kvm"
@@ -164,10 +166,14 @@ int kvm_run_once(struct vmm *vmm)
 {
 	int ret;
 
+	uint64_t t0;
+
 	vmm->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+	t0 = __rdtsc();
 	do {
 		ret = ioctl(vmm->vcpu_fd, KVM_RUN, 0);
 	} while (ret < 0 && errno == EAGAIN);
+	vmm->stats.run_cycles += __rdtsc() - t0;
 	vmm->run->kvm_dirty_regs = 0;
 	if (ret < 0 && errno == EINTR) {
 		/* the timeslice (process.c): consume the tick, report the exit */

@@ -20,6 +20,10 @@
 
 extern char **environ;
 
+/* --fault-around: the zone's two knobs, set once the zone exists */
+static bool fault_around_set;
+static uint64_t fault_around;
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -34,9 +38,35 @@ static void usage(FILE *out)
 		"  --inject SPEC    fail an injection point, POINT[:knob=value,...]; repeatable;\n"
 		"                   --inject list names the points and the knobs\n"
 		"  --seed N         the seed of the injections' random choices (default 1)\n"
-		"  --exit-floor N   time N hypercall round trips first; the result is\n"
-		"                   passed to the program as VMM_EXIT_FLOOR\n"
+		"  --exit-floor N   time N hypercall round trips first, from ring 0 and\n"
+		"                   (with --fast-exit) from ring 3; the results are passed\n"
+		"                   to the program as VMM_EXIT_FLOOR and VMM_USER_EXIT_FLOOR\n"
+		"fast paths (each on by default; --fast-paths off turns all of them off,\n"
+		"whatever the other options say):\n"
+		"  --fast-exit on|off  SYSCALL reports straight from an entry page at LSTAR,\n"
+		"                   and traps return to ring 3 without IRET when they can\n"
+		"  --batch on|off   hand a whole commit to the guest per exit (off: one\n"
+		"                   page-table entry per exit)\n"
+		"  --prezero on|off a host thread zeroes free frames while the guest runs\n"
+		"  --fault-around SIZE  map up to SIZE around each fault: 0, or a power of\n"
+		"                   two from 4K to 2M (default 64K for file read faults,\n"
+		"                   as Linux; anonymous faults too only when given)\n"
+		"  --fast-paths on|off\n"
 		"  --help           this text\n");
+}
+
+static int parse_on_off(const char *opt, const char *arg, bool *out)
+{
+	if (!strcmp(arg, "on")) {
+		*out = true;
+		return 0;
+	}
+	if (!strcmp(arg, "off")) {
+		*out = false;
+		return 0;
+	}
+	pr_err("%s %s: say on or off", opt, arg);
+	return -1;
 }
 
 static int parse_size(const char *s, uint64_t *out)
@@ -77,12 +107,19 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 		{ "swap", required_argument, NULL, 'S' },
 		{ "inject", required_argument, NULL, 'i' },
 		{ "seed", required_argument, NULL, 'e' },
+		{ "fast-exit", required_argument, NULL, 'X' },
+		{ "batch", required_argument, NULL, 'B' },
+		{ "prezero", required_argument, NULL, 'Z' },
+		{ "fast-paths", required_argument, NULL, 'P' },
+		{ "fault-around", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool on;
 	int c;
 
 	vmm->mem_size = DEFAULT_MEM;
+	vmm->fast_exit = vmm->batch = vmm->prezero = true;
 	vmm->root = ".";
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
@@ -112,6 +149,32 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 				pr_err("--exit-floor %s: not a count", optarg);
 				return -1;
 			}
+			break;
+		case 'X':
+			if (parse_on_off("--fast-exit", optarg, &vmm->fast_exit))
+				return -1;
+			break;
+		case 'B':
+			if (parse_on_off("--batch", optarg, &vmm->batch))
+				return -1;
+			break;
+		case 'Z':
+			if (parse_on_off("--prezero", optarg, &vmm->prezero))
+				return -1;
+			break;
+		case 'P':
+			if (parse_on_off("--fast-paths", optarg, &on))
+				return -1;
+			vmm->fast_paths_off = !on;
+			break;
+		case 'A':
+			if (parse_size(optarg, &fault_around) || (fault_around &&
+			    (fault_around & (fault_around - 1) || fault_around < 4096 ||
+			     fault_around > PMD_SIZE))) {
+				pr_err("--fault-around %s: 0, or a power of two from 4K to 2M", optarg);
+				return -1;
+			}
+			fault_around_set = true;
 			break;
 		case 'S':
 			if (reclaim_parse_swap(optarg, parse_size))
@@ -187,19 +250,22 @@ static void init_rlimits(struct vmm *vmm)
 }
 
 /* the environment, plus VMM_EXIT_FLOOR when --exit-floor measured it */
-static char **guest_env(struct vmm *vmm, char *floor_var)
+static char **guest_env(struct vmm *vmm, char *floor_var, char *user_floor_var)
 {
 	int n = 0;
 	char **env;
 
 	while (environ[n])
 		n++;
-	env = calloc(n + 2, sizeof(*env));
+	env = calloc(n + 3, sizeof(*env));
 	if (!env)
 		die("out of memory");
 	memcpy(env, environ, n * sizeof(*env));
-	if (vmm->bench_floor)
+	if (vmm->bench_floor) {
 		env[n] = floor_var;
+		if (user_floor_var[0])
+			env[n + 1] = user_floor_var;
+	}
 	return env;
 }
 
@@ -207,8 +273,19 @@ static int start_vm(struct vmm *vmm)
 {
 	struct mm_layout layout = { 0 };
 
+	if (vmm->fast_paths_off)
+		vmm->fast_exit = vmm->batch = vmm->prezero = false;
 	if (kvm_init(vmm) || cpu_setup(vmm) || reclaim_setup(vmm))
 		return -1;
+	if (fault_around_set) {
+		vmm->zone->fault_around_bytes = fault_around;
+		vmm->zone->fault_around_anon_bytes = fault_around;
+	}
+	if (vmm->fast_paths_off) {
+		vmm->zone->fault_around_bytes = 0;
+		vmm->zone->fault_around_anon_bytes = 0;
+		vmm->zone->thp_mode = THP_NEVER;
+	}
 	if (!process_first(vmm))
 		return -1;
 	vmm->cur->mm = mm_create(vmm->zone, &layout);
@@ -258,7 +335,7 @@ int main(int argc, char **argv)
 {
 	static struct vmm vmm = { .root_fd = -1 };
 	struct elf_image img;
-	char floor_var[64] = "";
+	char floor_var[64] = "", user_floor_var[64] = "";
 	char **env;
 	int first, status = 127;
 
@@ -277,8 +354,11 @@ int main(int argc, char **argv)
 
 		snprintf(floor_var, sizeof(floor_var), "VMM_EXIT_FLOOR=%llu",
 			 (unsigned long long)floor);
+		floor = bench_user_exit_floor(&vmm, vmm.bench_floor);
+		snprintf(user_floor_var, sizeof(user_floor_var),
+			 "VMM_USER_EXIT_FLOOR=%llu", (unsigned long long)floor);
 	}
-	env = guest_env(&vmm, floor_var);
+	env = guest_env(&vmm, floor_var, user_floor_var);
 	if (elf_load(&vmm, &img, argv + first, env)) {
 		free(env);
 		goto out;

@@ -49,15 +49,62 @@ void guest_kill(struct vmm *vmm, int signo)
 	return_to_user(vmm);
 }
 
-/* enter a trampoline stub with the IRET frame on the stack, IF=0, DF=0 */
+/*
+ * Enter a trampoline stub with the IRET frame on the stack, IF=0, DF=0.
+ * After a fast SYSCALL on shadow-paging KVM, or a direct return, the vCPU
+ * is at CPL 3: load the kernel's CS and SS as well (preempt_user() does the
+ * same).
+ */
 static void enter_stub(struct vmm *vmm, uint64_t off)
 {
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
+	struct kvm_sregs *s = &vmm->run->s.regs.sregs;
 
 	r->rip = tramp_va(vmm, off);
 	r->rsp = trap_frame_va(vmm);
 	r->rflags = 0x2;
 	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	if (s->cs.selector & 3) {
+		s->cs = vmm->kern_cs;
+		s->ss = vmm->kern_ss;
+		vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
+	}
+}
+
+/*
+ * What a direct return may load: 64-bit user code with a canonical RIP.
+ * Anything else (a compat-mode frame, a sigreturn to a non-canonical
+ * address) goes through IRET, which raises what the CPU raises.
+ */
+static bool user_frame_ok(const struct iret_frame *f)
+{
+	return f->cs == USER_CS && f->ss == USER_DS &&
+	       (int64_t)(f->rip << 16) >> 16 == (int64_t)f->rip;
+}
+
+/*
+ * --fast-exit: back to the program by loading its registers and its CS and
+ * SS from the IRET frame, with no guest instruction in ring 0: on
+ * shadow-paging KVM every ring-0 instruction is emulated (platform note,
+ * fact 6).  Only when nothing is to be committed: the re-writes need ring 0.
+ * Segments as the IRET would load them from the GDT (SDM Vol. 3A, 6.14.3).
+ */
+static void resume_direct(struct vmm *vmm)
+{
+	struct iret_frame *f = trap_frame(vmm);
+	struct kvm_regs *r = &vmm->run->s.regs.regs;
+	struct kvm_sregs *s = &vmm->run->s.regs.sregs;
+
+	r->rip = f->rip;
+	r->rsp = f->rsp;
+	r->rflags = f->rflags;
+	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	vmm->stats.direct_returns++;
+	if (s->cs.selector == f->cs && s->ss.selector == f->ss)
+		return;
+	cpu_user_segment(&s->cs, f->cs);
+	cpu_user_segment(&s->ss, f->ss);
+	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
 }
 
 /*
@@ -70,7 +117,7 @@ static void commit_continue(struct vmm *vmm)
 	struct commit_log *log = &vmm->cur->mm->log;
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
 	uint64_t *buf = kern_ptr(vmm, KERN_COMMIT), *data;
-	size_t cap = COMMIT_BUF_SIZE / 16 - COMMIT_FLUSH_CEILING;
+	size_t cap = vmm->batch ? COMMIT_BUF_SIZE / 16 - COMMIT_FLUSH_CEILING : 1;
 	size_t left = log->nr - vmm->cur->commit_next, n = left < cap ? left : cap, i;
 
 	for (i = 0; i < n; i++) {
@@ -208,7 +255,10 @@ void return_to_user(struct vmm *vmm)
 	}
 	log = &vmm->cur->mm->log;
 	if (!log->nr && !log->nr_inval && !log->flush_all && !vmm->flush_on_entry) {
-		enter_stub(vmm, TRAMP_OFF_IRET);
+		if (vmm->fast_exit && user_frame_ok(trap_frame(vmm)))
+			resume_direct(vmm);
+		else
+			enter_stub(vmm, TRAMP_OFF_IRET);
 		return;
 	}
 	/* the stubs clobber these four; the commit stub reloads them */
@@ -298,10 +348,17 @@ static void fatal_kernel_trap(struct vmm *vmm, unsigned int vec, uint64_t ec)
 	guest_kill(vmm, SIGKILL);
 }
 
-static void handle_syscall(struct vmm *vmm)
+/*
+ * @entry_page: reported by the SYSCALL entry page's OUT, where RSP is still
+ * the user's; otherwise by the #PF at LSTAR, whose frame holds it.
+ */
+static void handle_syscall(struct vmm *vmm, bool entry_page)
 {
 	struct iret_frame *f = trap_frame(vmm);
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
+
+	if (entry_page)
+		f->rsp = r->rsp;
 
 	/*
 	 * SYSCALL left the return address in RCX and RFLAGS in R11 (SDM
@@ -334,18 +391,28 @@ static bool fault_loops(struct vmm *vmm, uint64_t addr, uint64_t rip)
 	return false;
 }
 
+/* --stats: the host's share of a fault, in a log2 histogram per kind */
+static void account_fault(struct vmm *vmm, enum fault_kind kind, uint64_t cycles)
+{
+	unsigned int b = cycles ? 63 - __builtin_clzll(cycles) : 0;
+
+	if (kind >= NR_FAULT_KINDS)
+		return;
+	if (b >= FAULT_HIST_BUCKETS)
+		b = FAULT_HIST_BUCKETS - 1;
+	vmm->stats.fault_hist[kind][b]++;
+	vmm->stats.fault_cycles[kind] += cycles;
+}
+
 static void handle_page_fault(struct vmm *vmm, uint64_t ec)
 {
 	struct iret_frame *f = trap_frame(vmm);
 	uint64_t addr = vmm->run->s.regs.sregs.cr2;
 	struct fault_result res = { 0 };
 	unsigned int flags = 0;
+	uint64_t t0;
 	int ret;
 
-	if (f->rip == SYSCALL_LSTAR && addr == SYSCALL_LSTAR) {
-		handle_syscall(vmm);
-		return;
-	}
 	if ((f->cs & 3) != 3) {
 		fatal_kernel_trap(vmm, 14, ec);
 		return;
@@ -356,7 +423,9 @@ static void handle_page_fault(struct vmm *vmm, uint64_t ec)
 		flags |= FAULT_FLAG_INSTRUCTION;
 	if (ec & X86_PF_USER)
 		flags |= FAULT_FLAG_USER;
+	t0 = __rdtsc();
 	ret = mm_fault(vmm->cur->mm, addr, flags, &res);
+	account_fault(vmm, res.kind, __rdtsc() - t0);
 	if (vmm->trace)
 		fprintf(stderr, "[fault] %#llx %s%s rip=%#llx %s -> %s\n",
 			(unsigned long long)addr,
@@ -400,8 +469,14 @@ static void handle_page_fault(struct vmm *vmm, uint64_t ec)
 
 static void handle_exception(struct vmm *vmm, unsigned int vec)
 {
+	struct iret_frame *f = trap_frame(vmm);
 	uint64_t ec = 0;
 
+	if (vec == 14 && f->rip == SYSCALL_LSTAR &&
+	    vmm->run->s.regs.sregs.cr2 == SYSCALL_LSTAR) {
+		handle_syscall(vmm, false);
+		return;
+	}
 	vmm->stats.exceptions[vec]++;
 	if (vec == 2 || vec == 8 || vec == 18) {
 		/* on the IST2 stack: never expected from a user program */
@@ -416,7 +491,7 @@ static void handle_exception(struct vmm *vmm, unsigned int vec)
 		handle_page_fault(vmm, ec);
 		return;
 	}
-	if ((trap_frame(vmm)->cs & 3) != 3) {
+	if ((f->cs & 3) != 3) {
 		fatal_kernel_trap(vmm, vec, ec);
 		return;
 	}
@@ -436,6 +511,20 @@ static bool from_trampoline(struct vmm *vmm, uint64_t off)
 	uint64_t rip = run->s.regs.regs.rip, out = tramp_va(vmm, off);
 
 	return (run->s.regs.sregs.cs.selector & 3) == 0 && (rip == out || rip == out + 2);
+}
+
+/*
+ * The SYSCALL entry page's OUT: at CPL 0 on hardware-assisted KVM, at
+ * CPL 3 on shadow-paging KVM.  Only that RIP counts; a program that jumps
+ * there itself has made a system call, as it would on the shadow-paging
+ * platform anyway, and on real hardware its OUT at CPL 3 raises #GP.
+ */
+static bool from_syscall_page(struct vmm *vmm)
+{
+	uint64_t rip = vmm->run->s.regs.regs.rip;
+
+	return vmm->fast_exit &&
+	       (rip == SYSCALL_LSTAR || rip == SYSCALL_LSTAR + SYSCALL_OUT_LEN);
 }
 
 /* the program's own IN/OUT: the #GP real hardware raises, where it happened */
@@ -473,6 +562,9 @@ static void handle_io(struct vmm *vmm)
 			handle_exception(vmm, vec);
 			return;
 		}
+	} else if (port == PORT_SYSCALL && from_syscall_page(vmm)) {
+		handle_syscall(vmm, true);
+		return;
 	} else if (port == PORT_CHUNK && from_trampoline(vmm, TRAMP_OFF_CHUNK_OUT)) {
 		vmm->stats.hypercalls++;
 		if (vmm->tearing_down)
@@ -577,6 +669,7 @@ int vmm_run(struct vmm *vmm)
 	bool mid;
 	int ret;
 
+	vmm->stats.start_tsc = __rdtsc();
 	return_to_user(vmm);
 	while (!vmm->done) {
 		ret = kvm_run_once(vmm);
@@ -590,6 +683,7 @@ int vmm_run(struct vmm *vmm)
 		if (vmm->check && !mid)
 			check_mmu(vmm);
 	}
+	vmm->stats.end_tsc = __rdtsc();
 	return vmm->exit_status;
 }
 
@@ -616,5 +710,40 @@ uint64_t bench_exit_floor(struct vmm *vmm, uint64_t n)
 	t1 = __rdtsc();
 	vmm->run->s.regs.regs = saved;
 	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	return (t1 - t0) / n;
+}
+
+/*
+ * The user-mode exit floor: the same round trip from ring 3, the OUT of the
+ * SYSCALL entry page run at CPL 3 (the I/O bitmap lets ring 3 use that one
+ * port).  It is what any exit from a program costs at least, a system call's
+ * or a fault's; on shadow-paging KVM it is several times the ring-0 floor.
+ * 0 without --fast-exit, which is what maps the page.
+ */
+uint64_t bench_user_exit_floor(struct vmm *vmm, uint64_t n)
+{
+	struct kvm_regs saved = vmm->run->s.regs.regs, *r = &vmm->run->s.regs.regs;
+	struct kvm_sregs *s = &vmm->run->s.regs.sregs, saved_s = *s;
+	uint64_t i, t0, t1;
+
+	if (!n || !vmm->fast_exit)
+		return 0;
+	cpu_user_segment(&s->cs, USER_CS);
+	cpu_user_segment(&s->ss, USER_DS);
+	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
+	r->rflags = 0x2;
+	t0 = __rdtsc();
+	for (i = 0; i < n; i++) {
+		r->rip = SYSCALL_LSTAR;
+		vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+		if (kvm_run_once(vmm) || vmm->run->exit_reason != KVM_EXIT_IO ||
+		    vmm->run->io.port != PORT_SYSCALL)
+			die("user exit floor: unexpected exit %u",
+			    vmm->run->exit_reason);
+	}
+	t1 = __rdtsc();
+	*r = saved;
+	*s = saved_s;
+	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
 	return (t1 - t0) / n;
 }

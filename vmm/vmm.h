@@ -82,12 +82,20 @@ struct sigstate {
 	uint32_t mxcsr_mask;
 };
 
+#define FAULT_HIST_BUCKETS	32	/* bucket b: [2^b, 2^(b+1)) cycles */
+
 struct vmm_stats {
 	uint64_t exits[NR_EXIT_REASONS];
 	uint64_t exceptions[32];
 	uint64_t syscalls;
 	uint64_t hypercalls;
 	uint64_t commit_chunks;
+	uint64_t direct_returns;	/* back to ring 3 by setting registers, no IRET */
+	/* time, in TSC cycles: inside KVM_RUN, and the whole run */
+	uint64_t run_cycles, start_tsc, end_tsc;
+	/* host-side fault service time by kind: log2 buckets of cycles */
+	uint64_t fault_hist[NR_FAULT_KINDS][FAULT_HIST_BUCKETS];
+	uint64_t fault_cycles[NR_FAULT_KINDS];
 };
 
 #define MAX_PROCS	64	/* RLIMIT_NPROC of the guest: fork past it is EAGAIN */
@@ -142,6 +150,11 @@ struct vmm {
 	bool trace, show_maps, show_stats;
 	bool check;		/* --check: validate_mms() after every exit */
 	uint64_t bench_floor;	/* --exit-floor N: hypercall round trips to time */
+	/* fast paths (--fast-exit, --batch, --prezero; the MMU's are in the zone) */
+	bool fast_exit;		/* SYSCALL entry page at LSTAR; return without IRET */
+	bool batch;		/* a whole commit per exit (off: one entry per exit) */
+	bool prezero;		/* a host thread zeroes free frames while the guest runs */
+	bool fast_paths_off;	/* --fast-paths off: every fast path off, the MMU's too */
 
 	/* KVM */
 	int kvm_fd, vm_fd, vcpu_fd;
@@ -198,6 +211,7 @@ int cpu_setup(struct vmm *vmm);
 int cpu_load_mm(struct vmm *vmm);
 uint64_t kern_va(const struct vmm *vmm, uint64_t off);
 void *kern_ptr(const struct vmm *vmm, uint64_t off);
+void cpu_user_segment(struct kvm_segment *s, uint16_t sel);
 int cpu_set_fs_base(struct vmm *vmm, uint64_t base);
 bool vector_has_error_code(unsigned int vec);
 
@@ -210,6 +224,7 @@ void guest_kill(struct vmm *vmm, int signo);
 void teardown_continue(struct vmm *vmm);
 void fpu_reset(struct vmm *vmm);
 uint64_t bench_exit_floor(struct vmm *vmm, uint64_t n);
+uint64_t bench_user_exit_floor(struct vmm *vmm, uint64_t n);
 
 /* signal.c: Linux's signal delivery (kernel/signal.c, arch/x86/kernel/signal*.c) */
 void signal_init(struct vmm *vmm);

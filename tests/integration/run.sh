@@ -66,7 +66,7 @@ compare test_mremap /dev/null
 compare test_pt_reuse /dev/null
 compare test_fork /dev/null
 compare test_shared_file /dev/null
-for t in ud2 int3 div out in hlt cli kernel exec abort; do
+for t in ud2 int3 div out outsys in hlt cli kernel exec abort; do
 	compare test_trap /dev/null $t
 done
 compare test_signal_segv /dev/null

@@ -49,15 +49,19 @@ trampoline_start:
  * RSI = entries, RCX = count (may be 0); the addresses to invlpg follow the
  * entries.  A guest store to a page-table entry is what makes shadow paging
  * see it (platform note, fact 5); INVLPG or a CR3 reload then drops stale
- * translations (Intel SDM Vol. 3A, 4.10.4.1).
+ * translations (Intel SDM Vol. 3A, 4.10.4.1).  The stub then reports back
+ * rather than reload the program's registers and IRET: on shadow-paging
+ * KVM each of those instructions costs about as much as the exit, and the
+ * monitor, which saved the registers, returns to the program itself.
  */
 	.org	TRAMP_OFF_COMMIT
-	jrcxz	2f
+	jrcxz	commit_inval
 1:	lodsq
 	xchgq	%rax, %rdi
 	movsq
 	loop	1b
-2:	movq	data + TD_NR_INVAL(%rip), %rcx
+commit_inval:
+	movq	data + TD_NR_INVAL(%rip), %rcx
 	jrcxz	4f
 3:	lodsq
 	invlpg	(%rax)
@@ -66,14 +70,38 @@ trampoline_start:
 	je	5f
 	movq	%cr3, %rax
 	movq	%rax, %cr3
-5:	movq	data + TD_RAX(%rip), %rax
-	movq	data + TD_RCX(%rip), %rcx
-	movq	data + TD_RSI(%rip), %rsi
-	movq	data + TD_RDI(%rip), %rdi
-	iretq
+5:	outb	%al, $PORT_COMMIT_DONE
+	ud2
+
+/* the common commit of one entry (a COW break): RDI = address, RAX = value,
+ * RSI = the page to invalidate */
+	.org	TRAMP_OFF_COMMIT_ONE
+	movq	%rax, (%rdi)
+	invlpg	(%rsi)
+	outb	%al, $PORT_COMMIT_DONE
+	ud2
 
 	.org	TRAMP_OFF_IRET
 	iretq
+
+/*
+ * The same two stubs for a log that comes in runs of consecutive entries
+ * (fork, munmap, mprotect, mremap write whole tables): RSI = runs, each
+ * (direct-map address, count, values...), RDX = number of runs > 0.  One
+ * REP MOVSQ per run instead of four instructions per entry: ring-0
+ * instructions are what costs on shadow-paging KVM (platform note, fact 6).
+ */
+	.org	TRAMP_OFF_CHUNK_RUNS
+1:	lodsq
+	xchgq	%rax, %rdi
+	lodsq
+	xchgq	%rax, %rcx
+	rep movsq
+	decq	%rdx
+	jnz	1b
+	.org	TRAMP_OFF_CHUNK_RUNS_OUT	/* no padding: the loop ends here */
+	outb	%al, $PORT_CHUNK
+	ud2
 
 	.org	TRAMP_OFF_BENCH
 1:	outb	%al, $PORT_BENCH
@@ -90,6 +118,17 @@ trampoline_start:
 	.org	TRAMP_OFF_SYSCALL
 	outb	%al, $PORT_SYSCALL
 	ud2
+
+/* the commit stub's runs variant (see TRAMP_OFF_CHUNK_RUNS) */
+	.org	TRAMP_OFF_COMMIT_RUNS
+1:	lodsq
+	xchgq	%rax, %rdi
+	lodsq
+	xchgq	%rax, %rcx
+	rep movsq
+	decq	%rdx
+	jnz	1b
+	jmp	commit_inval
 
 	.org	TRAMP_OFF_DATA
 data:

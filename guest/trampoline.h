@@ -41,19 +41,19 @@
 #define TRAMP_VEC_STRIDE	4
 #define TRAMP_OFF_CHUNK		0x100	/* apply part of a large commit, then report */
 #define TRAMP_OFF_CHUNK_OUT	0x108	/* its OUT */
-#define TRAMP_OFF_COMMIT	0x140	/* apply the commit, invalidate, return to user */
+#define TRAMP_OFF_COMMIT	0x140	/* apply the commit, invalidate, report */
+#define TRAMP_OFF_COMMIT_ONE	0x1a0	/* one entry, one page to invalidate */
 #define TRAMP_OFF_IRET		0x1c0	/* return to user, nothing to commit */
+#define TRAMP_OFF_CHUNK_RUNS	0x1c8	/* the chunk stub for runs of entries */
+#define TRAMP_OFF_CHUNK_RUNS_OUT 0x1d8	/* its OUT */
 #define TRAMP_OFF_BENCH		0x1e0	/* hypercall loop for the exit floor */
 #define TRAMP_OFF_SYSCALL	0x200	/* copied to the SYSCALL entry page */
+#define TRAMP_OFF_COMMIT_RUNS	0x220	/* the commit stub for runs of entries */
 #define SYSCALL_OUT_LEN		2	/* OUT imm8, AL */
 #define TRAMP_OFF_DATA		0x1000	/* the data page: registers saved for the stub */
 #define TRAMP_SIZE		0x2000
 
 /* the data page, as the host fills it */
-#define TD_RAX			0x00
-#define TD_RCX			0x08
-#define TD_RSI			0x10
-#define TD_RDI			0x18
 #define TD_NR_INVAL		0x20	/* addresses after the entries to invlpg */
 #define TD_FLUSH		0x28	/* non-zero: reload CR3 instead */
 
@@ -62,5 +62,6 @@
 #define PORT_CHUNK		0x60
 #define PORT_BENCH		0x61
 #define PORT_SYSCALL		0x62	/* only from the SYSCALL entry page */
+#define PORT_COMMIT_DONE	0x63	/* a commit stub is done */
 
 #endif

@@ -107,50 +107,124 @@ static void resume_direct(struct vmm *vmm)
 	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
 }
 
+/* a page-table entry's address as the stub writes it: through the direct map */
+static uint64_t commit_entry_va(struct vmm *vmm, const struct commit_entry *e)
+{
+	if (e->pte_gpa + 8 > vmm->mem_size || (e->pte_gpa & 7))
+		die("MMU bug: commit entry at guest-physical %#llx",
+		    (unsigned long long)e->pte_gpa);
+	return DIRECT_MAP_BASE + e->pte_gpa;
+}
+
+/* runs of entries at consecutive addresses, the order kept */
+static size_t count_runs(const struct commit_entry *e, size_t n)
+{
+	size_t runs = n ? 1 : 0, i;
+
+	for (i = 1; i < n; i++)
+		if (e[i].pte_gpa != e[i - 1].pte_gpa + 8)
+			runs++;
+	return runs;
+}
+
+/*
+ * Fill the commit buffer from @e (@n entries left), at most @cap words,
+ * and say how many entries went in (*taken).  Entries in runs of three or
+ * more on average (fork, munmap, mprotect, mremap rewrite whole tables)
+ * go as runs, each (address, count, values...): the stub writes a run with
+ * one REP MOVSQ.  Otherwise as (address, value) pairs.  The log's order is
+ * kept either way: an entry written twice in a batch ends with its last
+ * value.  Returns the count for the stub: pairs in RCX or runs in RDX.
+ */
+static size_t fill_commit(struct vmm *vmm, const struct commit_entry *e, size_t n,
+			  uint64_t *buf, size_t cap, bool *runs, size_t *taken)
+{
+	size_t i = 0, w = 0, nr = 0, len;
+
+	*runs = vmm->batch && n && n >= 3 * count_runs(e, n);
+	if (!*runs) {
+		for (; i < n && w + 2 <= cap; i++, nr++) {
+			buf[w++] = commit_entry_va(vmm, &e[i]);
+			buf[w++] = e[i].val;
+		}
+		*taken = i;
+		return nr;
+	}
+	while (i < n && w + 3 <= cap) {
+		buf[w++] = commit_entry_va(vmm, &e[i]);
+		len = 0;
+		buf[w++] = 0;
+		do {
+			buf[w + len] = e[i + len].val;
+			len++;
+		} while (i + len < n && w + len < cap &&
+			 e[i + len].pte_gpa == e[i + len - 1].pte_gpa + 8);
+		buf[w - 1] = len;
+		w += len;
+		i += len;
+		nr++;
+	}
+	*taken = i;
+	return nr;
+}
+
+/* the buffer's capacity in words, leaving room for the pages to invlpg */
+static size_t commit_cap(struct vmm *vmm)
+{
+	/* --batch off: one entry per exit, whatever the buffer holds */
+	return vmm->batch ? COMMIT_BUF_SIZE / 8 - COMMIT_FLUSH_CEILING : 2;
+}
+
 /*
  * Hand the next part of the commit log to the guest.  The entries go to the
- * buffer as (direct-map address, value) pairs, the pages to invalidate after
- * them.  A log larger than the buffer goes in chunks, each reporting back.
+ * buffer (fill_commit()), the pages to invalidate after them.  A log larger
+ * than the buffer goes in chunks, each reporting back.
  */
 static void commit_continue(struct vmm *vmm)
 {
 	struct commit_log *log = &vmm->cur->mm->log;
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
 	uint64_t *buf = kern_ptr(vmm, KERN_COMMIT), *data;
-	size_t cap = vmm->batch ? COMMIT_BUF_SIZE / 16 - COMMIT_FLUSH_CEILING : 1;
-	size_t left = log->nr - vmm->cur->commit_next, n = left < cap ? left : cap, i;
+	size_t left = log->nr - vmm->cur->commit_next, taken, i, words, count;
+	bool runs, flush = log->flush_all || vmm->flush_on_entry;
 
-	for (i = 0; i < n; i++) {
-		const struct commit_entry *e = &log->ent[vmm->cur->commit_next + i];
-
-		if (e->pte_gpa + 8 > vmm->mem_size || (e->pte_gpa & 7))
-			die("MMU bug: commit entry at guest-physical %#llx",
-			    (unsigned long long)e->pte_gpa);
-		buf[2 * i] = DIRECT_MAP_BASE + e->pte_gpa;
-		buf[2 * i + 1] = e->val;
-	}
-	r->rsi = kern_va(vmm, KERN_COMMIT);
-	r->rcx = n;
-	vmm->cur->commit_next += n;
-	if (n < left) {
-		vmm->stats.commit_chunks++;
-		enter_stub(vmm, TRAMP_OFF_CHUNK);
+	data = kern_ptr(vmm, KERN_TRAMP + TRAMP_OFF_DATA);
+	if (left == 1 && !flush && log->nr_inval <= 1) {
+		/* the stub for one entry: its address and value in registers */
+		r->rdi = commit_entry_va(vmm, &log->ent[vmm->cur->commit_next]);
+		r->rax = log->ent[vmm->cur->commit_next].val;
+		r->rsi = log->nr_inval ? log->inval[0] : kern_va(vmm, KERN_TRAMP + TRAMP_OFF_DATA);
+		commit_log_done(vmm->cur->mm);
+		vmm->cur->commit_next = 0;
+		enter_stub(vmm, TRAMP_OFF_COMMIT_ONE);
 		return;
 	}
-	data = kern_ptr(vmm, KERN_TRAMP + TRAMP_OFF_DATA);
-	if (log->flush_all || vmm->flush_on_entry) {
+	count = fill_commit(vmm, log->ent + vmm->cur->commit_next, left, buf,
+			    commit_cap(vmm), &runs, &taken);
+	r->rsi = kern_va(vmm, KERN_COMMIT);
+	vmm->cur->commit_next += taken;
+	r->rdx = runs ? count : 0;
+	r->rcx = runs ? 0 : count;
+	if (taken < left) {
+		vmm->stats.commit_chunks++;
+		enter_stub(vmm, runs ? TRAMP_OFF_CHUNK_RUNS : TRAMP_OFF_CHUNK);
+		return;
+	}
+	/* where the entries end: the stub's RSI after them */
+	words = runs ? 2 * count + taken : 2 * count;
+	if (flush) {
 		data[TD_NR_INVAL / 8] = 0;
 		data[TD_FLUSH / 8] = 1;
 	} else {
 		for (i = 0; i < log->nr_inval; i++)
-			buf[2 * n + i] = log->inval[i];
+			buf[words + i] = log->inval[i];
 		data[TD_NR_INVAL / 8] = log->nr_inval;
 		data[TD_FLUSH / 8] = 0;
 	}
 	commit_log_done(vmm->cur->mm);
 	vmm->cur->commit_next = 0;
 	vmm->flush_on_entry = false;
-	enter_stub(vmm, TRAMP_OFF_COMMIT);
+	enter_stub(vmm, runs && count ? TRAMP_OFF_COMMIT_RUNS : TRAMP_OFF_COMMIT);
 }
 
 /*
@@ -166,7 +240,8 @@ void teardown_continue(struct vmm *vmm)
 	struct commit_log *log = &mm->log;
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
 	uint64_t *buf = kern_ptr(vmm, KERN_COMMIT);
-	size_t cap = COMMIT_BUF_SIZE / 16, left, n, i;
+	size_t left, taken, count;
+	bool runs;
 
 	if (!vmm->tearing_down) {
 		vmm->tearing_down = true;
@@ -175,20 +250,15 @@ void teardown_continue(struct vmm *vmm)
 	}
 	left = log->nr - vmm->teardown_next;
 	if (left) {
-		n = left < cap ? left : cap;
-		for (i = 0; i < n; i++) {
-			const struct commit_entry *e = &log->ent[vmm->teardown_next + i];
-
-			if (e->pte_gpa + 8 > vmm->mem_size || (e->pte_gpa & 7))
-				die("MMU bug: commit entry at guest-physical %#llx",
-				    (unsigned long long)e->pte_gpa);
-			buf[2 * i] = DIRECT_MAP_BASE + e->pte_gpa;
-			buf[2 * i + 1] = e->val;
-		}
-		vmm->teardown_next += n;
+		count = fill_commit(vmm, log->ent + vmm->teardown_next, left, buf,
+				    commit_cap(vmm), &runs, &taken);
+		vmm->teardown_next += taken;
 		r->rsi = kern_va(vmm, KERN_COMMIT);
-		r->rcx = n;
-		enter_stub(vmm, TRAMP_OFF_CHUNK);
+		if (runs)
+			r->rdx = count;
+		else
+			r->rcx = count;
+		enter_stub(vmm, runs ? TRAMP_OFF_CHUNK_RUNS : TRAMP_OFF_CHUNK);
 		return;
 	}
 	commit_log_done(mm);
@@ -241,11 +311,19 @@ static bool pick_user(struct vmm *vmm)
 	}
 }
 
+/* the registers are the program's and the frame holds RIP, RSP, RFLAGS */
+static void resume_user(struct vmm *vmm)
+{
+	if (vmm->fast_exit && user_frame_ok(trap_frame(vmm)))
+		resume_direct(vmm);
+	else
+		enter_stub(vmm, TRAMP_OFF_IRET);
+}
+
 void return_to_user(struct vmm *vmm)
 {
 	struct commit_log *log;
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
-	uint64_t *data;
 
 	if (!pick_user(vmm))
 		return;
@@ -255,20 +333,21 @@ void return_to_user(struct vmm *vmm)
 	}
 	log = &vmm->cur->mm->log;
 	if (!log->nr && !log->nr_inval && !log->flush_all && !vmm->flush_on_entry) {
-		if (vmm->fast_exit && user_frame_ok(trap_frame(vmm)))
-			resume_direct(vmm);
-		else
-			enter_stub(vmm, TRAMP_OFF_IRET);
+		resume_user(vmm);
 		return;
 	}
-	/* the stubs clobber these four; the commit stub reloads them */
-	data = kern_ptr(vmm, KERN_TRAMP + TRAMP_OFF_DATA);
-	data[TD_RAX / 8] = r->rax;
-	data[TD_RCX / 8] = r->rcx;
-	data[TD_RSI / 8] = r->rsi;
-	data[TD_RDI / 8] = r->rdi;
+	/* the stubs clobber registers: commit_done() puts them back */
+	vmm->user_regs = *r;
 	vmm->cur->commit_next = 0;
 	commit_continue(vmm);
+}
+
+/* the guest applied the whole commit: back to the program it was for */
+static void commit_done(struct vmm *vmm)
+{
+	vmm->run->s.regs.regs = vmm->user_regs;
+	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	resume_user(vmm);
 }
 
 /* math_error(): the si_code of an x87 or SIMD exception from its status */
@@ -527,6 +606,16 @@ static bool from_syscall_page(struct vmm *vmm)
 	       (rip == SYSCALL_LSTAR || rip == SYSCALL_LSTAR + SYSCALL_OUT_LEN);
 }
 
+/* an OUT from anywhere in the trampoline's code, in ring 0 */
+static bool in_trampoline(struct vmm *vmm)
+{
+	struct kvm_run *run = vmm->run;
+	uint64_t rip = run->s.regs.regs.rip;
+
+	return (run->s.regs.sregs.cs.selector & 3) == 0 &&
+	       rip >= tramp_va(vmm, 0) && rip < tramp_va(vmm, TRAMP_OFF_DATA);
+}
+
 /* the program's own IN/OUT: the #GP real hardware raises, where it happened */
 static void user_io_fault(struct vmm *vmm)
 {
@@ -562,10 +651,15 @@ static void handle_io(struct vmm *vmm)
 			handle_exception(vmm, vec);
 			return;
 		}
+	} else if (port == PORT_COMMIT_DONE && in_trampoline(vmm)) {
+		vmm->stats.hypercalls++;
+		commit_done(vmm);
+		return;
 	} else if (port == PORT_SYSCALL && from_syscall_page(vmm)) {
 		handle_syscall(vmm, true);
 		return;
-	} else if (port == PORT_CHUNK && from_trampoline(vmm, TRAMP_OFF_CHUNK_OUT)) {
+	} else if (port == PORT_CHUNK && (from_trampoline(vmm, TRAMP_OFF_CHUNK_OUT) ||
+					  from_trampoline(vmm, TRAMP_OFF_CHUNK_RUNS_OUT))) {
 		vmm->stats.hypercalls++;
 		if (vmm->tearing_down)
 			teardown_continue(vmm);

@@ -6,6 +6,7 @@
 #ifndef VMM_VMM_H
 #define VMM_VMM_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -167,6 +168,9 @@ struct vmm {
 
 	/* MMU */
 	struct zone *zone;
+	/* --prezero: the zeroing thread; while it runs, mmu_lock guards the zone */
+	struct prezero *pz;
+	pthread_mutex_t mmu_lock;
 
 	/* processes */
 	struct process *cur;	/* on the vCPU */
@@ -183,6 +187,7 @@ struct vmm {
 	bool tearing_down;
 	size_t teardown_next;
 	struct kvm_regs teardown_regs;
+	struct kvm_regs user_regs;	/* the program's, while a commit stub runs */
 	bool done;		/* the first process exited */
 	int exit_status;	/* what ./vmm exits with */
 	struct file_table *ftab;	/* host files' MMU views by (dev, ino) */
@@ -199,6 +204,11 @@ void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void die_perror(const char *what) __attribute__((noreturn));
+
+/* prezero.c */
+void prezero_start(struct vmm *vmm);
+void prezero_kick(struct vmm *vmm);
+void prezero_stop(struct vmm *vmm);
 
 /* kvm.c */
 int kvm_init(struct vmm *vmm);

@@ -10,7 +10,8 @@
 #   make clean      remove build/ and build-san/
 #   make V=1 ...    show the full commands
 #
-# Fragments: vmm/vmm.mk, guest/guest.mk and tests/integration/integration.mk
+# Fragments: vmm/vmm.mk, guest/guest.mk, tests/integration/integration.mk and
+# tools/bench/bench.mk
 # are included when they exist.  Paths in them are relative to this
 # directory.  A fragment may
 #   - append to ALL_TARGETS   (files built by `make`),
@@ -91,7 +92,8 @@ TEST_TARGETS	=
 RUN_DEPS	= $(DEPS_STAMP)
 RUN_CMD		= @echo "make run: the monitor is not built yet (no vmm/vmm.mk)" >&2; exit 1
 
--include vmm/vmm.mk guest/guest.mk tests/integration/integration.mk
+-include vmm/vmm.mk guest/guest.mk tests/integration/integration.mk \
+	tools/bench/bench.mk
 
 # ---- rules -----------------------------------------------------------------
 

@@ -103,7 +103,7 @@ static void page_cache_adopt(struct address_space *mapping, struct page *page, u
 	lru_add(mapping->zone, page);
 }
 
-static int add_to_page_cache(struct address_space *mapping, struct page *page, uint64_t index)
+int add_to_page_cache(struct address_space *mapping, struct page *page, uint64_t index)
 {
 	if ((mapping->nrpages + 1) * 2 > mapping->nslots && cache_grow(mapping))
 		return -ENOMEM;

@@ -69,8 +69,21 @@ static int copy_page_range(struct mm_struct *dst_mm, struct mm_struct *src_mm,
 	if (!vma->anon_vma)
 		return 0;
 	while (addr < vma->vm_end) {
-		pteval_t *ptep = pte_lookup(src_mm, addr, &next);
+		pteval_t *ptep, *pmdp = pmd_boundary(addr, vma->vm_start) ?
+					pmd_walk(src_mm, addr, false) : NULL;
 
+		/* copy_huge_pmd(): shared whole, unless reclaim split it meanwhile */
+		if (pmdp && pmd_trans_huge(*pmdp)) {
+			int ret = copy_huge_pmd(dst_mm, src_mm, addr);
+
+			if (ret < 0)
+				return ret;
+			if (!ret) {
+				addr += PMD_SIZE;
+				continue;
+			}
+		}
+		ptep = pte_lookup(src_mm, addr, &next);
 		if (!ptep) {
 			addr = next;
 			continue;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
 #include <errno.h>
 #include <unistd.h>
 
@@ -29,6 +30,44 @@ static int host_read_folio(struct address_space *mapping, uint64_t index, void *
 		done += (size_t)n;
 	}
 	memset((uint8_t *)dst + done, 0, PAGE_SIZE - done);
+	return 0;
+}
+
+/*
+ * Consecutive pages into frames that are not consecutive: one preadv() for
+ * the lot (fault-around's readahead), zeroes past the end of file.
+ */
+static int host_readahead(struct address_space *mapping, uint64_t index, void **dst,
+			  unsigned int nr)
+{
+	int fd = (int)(intptr_t)mapping->host;
+	uint64_t off = index << PAGE_SHIFT, total = (uint64_t)nr << PAGE_SHIFT, done = 0;
+	struct iovec iov[PTRS_PER_TABLE];
+	unsigned int i, n;
+
+	if (nr > PTRS_PER_TABLE)
+		return -EINVAL;
+	while (done < total) {
+		ssize_t got;
+
+		for (i = (unsigned int)(done >> PAGE_SHIFT), n = 0; i < nr; i++, n++) {
+			uint64_t skip = n ? 0 : done & ~PAGE_MASK;
+
+			iov[n].iov_base = (uint8_t *)dst[i] + skip;
+			iov[n].iov_len = PAGE_SIZE - skip;
+		}
+		got = preadv(fd, iov, (int)n, (off_t)(off + done));
+		if (got < 0)
+			return -EIO;
+		if (got == 0)
+			break;
+		done += (uint64_t)got;
+	}
+	for (i = (unsigned int)(done >> PAGE_SHIFT); i < nr; i++) {
+		uint64_t skip = i == done >> PAGE_SHIFT ? done & ~PAGE_MASK : 0;
+
+		memset((uint8_t *)dst[i] + skip, 0, PAGE_SIZE - skip);
+	}
 	return 0;
 }
 
@@ -66,6 +105,7 @@ static void host_release(struct address_space *mapping)
 
 static const struct address_space_operations host_aops = {
 	.read_folio = host_read_folio,
+	.readahead = host_readahead,
 	.writepage = host_writepage,
 	.write = host_write,
 	.release = host_release,

@@ -61,6 +61,29 @@ void set_pte_at(struct mm_struct *mm, uint64_t addr, pteval_t *ptep, pteval_t va
 void free_empty_tables(struct mm_struct *mm, uint64_t start, uint64_t end);
 void free_pgd(struct mm_struct *mm);
 uint64_t ptep_to_gpa(struct mm_struct *mm, const pteval_t *ptep);
+pteval_t *pmd_walk(struct mm_struct *mm, uint64_t addr, bool alloc);
+void pgtable_deposit(struct mm_struct *mm, pteval_t *pmdp, struct page *table);
+struct page *pgtable_withdraw(struct mm_struct *mm, pteval_t *pmdp);
+void pgtable_free_deposited(struct mm_struct *mm, struct page *table);
+
+/* huge_memory.c */
+bool thp_vma_suitable(const struct vm_area_struct *vma, uint64_t addr);
+void split_huge_page(struct zone *zone, struct page *head);
+void split_huge_pmd_at(struct mm_struct *mm, uint64_t addr, pteval_t *pmdp);
+void split_huge_pmd_address(struct mm_struct *mm, uint64_t addr);
+void split_huge_pmd_range(struct mm_struct *mm, uint64_t start, uint64_t end);
+enum fault_kind huge_pmd_fault(struct mm_struct *mm, struct vm_area_struct *vma,
+			       uint64_t addr, unsigned int flags);
+bool zap_huge_pmd_range(struct mm_struct *mm, uint64_t *addr, uint64_t start, uint64_t end);
+bool change_huge_pmd_range(struct mm_struct *mm, uint64_t *addr, uint64_t start, uint64_t end,
+			   pteval_t prot, bool writable);
+int copy_huge_pmd(struct mm_struct *dst_mm, struct mm_struct *src_mm, uint64_t haddr);
+
+/* a walk over [start, ...) may meet a huge PMD only at @start or a 2 MiB boundary */
+static inline bool pmd_boundary(uint64_t addr, uint64_t start)
+{
+	return addr == start || !(addr & (PMD_SIZE - 1));
+}
 
 /* commit_log.c */
 void commit_log_add(struct mm_struct *mm, struct page *table, uint64_t gpa, pteval_t val);
@@ -72,6 +95,14 @@ void commit_log_release(struct mm_struct *mm);
 
 /* memory.c */
 pteval_t vm_get_page_prot(uint64_t vm_flags);
+
+/* fault_around.c: after the fault at @addr mapped @ptep; pages prefaulted */
+unsigned int do_fault_around(struct mm_struct *mm, struct vm_area_struct *vma,
+			     uint64_t addr, pteval_t *ptep);
+unsigned int do_anon_fault_around(struct mm_struct *mm, struct vm_area_struct *vma,
+				  uint64_t addr, pteval_t *ptep, bool write);
+unsigned int do_wp_fault_around(struct mm_struct *mm, struct vm_area_struct *vma,
+				uint64_t addr, pteval_t *ptep);
 void zap_page_range(struct mm_struct *mm, struct vm_area_struct *vma,
 		    uint64_t start, uint64_t end);
 void unmap_region(struct mm_struct *mm, uint64_t start, uint64_t end);
@@ -200,6 +231,8 @@ void lru_del(struct zone *zone, struct page *page);
 
 /* filemap.c */
 void delete_from_page_cache(struct page *page);
+/* the cache takes the caller's reference on success */
+int add_to_page_cache(struct address_space *mapping, struct page *page, uint64_t index);
 void shmem_swapped_out(struct page *page, uint64_t swap);
 
 /* overcommit.c */

@@ -114,6 +114,8 @@ static long madvise_free(struct mm_struct *mm, struct vm_area_struct *vma,
 
 	if (!vma_is_anonymous(vma) || (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB)))
 		return -EINVAL;
+	/* lazyfree is tracked per 4 KiB page: huge pages in the range are split */
+	split_huge_pmd_range(mm, start, end);
 	while (addr < end) {
 		pteval_t *ptep = pte_lookup(mm, addr, &next), pte;
 		struct page *page;

@@ -89,8 +89,11 @@ void unmap_region(struct mm_struct *mm, uint64_t start, uint64_t end)
 	uint64_t addr = start, next;
 
 	while (addr < end) {
-		pteval_t *ptep = pte_lookup(mm, addr, &next);
+		pteval_t *ptep;
 
+		if (pmd_boundary(addr, start) && zap_huge_pmd_range(mm, &addr, start, end))
+			continue;
+		ptep = pte_lookup(mm, addr, &next);
 		if (!ptep) {
 			addr = next;
 			continue;
@@ -252,12 +255,14 @@ static enum fault_kind do_anonymous_page(struct mm_struct *mm, struct vm_area_st
 		pteval_t prot = vm_get_page_prot(vma->vm_flags) & ~_PAGE_RW;
 
 		set_pte_at(mm, addr, ptep, pfn_pte(mm->zone->zero_pfn, prot));
+		do_anon_fault_around(mm, vma, addr, ptep, false);
 		return FAULT_ANON_ZERO;
 	}
 	page = new_anon_page(mm, vma, addr, mm->zone->zero_pfn);
 	if (!page)
 		return FAULT_OOM;
 	install_page(mm, vma, addr, ptep, page, true);
+	do_anon_fault_around(mm, vma, addr, ptep, true);
 	return FAULT_ANON;
 }
 
@@ -281,6 +286,8 @@ static enum fault_kind do_fault(struct mm_struct *mm, struct vm_area_struct *vma
 		return FAULT_OOM;
 	if (!write || (vma->vm_flags & VM_SHARED)) {
 		install_page(mm, vma, addr, ptep, vmf.page, write);
+		if (!write)	/* do_read_fault(): only read faults map around */
+			do_fault_around(mm, vma, addr, ptep);
 		return write ? FAULT_SHARED_WRITE : FAULT_FILE;
 	}
 	copy = new_anon_page(mm, vma, addr, page_to_pfn(mm->zone, vmf.page));
@@ -305,6 +312,7 @@ static enum fault_kind do_wp_page(struct mm_struct *mm, struct vm_area_struct *v
 	}
 	if (!is_zero_pfn(mm->zone, pfn) && page_is_exclusive_anon(mm->zone, old)) {
 		set_pte_at(mm, addr, ptep, pte | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED);
+		do_wp_fault_around(mm, vma, addr, ptep);
 		return FAULT_WP_REUSE;
 	}
 	/* pinned: reclaim inside the allocation must leave it (and its entry) alone */
@@ -322,6 +330,7 @@ static enum fault_kind do_wp_page(struct mm_struct *mm, struct vm_area_struct *v
 	page_map_account(mm, copy, 1);
 	set_pte_at(mm, addr, ptep, pfn_pte(page_to_pfn(mm->zone, copy),
 					   vm_get_page_prot(vma->vm_flags) | _PAGE_RW | _PAGE_DIRTY));
+	do_wp_fault_around(mm, vma, addr, ptep);
 	return FAULT_WP_COPY;
 }
 
@@ -355,9 +364,12 @@ static enum fault_kind do_swap_page(struct mm_struct *mm, struct vm_area_struct 
 static enum fault_kind handle_pte_fault(struct mm_struct *mm, struct vm_area_struct *vma,
 					uint64_t addr, unsigned int flags)
 {
-	pteval_t *ptep = pte_alloc(mm, addr);
-	pteval_t pte;
+	enum fault_kind huge = huge_pmd_fault(mm, vma, addr, flags);
+	pteval_t *ptep, pte;
 
+	if (huge != NR_FAULT_KINDS)
+		return huge;
+	ptep = pte_alloc(mm, addr);
 	if (!ptep)
 		return FAULT_OOM;
 	pte = *ptep;
@@ -398,6 +410,7 @@ static enum fault_kind classify_fault(struct mm_struct *mm, uint64_t addr, unsig
 int mm_fault(struct mm_struct *mm, uint64_t addr, unsigned int flags, struct fault_result *res)
 {
 	struct fault_result local;
+	uint64_t prefaulted = mm->zone->stats.pgprefault;
 	enum fault_kind kind = should_fail(mm->zone, INJECT_SPURIOUS_FAULT, addr) ?
 			       FAULT_SPURIOUS : classify_fault(mm, addr, flags);
 
@@ -405,6 +418,7 @@ int mm_fault(struct mm_struct *mm, uint64_t addr, unsigned int flags, struct fau
 		res = &local;
 	mm->stats.faults[kind]++;
 	fault_result(res, kind);
+	res->prefaulted = (unsigned int)(mm->zone->stats.pgprefault - prefaulted);
 	if (!res->signo)
 		return 0;
 	/* tables allocated for a fault that mapped nothing must not linger */

@@ -21,6 +21,8 @@ struct zone *zone_create(void *base, uint64_t size);
 void zone_destroy(struct zone *zone);
 struct page *alloc_page(struct zone *zone);		/* refcount 1, zeroed */
 struct page *alloc_page_nozero(struct zone *zone);	/* refcount 1, contents undefined */
+/* best effort: NULL unless more than @reserve frames are free; no reclaim */
+struct page *alloc_page_nowait(struct zone *zone, uint64_t reserve, bool zero);
 void get_page(struct page *page);
 void put_page(struct zone *zone, struct page *page);	/* frees at refcount 0 */
 /* take frames out of the allocator for the caller's own use (trampoline, GDT...) */
@@ -30,6 +32,22 @@ struct page *pfn_to_page(struct zone *zone, uint64_t pfn);
 void *pfn_to_virt(struct zone *zone, uint64_t pfn);	/* host address of the frame */
 void *gpa_to_virt(struct zone *zone, uint64_t gpa);	/* NULL outside the zone */
 uint64_t zone_nr_free(struct zone *zone);
+/* a 2 MiB-aligned compound page (head + 511 tails), zeroed; NULL when none is free */
+struct page *alloc_huge_page(struct zone *zone);
+
+/*
+ * Pre-zeroing, for a thread of the caller's (under the caller's lock; the
+ * MMU itself is single-threaded): grab takes up to @max free frames of
+ * unknown content off the free lists, the caller zeroes them through
+ * pfn_to_virt() and put returns them as known-zero free frames, which
+ * alloc_page() prefers when zone->prezero is set.  zone_prezero() does all
+ * three at once.
+ */
+size_t zone_prezero_grab(struct zone *zone, uint64_t *pfns, size_t max);
+void zone_prezero_put(struct zone *zone, const uint64_t *pfns, size_t n);
+size_t zone_prezero(struct zone *zone, size_t max);
+/* every free frame is zero: the zone's memory came fresh from the host */
+void zone_mark_free_zeroed(struct zone *zone);
 
 /* ---- address spaces (mmap.c) ---- */
 
@@ -107,6 +125,7 @@ struct fault_result {
 	enum fault_kind kind;
 	int signo;		/* 0, SIGSEGV or SIGBUS */
 	int si_code;		/* SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR */
+	unsigned int prefaulted;	/* pages fault-around mapped besides this one */
 };
 
 /* resolve a guest fault at @addr; returns 0 when the access may be retried */

@@ -45,7 +45,15 @@ enum page_flags {
 	PG_lazyfree	= 1u << 7,	/* MADV_FREE: reclaim may drop it while clean */
 	PG_lru		= 1u << 8,	/* on the zone's LRU clock */
 	PG_swapcache	= 1u << 9,	/* in the swap cache: ->swap_slot holds its copy */
+	PG_head		= 1u << 10,	/* first frame of a 2 MiB compound page (a THP) */
+	PG_tail		= 1u << 11,	/* other frames of one: ->index is the offset from the head */
+	PG_zeroed	= 1u << 12,	/* free and known to hold zeroes */
+	PG_prezeroing	= 1u << 13,	/* off the free lists, being zeroed (zone_prezero_grab) */
 };
+
+/* a compound page: HPAGE_PMD_NR frames, 2 MiB aligned, mapped only by PMDs */
+#define HPAGE_PMD_ORDER	(PMD_SHIFT - PAGE_SHIFT)
+#define HPAGE_PMD_NR	(1UL << HPAGE_PMD_ORDER)
 
 struct anon_vma;
 struct address_space;
@@ -59,7 +67,13 @@ struct page {
 	struct anon_vma *anon_vma;
 	struct address_space *mapping;
 	uint64_t index;		/* page offset in the owner (pgoff units) */
-	uint32_t next_free;	/* free list link (pfn) */
+	uint32_t next_free, prev_free;	/* free list links (pfn) */
+	/*
+	 * PG_pgtable: a table deposited for splitting a huge PMD (Linux's
+	 * pgtable_trans_huge_deposit): in a PMD table, the first deposited
+	 * table; in a deposited table, the next one (pfn, 0 = none).
+	 */
+	uint32_t pmd_huge_pte;
 	uint32_t lru_prev, lru_next;	/* PG_lru: the clock's links (pfn) */
 	uint64_t swap_slot;	/* PG_swapcache */
 	uint32_t log_batch;	/* PG_pgtable: commit batch that last logged an entry here */
@@ -89,7 +103,11 @@ struct zone {
 	uint8_t *base;		/* host address of guest-physical 0 */
 	uint64_t nr_pages;
 	struct page *mem_map;
-	uint32_t free_head;	/* pfn, or UINT32_MAX when empty */
+	uint32_t free_head;	/* pfn, or UINT32_MAX when empty: frames of unknown content */
+	uint32_t zeroed_head;	/* free frames known to be zero (PG_zeroed) */
+	uint16_t *block_free;	/* free frames in each 2 MiB block, for huge allocations */
+	uint16_t *block_zeroed;	/* of which known to be zero */
+	uint64_t nr_zeroed;	/* frames on the zeroed list */
 	uint64_t zero_pfn;	/* the shared zero page (PG_reserved) */
 	/* sysctls, as /proc/sys/vm/... */
 	int overcommit_memory;		/* 0 heuristic, 1 always, 2 never */
@@ -266,6 +284,8 @@ struct vm_area_struct {
 struct address_space_operations {
 	/* read page @index of @mapping into @dst (PAGE_SIZE bytes; zero past EOF) */
 	int (*read_folio)(struct address_space *mapping, uint64_t index, void *dst);
+	/* read pages @index.. into @dst[0..@nr) at once (as read_folio each); may be NULL */
+	int (*readahead)(struct address_space *mapping, uint64_t index, void **dst, unsigned int nr);
 	/* write a dirty page back; may be NULL (shmem) */
 	int (*writepage)(struct address_space *mapping, uint64_t index, const void *src);
 	/* write(2) to the backing store itself (host files): bytes written or -errno */

@@ -22,11 +22,16 @@ static void change_protection(struct mm_struct *mm, struct vm_area_struct *vma,
 {
 	pteval_t prot = vm_get_page_prot(vma->vm_flags);
 	uint64_t addr = start, next;
+	bool writable = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
 
 	while (addr < end) {
-		pteval_t *ptep = pte_lookup(mm, addr, &next), pte, new;
+		pteval_t *ptep, pte, new;
 		struct page *page;
 
+		if (pmd_boundary(addr, start) &&
+		    change_huge_pmd_range(mm, &addr, start, end, prot, writable))
+			continue;
+		ptep = pte_lookup(mm, addr, &next);
 		if (!ptep) {
 			addr = next;
 			continue;

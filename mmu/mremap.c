@@ -146,6 +146,9 @@ static bool move_entry(struct mm_struct *mm, uint64_t old, uint64_t new, int lev
 	val = *src;
 	set_pte_at(mm, new, dst, val);
 	set_pte_at(mm, old, src, 0);
+	/* move_huge_pmd(): the deposited table follows its PMD */
+	if (level == 2 && pmd_trans_huge(val))
+		pgtable_deposit(mm, dst, pgtable_withdraw(mm, src));
 	mm->stats.pt_moves[level - 1]++;
 	/* the TLB may still hold any page of a table that moved whole */
 	if (level > 1)
@@ -193,6 +196,10 @@ uint64_t move_page_tables(struct mm_struct *mm, uint64_t old, uint64_t new, uint
 		uint64_t o = old + done, n = new + done, next = 0;
 		int level = choose_level(mm, o, n, len - done);
 		uint64_t step = 1ULL << (PAGE_SHIFT + 9 * (level - 1));
+
+		/* a huge PMD that cannot move whole moves as 512 PTEs */
+		if (level == 1 && pmd_boundary(o, old))
+			split_huge_pmd_range(mm, o, o + PAGE_SIZE);
 
 		/* no table at all under the source: skip the hole */
 		if (!entry_at(mm, o, level, false, &next)) {

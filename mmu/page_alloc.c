@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The zone: the caller's block of guest-physical memory, one struct page per
- * frame, and a LIFO free list threaded through the descriptors.  Frame 0 is
- * never handed out (a zero guest-physical address is a useful "none"), and
- * the zero page is allocated once and shared read-only by every mm.
+ * frame, and two LIFO free lists threaded through the descriptors: frames
+ * of unknown content, and frames known to be zero (PG_zeroed, filled by
+ * pre-zeroing).  The lists are doubly linked so that any frame can leave
+ * them, and each 2 MiB block counts its free frames, so that a fully free
+ * aligned block for a huge page is found without walking the lists.
+ * Frame 0 is never handed out (a zero guest-physical address is a useful
+ * "none"), and the zero page is allocated once and shared read-only by
+ * every mm.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,14 +18,45 @@
 
 #define NO_PFN UINT32_MAX
 
-static void free_list_push(struct zone *zone, uint64_t pfn)
+static uint32_t *free_list_of(struct zone *zone, struct page *page)
+{
+	return page->flags & PG_zeroed ? &zone->zeroed_head : &zone->free_head;
+}
+
+static void free_list_push(struct zone *zone, uint64_t pfn, bool zeroed)
+{
+	struct page *page = &zone->mem_map[pfn];
+	uint32_t *head;
+
+	page->flags = PG_free | (zeroed ? PG_zeroed : 0);
+	head = free_list_of(zone, page);
+	page->prev_free = NO_PFN;
+	page->next_free = *head;
+	if (*head != NO_PFN)
+		zone->mem_map[*head].prev_free = (uint32_t)pfn;
+	*head = (uint32_t)pfn;
+	zone->block_free[pfn >> HPAGE_PMD_ORDER]++;
+	zone->block_zeroed[pfn >> HPAGE_PMD_ORDER] += zeroed;
+	zone->stats.nr_free++;
+	zone->nr_zeroed += zeroed;
+}
+
+/* take @pfn off its free list; the caller sets its new state */
+static void free_list_del(struct zone *zone, uint64_t pfn)
 {
 	struct page *page = &zone->mem_map[pfn];
 
-	page->flags = PG_free;
-	page->next_free = zone->free_head;
-	zone->free_head = (uint32_t)pfn;
-	zone->stats.nr_free++;
+	if (page->prev_free != NO_PFN)
+		zone->mem_map[page->prev_free].next_free = page->next_free;
+	else
+		*free_list_of(zone, page) = page->next_free;
+	if (page->next_free != NO_PFN)
+		zone->mem_map[page->next_free].prev_free = page->prev_free;
+	zone->block_free[pfn >> HPAGE_PMD_ORDER]--;
+	zone->block_zeroed[pfn >> HPAGE_PMD_ORDER] -= !!(page->flags & PG_zeroed);
+	zone->stats.nr_free--;
+	zone->nr_zeroed -= !!(page->flags & PG_zeroed);
+	page->flags &= ~PG_free;
 }
 
 struct zone *zone_create(void *base, uint64_t size)
@@ -41,12 +77,24 @@ struct zone *zone_create(void *base, uint64_t size)
 		free(zone);
 		return NULL;
 	}
+	zone->block_free = calloc((zone->nr_pages >> HPAGE_PMD_ORDER) + 1,
+				  sizeof(*zone->block_free));
+	zone->block_zeroed = calloc((zone->nr_pages >> HPAGE_PMD_ORDER) + 1,
+				    sizeof(*zone->block_zeroed));
+	if (!zone->block_free || !zone->block_zeroed) {
+		free(zone->block_free);
+		free(zone->block_zeroed);
+		free(zone->mem_map);
+		free(zone);
+		return NULL;
+	}
 	zone->free_head = NO_PFN;
+	zone->zeroed_head = NO_PFN;
 	zone->lru_head = NO_PFN;
 	zone->mem_map[0].flags = PG_reserved;
 	/* push high to low so that allocation hands out low frames first */
 	for (pfn = zone->nr_pages - 1; pfn >= 1; pfn--)
-		free_list_push(zone, pfn);
+		free_list_push(zone, pfn, false);
 	zone->overcommit_memory = 0;
 	zone->overcommit_ratio = 50;
 	zone->max_map_count = DEFAULT_MAX_MAP_COUNT;
@@ -73,43 +121,148 @@ void zone_destroy(struct zone *zone)
 	if (!zone)
 		return;
 	swap_off_info(zone->swap);
+	free(zone->block_free);
+	free(zone->block_zeroed);
 	free(zone->mem_map);
 	free(zone);
 }
 
-struct page *alloc_page_nozero(struct zone *zone)
+/*
+ * One frame off the lists: a known-zero one first when @want_zeroed, else
+ * one of unknown content first (keeping the zeroed ones for alloc_page).
+ */
+static struct page *take_frame(struct zone *zone, bool want_zeroed, bool *zeroed)
 {
+	uint32_t first = want_zeroed ? zone->zeroed_head : zone->free_head;
+	uint32_t second = want_zeroed ? zone->free_head : zone->zeroed_head;
+	uint64_t pfn = first != NO_PFN ? first : second;
 	struct page *page;
-	uint64_t pfn = zone->free_head;
 
 	/* out of frames: reclaim some, as the page allocator's slow path does */
 	if (pfn == NO_PFN && shrink_zone(zone, 32))
-		pfn = zone->free_head;
+		pfn = zone->free_head != NO_PFN ? zone->free_head : zone->zeroed_head;
 	if (pfn == NO_PFN || should_fail(zone, INJECT_FRAME_ALLOC, 0)) {
 		zone->stats.alloc_failures++;
 		return NULL;
 	}
 	page = &zone->mem_map[pfn];
-	zone->free_head = page->next_free;
-	zone->stats.nr_free--;
+	*zeroed = page->flags & PG_zeroed;
+	free_list_del(zone, pfn);
 	zone->stats.allocs++;
 	memset(page, 0, sizeof(*page));
 	page->refcount = 1;
 	return page;
 }
 
+struct page *alloc_page_nozero(struct zone *zone)
+{
+	bool zeroed;
+
+	return take_frame(zone, false, &zeroed);
+}
+
 struct page *alloc_page(struct zone *zone)
 {
-	struct page *page = alloc_page_nozero(zone);
+	bool zeroed;
+	struct page *page = take_frame(zone, zone->prezero, &zeroed);
 
-	if (page)
+	if (!page)
+		return NULL;
+	if (zone->prezero)
+		*(zeroed ? &zone->stats.prezero_hits : &zone->stats.prezero_misses) += 1;
+	if (!zeroed)
 		memset(pfn_to_virt(zone, page_to_pfn(zone, page)), 0, PAGE_SIZE);
 	return page;
 }
 
+/*
+ * GFP_NOWAIT | __GFP_NOWARN, for best-effort work (fault-around): a frame
+ * (zeroed when @zero) while more than @reserve are free, else NULL.  Never
+ * reclaims, and no injection point fires: they stand for the allocations
+ * a fault needs, and a prefault without a frame just stops.
+ */
+struct page *alloc_page_nowait(struct zone *zone, uint64_t reserve, bool zero)
+{
+	uint32_t pfn = zero && zone->zeroed_head != NO_PFN ? zone->zeroed_head :
+		       zone->free_head != NO_PFN ? zone->free_head : zone->zeroed_head;
+	struct page *page;
+	bool zeroed;
+
+	if (pfn == NO_PFN || zone->stats.nr_free <= reserve)
+		return NULL;
+	page = &zone->mem_map[pfn];
+	zeroed = page->flags & PG_zeroed;
+	free_list_del(zone, pfn);
+	zone->stats.allocs++;
+	memset(page, 0, sizeof(*page));
+	page->refcount = 1;
+	if (zero && !zeroed)
+		memset(pfn_to_virt(zone, pfn), 0, PAGE_SIZE);
+	return page;
+}
+
+/*
+ * A 2 MiB block whose frames are all free, or NO_PFN: the one with the
+ * most frames known to be zero, the lowest of those.
+ */
+static uint64_t find_free_block(struct zone *zone)
+{
+	uint64_t b, best = NO_PFN, nr_blocks = zone->nr_pages >> HPAGE_PMD_ORDER;
+
+	for (b = 0; b < nr_blocks; b++) {
+		if (zone->block_free[b] != HPAGE_PMD_NR)
+			continue;
+		if (best == NO_PFN || zone->block_zeroed[b] > zone->block_zeroed[best])
+			best = b;
+		if (zone->block_zeroed[b] == HPAGE_PMD_NR)
+			break;
+	}
+	return best == NO_PFN ? NO_PFN : best << HPAGE_PMD_ORDER;
+}
+
+/*
+ * The compound page lives in the head's descriptor (owner, counts, LRU);
+ * each tail records its distance from the head.  Only subpages not known
+ * to be zero are cleared.
+ */
+struct page *alloc_huge_page(struct zone *zone)
+{
+	uint64_t base = find_free_block(zone), i;
+	struct page *head;
+
+	if (base == NO_PFN || should_fail(zone, INJECT_FRAME_ALLOC, 0)) {
+		zone->stats.alloc_failures++;
+		return NULL;
+	}
+	for (i = 0; i < HPAGE_PMD_NR; i++) {
+		struct page *page = &zone->mem_map[base + i];
+		bool zeroed = page->flags & PG_zeroed;
+
+		free_list_del(zone, base + i);
+		memset(page, 0, sizeof(*page));
+		if (zone->prezero)
+			*(zeroed ? &zone->stats.prezero_hits : &zone->stats.prezero_misses) += 1;
+		if (!zeroed)
+			memset(pfn_to_virt(zone, base + i), 0, PAGE_SIZE);
+		page->flags = PG_tail;
+		page->index = i;
+	}
+	zone->stats.allocs += HPAGE_PMD_NR;
+	head = &zone->mem_map[base];
+	head->flags = PG_head;
+	head->refcount = 1;
+	return head;
+}
+
+/* a tail frame stands for its compound page */
+static struct page *compound_head(struct page *page)
+{
+	return page->flags & PG_tail ? page - page->index : page;
+}
+
 void get_page(struct page *page)
 {
-	page->refcount++;
+	compound_head(page)->refcount++;
 }
 
 static void free_page_owner(struct zone *zone, struct page *page)
@@ -117,51 +270,112 @@ static void free_page_owner(struct zone *zone, struct page *page)
 	if (page->flags & PG_lru)
 		lru_del(zone, page);
 	if (page->flags & PG_anon) {
-		zone->stats.nr_anon--;
+		zone->stats.nr_anon -= page->flags & PG_head ? HPAGE_PMD_NR : 1;
 		put_anon_vma(page->anon_vma);
 	}
+	if ((page->flags & (PG_head | PG_anon)) == (PG_head | PG_anon))
+		zone->stats.nr_anon_thp--;
 	if (page->flags & PG_pgtable)
 		zone->stats.nr_pgtable--;
 }
 
 void put_page(struct zone *zone, struct page *page)
 {
+	uint64_t pfn, nr = 1, i;
+
+	page = compound_head(page);
 	if (page->flags & PG_reserved)
 		return;
 	if (--page->refcount > 0)
 		return;
 	free_page_owner(zone, page);
-	zone->stats.frees++;
-	free_list_push(zone, page_to_pfn(zone, page));
+	if (page->flags & PG_head)
+		nr = HPAGE_PMD_NR;
+	/* a freed frame's content is unknown: it goes back dirty */
+	pfn = page_to_pfn(zone, page);
+	for (i = nr; i-- > 0; ) {
+		zone->stats.frees++;
+		free_list_push(zone, pfn + i, false);
+	}
 }
 
 int zone_reserve(struct zone *zone, uint64_t pfn, uint64_t nr)
 {
-	uint32_t *link = &zone->free_head;
-	uint64_t i, found = 0;
+	uint64_t i;
 
 	if (pfn + nr > zone->nr_pages || pfn + nr < pfn)
 		return -1;
 	for (i = pfn; i < pfn + nr; i++)
 		if (!(zone->mem_map[i].flags & PG_free))
 			return -1;
-	/* unlink each reserved frame from the free list in one pass */
-	while (*link != NO_PFN) {
-		struct page *page = &zone->mem_map[*link];
-
-		if (*link >= pfn && *link < pfn + nr) {
-			uint32_t self = *link;
-
-			*link = page->next_free;
-			zone->mem_map[self].flags = PG_reserved;
-			zone->mem_map[self].refcount = 1;
-			zone->stats.nr_free--;
-			found++;
-			continue;
-		}
-		link = &page->next_free;
+	for (i = pfn; i < pfn + nr; i++) {
+		free_list_del(zone, i);
+		zone->mem_map[i].flags = PG_reserved;
+		zone->mem_map[i].refcount = 1;
 	}
-	return found == nr ? 0 : -1;
+	return 0;
+}
+
+size_t zone_prezero_grab(struct zone *zone, uint64_t *pfns, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && zone->free_head != NO_PFN) {
+		uint64_t pfn = zone->free_head;
+
+		free_list_del(zone, pfn);
+		zone->mem_map[pfn].flags = PG_prezeroing;
+		pfns[n++] = pfn;
+	}
+	return n;
+}
+
+void zone_prezero_put(struct zone *zone, const uint64_t *pfns, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (pfns[i] >= zone->nr_pages || zone->mem_map[pfns[i]].flags != PG_prezeroing)
+			continue;	/* not one we handed out: leave it alone */
+		free_list_push(zone, pfns[i], true);
+		zone->stats.prezeroed++;
+	}
+}
+
+/*
+ * The caller's memory is known to be zero (fresh anonymous memory from the
+ * host): every free frame is already what pre-zeroing would make it, and
+ * zeroing it again would only make the host allocate it early.  Low frames
+ * stay first, as zone_create() arranged.
+ */
+void zone_mark_free_zeroed(struct zone *zone)
+{
+	uint64_t pfn;
+
+	for (pfn = zone->nr_pages - 1; pfn >= 1; pfn--) {
+		if (zone->mem_map[pfn].flags != PG_free)
+			continue;
+		free_list_del(zone, pfn);
+		free_list_push(zone, pfn, true);
+	}
+}
+
+size_t zone_prezero(struct zone *zone, size_t max)
+{
+	uint64_t pfns[64];
+	size_t done = 0;
+
+	while (done < max) {
+		size_t i, n = zone_prezero_grab(zone, pfns, min(max - done, 64));
+
+		if (!n)
+			break;
+		for (i = 0; i < n; i++)
+			memset(pfn_to_virt(zone, pfns[i]), 0, PAGE_SIZE);
+		zone_prezero_put(zone, pfns, n);
+		done += n;
+	}
+	return done;
 }
 
 uint64_t page_to_pfn(struct zone *zone, struct page *page)

@@ -114,6 +114,11 @@ static pteval_t *next_table(struct mm_struct *mm, pteval_t *entry, uint64_t addr
 	return table_virt(mm, pte_pfn(*entry));
 }
 
+/*
+ * The leaf entry for @addr.  A huge PMD has no PTE under it: a lookup
+ * treats it as a hole (every walker that may meet one checks the PMD
+ * first), an allocation splits it into a table of PTEs.
+ */
 static pteval_t *walk(struct mm_struct *mm, uint64_t addr, bool alloc, uint64_t *next)
 {
 	pteval_t *table = table_virt(mm, mm->pgd_pfn);
@@ -122,7 +127,13 @@ static pteval_t *walk(struct mm_struct *mm, uint64_t addr, bool alloc, uint64_t 
 	for (level = 4; level > 1; level--) {
 		pteval_t *entry = &table[pt_index(addr, level)];
 
-		table = next_table(mm, entry, addr, alloc);
+		if (level == 2 && pmd_trans_huge(*entry)) {
+			if (alloc)
+				split_huge_pmd_at(mm, addr, entry);
+			else
+				entry = NULL;
+		}
+		table = entry ? next_table(mm, entry, addr, alloc) : NULL;
 		if (!table) {
 			if (next) {
 				uint64_t span = 1ULL << (PAGE_SHIFT + 9 * (level - 1));
@@ -146,14 +157,59 @@ pteval_t *pte_alloc(struct mm_struct *mm, uint64_t addr)
 	return walk(mm, addr, true, NULL);
 }
 
+/* the PMD entry for @addr, allocating the tables above it when @alloc */
+pteval_t *pmd_walk(struct mm_struct *mm, uint64_t addr, bool alloc)
+{
+	pteval_t *table = table_virt(mm, mm->pgd_pfn);
+	int level;
+
+	for (level = 4; level > 2; level--) {
+		table = next_table(mm, &table[pt_index(addr, level)], addr, alloc);
+		if (!table)
+			return NULL;
+	}
+	return &table[pt_index(addr, 2)];
+}
+
+/* the entry that maps @addr; under a huge PMD, the 4 KiB entry it stands for */
 pteval_t mm_walk(struct mm_struct *mm, uint64_t addr)
 {
-	pteval_t *ptep;
+	pteval_t *ptep, *pmdp;
 
 	if (addr >= TASK_SIZE)
 		return 0;
+	pmdp = pmd_walk(mm, addr, false);
+	if (pmdp && pmd_trans_huge(*pmdp))
+		return huge_pmd_subpage_pte(*pmdp, addr);
 	ptep = pte_lookup(mm, addr, NULL);
 	return ptep ? *ptep : 0;
+}
+
+/* Linux's pgtable_trans_huge_deposit(): a table kept for splitting a huge PMD */
+void pgtable_deposit(struct mm_struct *mm, pteval_t *pmdp, struct page *table)
+{
+	struct page *pmd_table = ptep_table_page(mm, pmdp);
+
+	table->pmd_huge_pte = pmd_table->pmd_huge_pte;
+	pmd_table->pmd_huge_pte = (uint32_t)page_to_pfn(mm->zone, table);
+}
+
+struct page *pgtable_withdraw(struct mm_struct *mm, pteval_t *pmdp)
+{
+	struct page *pmd_table = ptep_table_page(mm, pmdp), *table;
+
+	if (!pmd_table->pmd_huge_pte)
+		return NULL;
+	table = pfn_to_page(mm->zone, pmd_table->pmd_huge_pte);
+	pmd_table->pmd_huge_pte = table->pmd_huge_pte;
+	table->pmd_huge_pte = 0;
+	return table;
+}
+
+/* a deposited table that is no longer needed: freed like an unlinked one */
+void pgtable_free_deposited(struct mm_struct *mm, struct page *table)
+{
+	pgtable_free(mm, page_to_pfn(mm->zone, table));
 }
 
 /*
@@ -169,7 +225,7 @@ static bool free_level(struct mm_struct *mm, pteval_t *entry, int level,
 	pteval_t *table = table_virt(mm, pfn);
 	uint64_t addr;
 
-	if (!pte_present(*entry))
+	if (!pte_present(*entry) || (level == 2 && pmd_trans_huge(*entry)))
 		return false;
 	if (level > 2) {
 		uint64_t child_span = span >> 9;

@@ -90,6 +90,20 @@ static inline uint64_t pte_to_swp_slot(pteval_t pte)
 	return (pte & PTE_PFN_MASK) >> PAGE_SHIFT;
 }
 
+/* a PDE that maps 2 MiB itself (PS set), present or PROT_NONE */
+static inline bool pmd_trans_huge(pteval_t pmd)
+{
+	return (pmd & _PAGE_PSE) && pte_mapped(pmd);
+}
+
+/* the 4 KiB entry a huge PMD stands for at @addr: same rights, that subpage */
+static inline pteval_t huge_pmd_subpage_pte(pteval_t pmd, uint64_t addr)
+{
+	uint64_t pfn = pte_pfn(pmd) + ((addr >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1));
+
+	return (pmd & ~(PTE_PFN_MASK | _PAGE_PSE)) | (pfn << PAGE_SHIFT);
+}
+
 /* table entries above the leaves: rights are decided at the leaf */
 #define _PAGE_TABLE	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
 

@@ -215,6 +215,13 @@ static int walk_one(struct zone *zone, struct page *page, struct vm_area_struct 
 
 	if (!addr)
 		return 0;
+	/* a compound page is mapped by PMDs only */
+	if (page->flags & PG_head) {
+		ptep = pmd_walk(vma->vm_mm, addr, false);
+		if (!ptep || !pmd_trans_huge(*ptep) || pte_pfn(*ptep) != page_to_pfn(zone, page))
+			return 0;
+		return visit(page, vma, addr, ptep, arg);
+	}
 	ptep = pte_lookup(vma->vm_mm, addr, NULL);
 	if (!ptep || !pte_mapped(*ptep) || pte_pfn(*ptep) != page_to_pfn(zone, page))
 		return 0;

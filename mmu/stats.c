@@ -21,6 +21,19 @@ void mm_print_stats(struct mm_struct *mm, FILE *out)
 		(unsigned long)zs->nr_anon, (unsigned long)zs->nr_cache,
 		(unsigned long)zs->nr_pgtable, (unsigned long)zs->allocs,
 		(unsigned long)zs->frees, (unsigned long)zs->alloc_failures);
+	fprintf(out, "fault-around: file=%luK anon=%luK prefaulted=%lu\n",
+		(unsigned long)(mm->zone->fault_around_bytes >> 10),
+		(unsigned long)(mm->zone->fault_around_anon_bytes >> 10),
+		(unsigned long)zs->pgprefault);
+	fprintf(out, "thp: mode=%s fault_alloc=%lu fault_fallback=%lu split_pmd=%lu anon_thp=%lu\n",
+		mm->zone->thp_mode == THP_ALWAYS ? "always" :
+		mm->zone->thp_mode == THP_MADVISE ? "madvise" : "never",
+		(unsigned long)zs->thp_fault_alloc, (unsigned long)zs->thp_fault_fallback,
+		(unsigned long)zs->thp_split_pmd, (unsigned long)zs->nr_anon_thp);
+	fprintf(out, "prezero: %s prezeroed=%lu hits=%lu misses=%lu zeroed_free=%lu\n",
+		mm->zone->prezero ? "on" : "off", (unsigned long)zs->prezeroed,
+		(unsigned long)zs->prezero_hits, (unsigned long)zs->prezero_misses,
+		(unsigned long)mm->zone->nr_zeroed);
 	fprintf(out, "mm: vmas=%lu pgtable_pages=%lu total_vm=%lu data_vm=%lu stack_vm=%lu "
 		"exec_vm=%lu locked_vm=%lu committed=%lu\n",
 		(unsigned long)mm->map_count, (unsigned long)mm->stats.pgtable_pages,

@@ -54,37 +54,41 @@ struct smaps {
 	uint64_t resident, pss, pss_dirty;	/* pss in bytes << PSS_SHIFT */
 	uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
 	uint64_t referenced, anonymous, locked, lazyfree, swap;
+	uint64_t anonymous_thp;
 };
 
 #define PSS_SHIFT	12
 
-/* smaps_account(): one mapped page; the zero page is no page (vm_normal_page) */
-static void smaps_pte(struct mm_struct *mm, struct vm_area_struct *vma, pteval_t pte,
-		      struct smaps *s)
+/*
+ * smaps_account(): one mapped page of @size bytes (a PTE's, or a huge
+ * PMD's); the zero page is no page (vm_normal_page)
+ */
+static void smaps_account(struct mm_struct *mm, struct vm_area_struct *vma, pteval_t pte,
+			  struct smaps *s, uint64_t size)
 {
 	struct page *page;
 	bool dirty;
 	uint64_t pss;
 
 	if (is_swap_pte(pte))
-		s->swap += PAGE_SIZE;
+		s->swap += size;
 	if (!pte_mapped(pte) || pte_pfn(pte) == mm->zone->zero_pfn)
 		return;
 	page = pfn_to_page(mm->zone, pte_pfn(pte));
 	dirty = pte_dirty(pte) || (page->flags & PG_dirty);
-	s->resident += PAGE_SIZE;
+	s->resident += size;
 	if (pte_young(pte))
-		s->referenced += PAGE_SIZE;
+		s->referenced += size;
 	if (page->flags & PG_anon)
-		s->anonymous += PAGE_SIZE;
+		s->anonymous += size;
 	if ((page->flags & PG_lazyfree) && !dirty)
-		s->lazyfree += PAGE_SIZE;
+		s->lazyfree += size;
 	if (page->mapcount >= 2) {
-		pss = (PAGE_SIZE << PSS_SHIFT) / (uint64_t)page->mapcount;
-		*(dirty ? &s->shared_dirty : &s->shared_clean) += PAGE_SIZE;
+		pss = (size << PSS_SHIFT) / (uint64_t)page->mapcount;
+		*(dirty ? &s->shared_dirty : &s->shared_clean) += size;
 	} else {
-		pss = PAGE_SIZE << PSS_SHIFT;
-		*(dirty ? &s->private_dirty : &s->private_clean) += PAGE_SIZE;
+		pss = size << PSS_SHIFT;
+		*(dirty ? &s->private_dirty : &s->private_clean) += size;
 	}
 	s->pss += pss;
 	if (dirty)
@@ -98,13 +102,21 @@ static void smaps_walk(struct mm_struct *mm, struct vm_area_struct *vma, struct 
 	uint64_t addr = vma->vm_start, next;
 
 	while (addr < vma->vm_end) {
-		pteval_t *ptep = pte_lookup(mm, addr, &next);
+		pteval_t *ptep, *pmdp = pmd_boundary(addr, vma->vm_start) ?
+					pmd_walk(mm, addr, false) : NULL;
 
+		if (pmdp && pmd_trans_huge(*pmdp)) {	/* smaps_pmd_entry() */
+			smaps_account(mm, vma, *pmdp, s, PMD_SIZE);
+			s->anonymous_thp += PMD_SIZE;
+			addr += PMD_SIZE;
+			continue;
+		}
+		ptep = pte_lookup(mm, addr, &next);
 		if (!ptep) {
 			addr = next;
 			continue;
 		}
-		smaps_pte(mm, vma, *ptep, s);
+		smaps_account(mm, vma, *ptep, s, PAGE_SIZE);
 		addr += PAGE_SIZE;
 	}
 }
@@ -133,13 +145,12 @@ static int show_vm_flags(char *buf, size_t size, uint64_t flags)
 	return n;
 }
 
-/* eligible for a THP (mode madvise): asked for, anonymous, holds an aligned 2 MiB */
+/* eligible for a THP: the mode allows it, anonymous, holds an aligned 2 MiB */
 static int thp_eligible(const struct vm_area_struct *vma)
 {
 	uint64_t start = (vma->vm_start + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
 
-	return (vma->vm_flags & (VM_HUGEPAGE | VM_NOHUGEPAGE)) == VM_HUGEPAGE &&
-	       vma_is_anonymous(vma) && start + PMD_SIZE <= vma->vm_end;
+	return start + PMD_SIZE <= vma->vm_end && thp_vma_suitable(vma, start);
 }
 
 static int show_smap(char *buf, size_t size, struct mm_struct *mm, struct vm_area_struct *vma)
@@ -165,7 +176,7 @@ static int show_smap(char *buf, size_t size, struct mm_struct *mm, struct vm_are
 	LINE("Anonymous", s.anonymous);
 	LINE("KSM", 0);
 	LINE("LazyFree", s.lazyfree);
-	LINE("AnonHugePages", 0);
+	LINE("AnonHugePages", s.anonymous_thp);
 	LINE("ShmemPmdMapped", 0);
 	LINE("FilePmdMapped", 0);
 	LINE("Shared_Hugetlb", 0);
@@ -264,14 +275,16 @@ char *zone_show_meminfo(struct zone *zone)
 		     "Buffers:        %8lu kB\nCached:         %8lu kB\nSwapCached:     %8lu kB\n"
 		     "AnonPages:      %8lu kB\nPageTables:     %8lu kB\n"
 		     "SwapTotal:      %8lu kB\nSwapFree:       %8lu kB\n"
-		     "CommitLimit:    %8lu kB\nCommitted_AS:   %8lu kB\n",
+		     "CommitLimit:    %8lu kB\nCommitted_AS:   %8lu kB\n"
+		     "AnonHugePages:  %8lu kB\n",
 		     (unsigned long)(zone->nr_pages * kb), (unsigned long)(st->nr_free * kb),
 		     (unsigned long)((st->nr_free + st->nr_cache) * kb), 0UL,
 		     (unsigned long)(st->nr_cache * kb), (unsigned long)(st->nr_swapcache * kb),
 		     (unsigned long)(st->nr_anon * kb), (unsigned long)(st->nr_pgtable * kb),
 		     (unsigned long)(swap_total * kb), (unsigned long)(nr_swap_free(zone) * kb),
 		     (unsigned long)(commit_limit * kb),
-		     (unsigned long)(zone->vm_committed_as * kb)) < 0)
+		     (unsigned long)(zone->vm_committed_as * kb),
+		     (unsigned long)(st->nr_anon_thp * HPAGE_PMD_NR * kb)) < 0)
 		return NULL;
 	return out;
 }

@@ -21,6 +21,7 @@ struct checker {
 	size_t errlen;
 	int64_t rss[4];		/* of the mm being walked */
 	uint32_t *swap_refs;	/* swap entries naming each slot */
+	uint16_t *block_free, *block_zeroed;	/* free frames per 2 MiB block */
 };
 
 static int fail(struct checker *c, const char *fmt, ...)
@@ -109,9 +110,12 @@ static int check_leaf(struct checker *c, struct mm_struct *mm, uint64_t addr, pt
 		return 0;
 	}
 	page = &c->zone->mem_map[pfn];
-	if (page->flags & (PG_free | PG_pgtable | PG_reserved))
+	if (page->flags & (PG_free | PG_pgtable | PG_reserved | PG_prezeroing))
 		return fail(c, "entry for %#lx maps a free, reserved or page-table frame %#lx",
 			    (unsigned long)addr, (unsigned long)pfn);
+	if (page->flags & (PG_head | PG_tail))
+		return fail(c, "PTE for %#lx maps frame %#lx of a huge page", (unsigned long)addr,
+			    (unsigned long)pfn);
 	if (pte_write(pte) && !(vma->vm_flags & VM_WRITE))
 		return fail(c, "entry for %#lx writable in a read-only VMA", (unsigned long)addr);
 	if (page->flags & PG_anon) {
@@ -136,6 +140,63 @@ static int check_leaf(struct checker *c, struct mm_struct *mm, uint64_t addr, pt
 	return 0;
 }
 
+/*
+ * A huge PMD: a 2 MiB-aligned compound anonymous page, wholly inside an
+ * anonymous private VMA, with no more rights than the VMA allows.
+ */
+static int check_huge_leaf(struct checker *c, struct mm_struct *mm, uint64_t addr, pteval_t pmd)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	uint64_t pfn = pte_pfn(pmd);
+	struct page *page;
+
+	if (!vma || addr + PMD_SIZE > vma->vm_end || !vma_is_anonymous(vma) ||
+	    (vma->vm_flags & VM_SHARED))
+		return fail(c, "huge PMD %#lx for %#lx not inside one anonymous private VMA",
+			    (unsigned long)pmd, (unsigned long)addr);
+	if (!pte_mapped(pmd) || (pfn & (HPAGE_PMD_NR - 1)) || pfn + HPAGE_PMD_NR > c->zone->nr_pages)
+		return fail(c, "huge PMD %#lx for %#lx: not mapped or frame misaligned",
+			    (unsigned long)pmd, (unsigned long)addr);
+	if (pte_present(pmd) != !!(vma->vm_flags & VM_ACCESS_FLAGS) ||
+	    (pte_present(pmd) && (!(pmd & _PAGE_USER) ||
+				  !!(pmd & _PAGE_NX) == !!(vma->vm_flags & VM_EXEC))) ||
+	    (pte_write(pmd) && !(vma->vm_flags & VM_WRITE)))
+		return fail(c, "huge PMD %#lx for %#lx: rights disagree with the VMA",
+			    (unsigned long)pmd, (unsigned long)addr);
+	page = &c->zone->mem_map[pfn];
+	if ((page->flags & (PG_head | PG_anon)) != (PG_head | PG_anon) ||
+	    !vma_maps_anon_vma(vma, page->anon_vma) || page->index != linear_page_index(vma, addr))
+		return fail(c, "huge PMD for %#lx: frame %#lx not a compound anonymous page of the VMA",
+			    (unsigned long)addr, (unsigned long)pfn);
+	/* copy on write: a shared huge page is read-only everywhere */
+	if (pte_write(pmd) && page->mapcount != 1)
+		return fail(c, "huge PMD for %#lx writable but the page has %d mappings",
+			    (unsigned long)addr, page->mapcount);
+	c->maps[pfn]++;
+	c->rss[MM_ANONPAGES] += HPAGE_PMD_NR;
+	return 0;
+}
+
+/* each huge PMD of a PMD table has one deposited table: mark them reached */
+static int check_deposits(struct checker *c, uint64_t pfn, unsigned int huge)
+{
+	uint32_t t = c->zone->mem_map[pfn].pmd_huge_pte;
+	unsigned int n = 0;
+
+	for (; t; t = c->zone->mem_map[t].pmd_huge_pte, n++) {
+		struct page *table = &c->zone->mem_map[t];
+
+		if (t >= c->zone->nr_pages || n > huge || !(table->flags & PG_pgtable) ||
+		    table->pt_used || table->refcount != 1 || c->tables[t]++)
+			return fail(c, "PMD table %#lx: deposited table %#lx broken",
+				    (unsigned long)pfn, (unsigned long)t);
+	}
+	if (n != huge)
+		return fail(c, "PMD table %#lx: %u huge PMDs, %u deposited tables",
+			    (unsigned long)pfn, huge, n);
+	return 0;
+}
+
 static int check_rss(struct checker *c, struct mm_struct *mm)
 {
 	int i;
@@ -152,7 +213,7 @@ static int check_table(struct checker *c, struct mm_struct *mm, uint64_t pfn, in
 {
 	pteval_t *table = pfn_to_virt(c->zone, pfn);
 	struct page *page = &c->zone->mem_map[pfn];
-	unsigned int i, used = 0, limit = level == 4 ? PTRS_PER_TABLE / 2 : PTRS_PER_TABLE;
+	unsigned int i, used = 0, huge = 0, limit = level == 4 ? PTRS_PER_TABLE / 2 : PTRS_PER_TABLE;
 
 	if (!(page->flags & PG_pgtable) || c->tables[pfn]++)
 		return fail(c, "frame %#lx linked as a table twice or not marked as one",
@@ -172,6 +233,12 @@ static int check_table(struct checker *c, struct mm_struct *mm, uint64_t pfn, in
 				return -1;
 			continue;
 		}
+		if (level == 2 && (table[i] & _PAGE_PSE)) {
+			if (check_huge_leaf(c, mm, addr, table[i]))
+				return -1;
+			huge++;
+			continue;
+		}
 		if ((table[i] & (_PAGE_TABLE | _PAGE_PSE | _PAGE_NX)) != _PAGE_TABLE ||
 		    pte_pfn(table[i]) >= c->zone->nr_pages)
 			return fail(c, "level-%d entry %#lx for %#lx is not a table link", level,
@@ -179,6 +246,8 @@ static int check_table(struct checker *c, struct mm_struct *mm, uint64_t pfn, in
 		if (check_table(c, mm, pte_pfn(table[i]), level - 1, addr))
 			return -1;
 	}
+	if (level == 2 || page->pmd_huge_pte)
+		return check_deposits(c, pfn, huge);
 	return 0;
 }
 
@@ -248,11 +317,25 @@ static int check_swap(struct checker *c)
 	return 0;
 }
 
+/* a tail frame: only its head's descriptor counts */
+static int check_tail(struct checker *c, uint64_t pfn)
+{
+	struct page *page = &c->zone->mem_map[pfn];
+	struct page *head = page - page->index;
+
+	if (page->flags != PG_tail || !page->index || page->index >= HPAGE_PMD_NR ||
+	    (pfn - page->index) & (HPAGE_PMD_NR - 1) || !(head->flags & PG_head) ||
+	    page->refcount || page->mapcount || c->maps[pfn])
+		return fail(c, "tail frame %#lx of a huge page is inconsistent", (unsigned long)pfn);
+	return 0;
+}
+
 /* every frame: counts equal what the tables and caches hold, nothing leaked */
 static int check_frames(struct checker *c)
 {
 	const uint8_t *zero = pfn_to_virt(c->zone, c->zone->zero_pfn);
-	uint64_t pfn, nfree = 0;
+	uint64_t pfn, nfree = 0, nzeroed = 0, nthp = 0;
+	uint16_t *block_free = c->block_free, *block_zeroed = c->block_zeroed;
 
 	for (pfn = 0; pfn < PAGE_SIZE; pfn++)
 		if (zero[pfn])
@@ -264,10 +347,21 @@ static int check_frames(struct checker *c)
 
 		if (page->flags & PG_free) {
 			nfree++;
+			nzeroed += !!(page->flags & PG_zeroed);
+			block_free[pfn >> HPAGE_PMD_ORDER]++;
+			block_zeroed[pfn >> HPAGE_PMD_ORDER] += !!(page->flags & PG_zeroed);
 			continue;
 		}
-		if (page->flags & PG_reserved)
+		if (page->flags & (PG_reserved | PG_prezeroing))
 			continue;
+		if (page->flags & PG_tail) {
+			if (check_tail(c, pfn))
+				return -1;
+			continue;
+		}
+		if (page->flags & PG_zeroed)
+			return fail(c, "allocated frame %#lx still marked zeroed", (unsigned long)pfn);
+		nthp += (page->flags & (PG_head | PG_anon)) == (PG_head | PG_anon);
 		if (page->flags & PG_pgtable) {
 			if (!c->tables[pfn] || page->refcount != 1)
 				return fail(c, "page-table frame %#lx leaked or miscounted",
@@ -293,9 +387,20 @@ static int check_frames(struct checker *c)
 		if (c->maps[pfn] && check_rmap(c, pfn))
 			return -1;
 	}
-	if (nfree != c->zone->stats.nr_free)
-		return fail(c, "free list holds %lu frames, counted %lu",
-			    (unsigned long)c->zone->stats.nr_free, (unsigned long)nfree);
+	if (nthp != c->zone->stats.nr_anon_thp)
+		return fail(c, "%lu huge pages allocated, nr_anon_thp says %lu", (unsigned long)nthp,
+			    (unsigned long)c->zone->stats.nr_anon_thp);
+	if (nfree != c->zone->stats.nr_free || nzeroed != c->zone->nr_zeroed)
+		return fail(c, "free lists hold %lu frames (%lu zeroed), counted %lu (%lu)",
+			    (unsigned long)c->zone->stats.nr_free,
+			    (unsigned long)c->zone->nr_zeroed, (unsigned long)nfree,
+			    (unsigned long)nzeroed);
+	for (pfn = 0; pfn <= c->zone->nr_pages >> HPAGE_PMD_ORDER; pfn++)
+		if (block_free[pfn] != c->zone->block_free[pfn] ||
+		    block_zeroed[pfn] != c->zone->block_zeroed[pfn])
+			return fail(c, "2 MiB block %lu: %u free frames (%u zeroed), counted %u (%u)",
+				    (unsigned long)pfn, block_free[pfn], block_zeroed[pfn],
+				    c->zone->block_free[pfn], c->zone->block_zeroed[pfn]);
 	return check_swap(c);
 }
 
@@ -308,7 +413,9 @@ int validate_mms(struct mm_struct **mms, int n, char *err, size_t errlen)
 	c.maps = calloc(c.zone->nr_pages, sizeof(*c.maps));
 	c.tables = calloc(c.zone->nr_pages, 1);
 	c.swap_refs = calloc(swap_nr_slots(c.zone) + 1, sizeof(*c.swap_refs));
-	if (!c.maps || !c.tables || !c.swap_refs) {
+	c.block_free = calloc((c.zone->nr_pages >> HPAGE_PMD_ORDER) + 1, sizeof(*c.block_free));
+	c.block_zeroed = calloc((c.zone->nr_pages >> HPAGE_PMD_ORDER) + 1, sizeof(*c.block_zeroed));
+	if (!c.maps || !c.tables || !c.swap_refs || !c.block_free || !c.block_zeroed) {
 		fail(&c, "checker out of memory");
 		goto out;
 	}
@@ -326,6 +433,8 @@ out:
 	free(c.maps);
 	free(c.tables);
 	free(c.swap_refs);
+	free(c.block_free);
+	free(c.block_zeroed);
 	return ret;
 }
 
@@ -341,7 +450,7 @@ int validate_zone_empty(struct zone *zone, char *err, size_t errlen)
 	for (pfn = 1; pfn < zone->nr_pages; pfn++) {
 		struct page *page = &zone->mem_map[pfn];
 
-		if (!(page->flags & (PG_free | PG_reserved))) {
+		if (!(page->flags & (PG_free | PG_reserved | PG_prezeroing))) {
 			snprintf(err, errlen, "frame %#lx still in use (flags %#x, refcount %d)",
 				 (unsigned long)pfn, page->flags, page->refcount);
 			return -1;

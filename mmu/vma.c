@@ -154,6 +154,8 @@ int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr, i
 
 	if (!new)
 		return -ENOMEM;
+	/* a huge PMD may not straddle two VMAs */
+	split_huge_pmd_address(mm, addr);
 	if (new_below) {
 		new->vm_end = addr;
 		vma_set_range(mm, vma, addr, vma->vm_end, vma->vm_pgoff + off);

@@ -178,6 +178,9 @@ uint64_t shrink_zone(struct zone *zone, uint64_t nr)
 			lru_rotate(zone, page);	/* used lately, or mlocked */
 			continue;
 		}
+		/* a huge page goes to swap as 512 pages: split it first */
+		if (page->flags & PG_head)
+			split_huge_page(zone, page);
 		get_page(page);
 		done = page->flags & PG_anon ? reclaim_anon(zone, page) : reclaim_file(zone, page);
 		if (done)

@@ -340,6 +340,8 @@ static int setup_zone(struct vmm *vmm)
 		pr_err("cannot reserve the monitor's frames in the zone");
 		return -1;
 	}
+	/* guest memory is a fresh anonymous mapping (kvm.c): all zero */
+	zone_mark_free_zeroed(vmm->zone);
 	if (tramp_len > TRAMP_SIZE)
 		die("trampoline image too large (%zu bytes)", tramp_len);
 	memcpy(kern_ptr(vmm, KERN_TRAMP), trampoline_image, tramp_len);

@@ -28,7 +28,7 @@
 #define MAX_RW_COUNT	(INT32_MAX & PAGE_MASK)
 
 enum { PROC_MAPS, PROC_SMAPS, PROC_STATUS, PROC_MEMINFO, PROC_MMAP_MIN_ADDR,
-       PROC_MAX_MAP_COUNT, PROC_OVERCOMMIT };
+       PROC_MAX_MAP_COUNT, PROC_OVERCOMMIT, PROC_VMM_STATS };
 
 struct special_path {
 	const char *path;
@@ -44,6 +44,7 @@ static const struct special_path special_paths[] = {
 	{ "/proc/sys/vm/mmap_min_addr", VF_PROC, PROC_MMAP_MIN_ADDR },
 	{ "/proc/sys/vm/max_map_count", VF_PROC, PROC_MAX_MAP_COUNT },
 	{ "/proc/sys/vm/overcommit_memory", VF_PROC, PROC_OVERCOMMIT },
+	{ "/proc/vmm/stats", VF_PROC, PROC_VMM_STATS },
 	{ "/dev/zero", VF_ZERO, 0 },
 	{ "/dev/null", VF_NULL, 0 },
 };
@@ -359,6 +360,35 @@ static char *proc_status(struct vmm *vmm)
 	return text;
 }
 
+/*
+ * /proc/vmm/stats is the monitor's own file, not Linux's: its counters, one
+ * "name value" per line, for programs that count the exits they cause
+ * (guest/bench.c reads it before and after each measurement).  Natively
+ * the file does not exist.
+ */
+static char *proc_vmm_stats(struct vmm *vmm)
+{
+	const struct zone_stats *zs = &vmm->zone->stats;
+	uint64_t exits = 0;
+	char *text;
+	int i;
+
+	for (i = 0; i < NR_EXIT_REASONS; i++)
+		exits += vmm->stats.exits[i];
+	if (asprintf(&text,
+		     "exits %" PRIu64 "\nsyscalls %" PRIu64 "\nfaults %" PRIu64 "\n"
+		     "hypercalls %" PRIu64 "\ncommit_chunks %" PRIu64 "\n"
+		     "allocs %" PRIu64 "\npgprefault %" PRIu64 "\nthp_fault_alloc %" PRIu64 "\n"
+		     "thp_fault_fallback %" PRIu64 "\nthp_split_pmd %" PRIu64 "\n"
+		     "prezero_hits %" PRIu64 "\nprezero_misses %" PRIu64 "\n",
+		     exits, vmm->stats.syscalls, vmm->stats.exceptions[14],
+		     vmm->stats.hypercalls, vmm->stats.commit_chunks, zs->allocs,
+		     zs->pgprefault, zs->thp_fault_alloc, zs->thp_fault_fallback,
+		     zs->thp_split_pmd, zs->prezero_hits, zs->prezero_misses) < 0)
+		return NULL;
+	return text;
+}
+
 static int proc_generate(struct vmm *vmm, struct vfile *vf)
 {
 	char *text = NULL;
@@ -388,6 +418,9 @@ static int proc_generate(struct vmm *vmm, struct vfile *vf)
 	case PROC_OVERCOMMIT:
 		if (asprintf(&text, "%d\n", vmm->zone->overcommit_memory) < 0)
 			text = NULL;
+		break;
+	case PROC_VMM_STATS:
+		text = proc_vmm_stats(vmm);
 		break;
 	}
 	if (!text)

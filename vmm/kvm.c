@@ -75,6 +75,13 @@ static int setup_memory(struct vmm *vmm)
 		       (unsigned long long)(vmm->mem_size >> 20), strerror(errno));
 		return -1;
 	}
+	/*
+	 * --host-thp: back guest memory with the host's 2 MiB pages, so that
+	 * one host fault covers 512 guest frames and KVM may map them with
+	 * large entries of its own.  Advice only: the host may say no.
+	 */
+	if (vmm->host_thp)
+		madvise(vmm->mem, vmm->mem_size, MADV_HUGEPAGE);
 	region.slot = 0;
 	region.guest_phys_addr = 0;
 	region.memory_size = vmm->mem_size;
@@ -169,11 +176,17 @@ int kvm_run_once(struct vmm *vmm)
 	uint64_t t0;
 
 	vmm->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+	if (vmm->pz) {
+		prezero_kick(vmm);
+		pthread_mutex_unlock(&vmm->mmu_lock);
+	}
 	t0 = __rdtsc();
 	do {
 		ret = ioctl(vmm->vcpu_fd, KVM_RUN, 0);
 	} while (ret < 0 && errno == EAGAIN);
 	vmm->stats.run_cycles += __rdtsc() - t0;
+	if (vmm->pz)
+		pthread_mutex_lock(&vmm->mmu_lock);
 	vmm->run->kvm_dirty_regs = 0;
 	if (ret < 0 && errno == EINTR) {
 		/* the timeslice (process.c): consume the tick, report the exit */

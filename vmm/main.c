@@ -23,6 +23,8 @@ extern char **environ;
 /* --fault-around: the zone's two knobs, set once the zone exists */
 static bool fault_around_set;
 static uint64_t fault_around;
+/* --thp: the zone's thp_mode, or -1 for the zone's default (madvise) */
+static int thp_mode = -1;
 
 static void usage(FILE *out)
 {
@@ -48,9 +50,13 @@ static void usage(FILE *out)
 		"  --batch on|off   hand a whole commit to the guest per exit (off: one\n"
 		"                   page-table entry per exit)\n"
 		"  --prezero on|off a host thread zeroes free frames while the guest runs\n"
+		"  --host-thp on|off  guest memory on the host's transparent huge pages\n"
 		"  --fault-around SIZE  map up to SIZE around each fault: 0, or a power of\n"
 		"                   two from 4K to 2M (default 64K for file read faults,\n"
 		"                   as Linux; anonymous faults too only when given)\n"
+		"  --thp always|madvise|never  2 MiB pages for anonymous memory: always, only\n"
+		"                   where madvise(MADV_HUGEPAGE) asked (default, as Linux's\n"
+		"                   transparent_hugepage/enabled here), or never\n"
 		"  --fast-paths on|off\n"
 		"  --help           this text\n");
 }
@@ -111,7 +117,9 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 		{ "batch", required_argument, NULL, 'B' },
 		{ "prezero", required_argument, NULL, 'Z' },
 		{ "fast-paths", required_argument, NULL, 'P' },
+		{ "host-thp", required_argument, NULL, 'H' },
 		{ "fault-around", required_argument, NULL, 'A' },
+		{ "thp", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -119,7 +127,7 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 	int c;
 
 	vmm->mem_size = DEFAULT_MEM;
-	vmm->fast_exit = vmm->batch = vmm->prezero = true;
+	vmm->fast_exit = vmm->batch = vmm->prezero = vmm->host_thp = true;
 	vmm->root = ".";
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
@@ -162,6 +170,10 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 			if (parse_on_off("--prezero", optarg, &vmm->prezero))
 				return -1;
 			break;
+		case 'H':
+			if (parse_on_off("--host-thp", optarg, &vmm->host_thp))
+				return -1;
+			break;
 		case 'P':
 			if (parse_on_off("--fast-paths", optarg, &on))
 				return -1;
@@ -175,6 +187,15 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 				return -1;
 			}
 			fault_around_set = true;
+			break;
+		case 'T':
+			thp_mode = !strcmp(optarg, "always") ? THP_ALWAYS :
+				   !strcmp(optarg, "madvise") ? THP_MADVISE :
+				   !strcmp(optarg, "never") ? THP_NEVER : -1;
+			if (thp_mode < 0) {
+				pr_err("--thp %s: always, madvise or never", optarg);
+				return -1;
+			}
 			break;
 		case 'S':
 			if (reclaim_parse_swap(optarg, parse_size))
@@ -274,13 +295,15 @@ static int start_vm(struct vmm *vmm)
 	struct mm_layout layout = { 0 };
 
 	if (vmm->fast_paths_off)
-		vmm->fast_exit = vmm->batch = vmm->prezero = false;
+		vmm->fast_exit = vmm->batch = vmm->prezero = vmm->host_thp = false;
 	if (kvm_init(vmm) || cpu_setup(vmm) || reclaim_setup(vmm))
 		return -1;
 	if (fault_around_set) {
 		vmm->zone->fault_around_bytes = fault_around;
 		vmm->zone->fault_around_anon_bytes = fault_around;
 	}
+	if (thp_mode >= 0)
+		vmm->zone->thp_mode = (enum thp_mode)thp_mode;
 	if (vmm->fast_paths_off) {
 		vmm->zone->fault_around_bytes = 0;
 		vmm->zone->fault_around_anon_bytes = 0;
@@ -375,7 +398,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	fflush(stdout);
+	prezero_start(&vmm);
 	status = vmm_run(&vmm);
+	prezero_stop(&vmm);
 	vmm.cur = vmm.init;
 	if (vmm.show_maps)
 		diag_print_maps(&vmm, stderr);

@@ -155,6 +155,7 @@ struct vmm {
 	bool fast_exit;		/* SYSCALL entry page at LSTAR; return without IRET */
 	bool batch;		/* a whole commit per exit (off: one entry per exit) */
 	bool prezero;		/* a host thread zeroes free frames while the guest runs */
+	bool host_thp;		/* guest memory on the host's transparent huge pages */
 	bool fast_paths_off;	/* --fast-paths off: every fast path off, the MMU's too */
 
 	/* KVM */

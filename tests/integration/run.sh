@@ -37,10 +37,10 @@ compare() {
 	prog=$GUEST/$name
 	TEST_A="one two" TEST_B= "$prog" "$@" <"$input" >"$TMP/native.out" 2>/dev/null
 	echo "status $?" >>"$TMP/native.out"
-	TEST_A="one two" TEST_B= "$VMM" --check "$prog" "$@" <"$input" >"$TMP/vmm.out" 2>"$TMP/vmm.err"
+	TEST_A="one two" TEST_B= "$VMM" --check $VMM_OPTS "$prog" "$@" <"$input" >"$TMP/vmm.out" 2>"$TMP/vmm.err"
 	echo "status $?" >>"$TMP/vmm.out"
 	if cmp -s "$TMP/native.out" "$TMP/vmm.out"; then
-		ok "$name $*"
+		ok "$name $*${VMM_OPTS:+ ($VMM_OPTS)}"
 	else
 		diff -u "$TMP/native.out" "$TMP/vmm.out" >"$TMP/diff"
 		cat "$TMP/vmm.err" >>"$TMP/diff"
@@ -66,6 +66,7 @@ compare test_mremap /dev/null
 compare test_pt_reuse /dev/null
 compare test_fork /dev/null
 compare test_shared_file /dev/null
+compare test_thp /dev/null
 for t in ud2 int3 div out outsys in hlt cli kernel exec abort; do
 	compare test_trap /dev/null $t
 done
@@ -78,6 +79,25 @@ for t in resethand blocked ignored fpe-blocked nested overflow sigreturn restore
 	 abort term usr1 kill unblock ignore; do
 	compare test_signal_fatal /dev/null $t
 done
+
+# The same programs with the fast paths switched: every one off (the
+# #PF-at-LSTAR entry, IRET returns, one entry per exit, no fault-around,
+# no THP), and every one on, anonymous fault-around and THP for all too.
+# That last one is not Linux: it maps pages nobody touched, so the
+# programs that print RSS or mincore (test_mmap, test_shared_file) are
+# compared only with the first.
+for VMM_OPTS in "--fast-paths off" "--fault-around 64K --thp always"; do
+	for t in test_fork test_mremap test_pt_reuse test_bigcommit \
+		 test_signal_segv test_signal_altstack test_thp; do
+		compare $t /dev/null
+	done
+	if [ "$VMM_OPTS" = "--fast-paths off" ]; then
+		compare test_mmap /dev/null
+		compare test_shared_file /dev/null
+	fi
+	compare test_trap /dev/null int3
+done
+VMM_OPTS=
 
 # expect NAME PATTERN FILE: a line of the monitor's stderr
 expect() {
@@ -118,6 +138,8 @@ check_bad "dynamically linked" "link it with -static" "$VMM" /bin/true
 check_bad "too little --mem" "too small" "$VMM" --mem 1M "$GUEST/test_args"
 check_bad "bad --mem" "not a size" "$VMM" --mem lots "$GUEST/test_args"
 check_bad "no program" "usage" "$VMM"
+check_bad "bad --fast-exit" "say on or off" "$VMM" --fast-exit yes "$GUEST/test_args"
+check_bad "bad --fault-around" "power of two" "$VMM" --fault-around 3K "$GUEST/test_args"
 "$VMM" --mem 6M "$GUEST/test_platform" >/dev/null 2>"$TMP/small.err"
 st=$?
 [ $st -ne 0 ] && [ $st -lt 140 ] && ok "6M guest runs out of memory cleanly (status $st)" ||
@@ -163,6 +185,20 @@ expect "--stats shows exits" "exits: io=" "$TMP/diag.err"
 expect "--stats shows faults by kind" "faults: .*file" "$TMP/diag.err"
 expect "--stats shows the commit log" "commit log:" "$TMP/diag.err"
 expect "--maps shows the stack" "\[stack\]" "$TMP/diag.err"
+expect "--stats shows the time in KVM_RUN" "in KVM_RUN [0-9]* ([0-9.]*%)" "$TMP/diag.err"
+# the histograms count every fault once: their totals equal the counters
+want=$(sed -n 's/^faults: .*file=\([0-9]*\).*/\1/p' "$TMP/diag.err")
+got=$(sed -n 's/^  file: \([0-9]*\) faults.*/\1/p' "$TMP/diag.err")
+[ -n "$want" ] && [ "$want" = "$got" ] && ok "--stats histogram: $got file faults" ||
+	bad "--stats histogram: file faults $got, counter $want" "$TMP/diag.err"
+# one exit per system call with the SYSCALL entry page, none of them a #PF
+"$VMM" --stats "$GUEST/test_args" >/dev/null 2>"$TMP/exits.err"
+sys=$(sed -n 's/^syscalls: \([0-9]*\)/\1/p' "$TMP/exits.err")
+pf=$(sed -n 's/^traps:.*#PF=\([0-9]*\).*/\1/p' "$TMP/exits.err")
+io=$(sed -n 's/^exits:.*io=\([0-9]*\).*/\1/p' "$TMP/exits.err")
+[ -n "$sys" ] && [ "$io" -le $((sys + ${pf:-0} + 4)) ] &&
+	ok "--fast-exit: $io exits for $sys system calls and ${pf:-0} faults" ||
+	bad "--fast-exit: $io exits for $sys system calls and ${pf:-0} faults" "$TMP/exits.err"
 
 echo "root confinement:"
 mkdir -p "$TMP/root/sub"

@@ -76,7 +76,8 @@ static void snap_walk(struct env *env, uint64_t pfn, int level, uint64_t base,
 			.gpa = (uint64_t)((uint8_t *)&table[i] - env->zone->base),
 			.val = table[i], .va = va, .level = level,
 		};
-		if (level > 1 && pte_present(table[i]))
+		/* a huge PMD (PS set) is a leaf */
+		if (level > 1 && pte_present(table[i]) && !(level == 2 && (table[i] & _PAGE_PSE)))
 			snap_walk(env, pte_pfn(table[i]), level - 1, va, out, n, cap);
 	}
 }
@@ -203,11 +204,18 @@ void env_snapshot(struct env *env)
 static void guest_sets_ad(struct env *env, uint64_t addr, pteval_t bits)
 {
 	pteval_t *ptep = pte_lookup(env->mm, addr, NULL);
+	uint64_t va = addr & PAGE_MASK;
+	int level = 1;
 	size_t i;
 
+	if (!ptep) {	/* a huge PMD: the bits are set in the PDE */
+		ptep = pmd_walk(env->mm, addr, false);
+		va = addr & ~(PMD_SIZE - 1);
+		level = 2;
+	}
 	*ptep |= bits;
 	for (i = 0; i < env->nsnap; i++)
-		if (env->snap[i].level == 1 && env->snap[i].va == (addr & PAGE_MASK))
+		if (env->snap[i].level == level && env->snap[i].va == va)
 			env->snap[i].val = *ptep;
 }
 

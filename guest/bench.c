@@ -599,7 +599,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "floor")) {
 		/* vmm --exit-floor N passes its measurement in the environment */
 		floor = getenv("VMM_EXIT_FLOOR");
-		printf("floor cycles=%s\n", floor ? floor : "-");
+		printf("floor cycles=%s user_cycles=%s\n", floor ? floor : "-",
+		       getenv("VMM_USER_EXIT_FLOOR") ? getenv("VMM_USER_EXIT_FLOOR") : "-");
 		return !floor;
 	}
 	for (b = 0; b < NR_BENCH && strcmp(argv[1], benches[b].name); b++)

@@ -91,7 +91,7 @@ commit_inval:
  * REP MOVSQ per run instead of four instructions per entry: ring-0
  * instructions are what costs on shadow-paging KVM (platform note, fact 6).
  */
-	.org	TRAMP_OFF_CHUNK_RUNS
+	.macro	write_runs
 1:	lodsq
 	xchgq	%rax, %rdi
 	lodsq
@@ -99,6 +99,10 @@ commit_inval:
 	rep movsq
 	decq	%rdx
 	jnz	1b
+	.endm
+
+	.org	TRAMP_OFF_CHUNK_RUNS
+	write_runs
 	.org	TRAMP_OFF_CHUNK_RUNS_OUT	/* no padding: the loop ends here */
 	outb	%al, $PORT_CHUNK
 	ud2
@@ -121,13 +125,7 @@ commit_inval:
 
 /* the commit stub's runs variant (see TRAMP_OFF_CHUNK_RUNS) */
 	.org	TRAMP_OFF_COMMIT_RUNS
-1:	lodsq
-	xchgq	%rax, %rdi
-	lodsq
-	xchgq	%rax, %rcx
-	rep movsq
-	decq	%rdx
-	jnz	1b
+	write_runs
 	jmp	commit_inval
 
 	.org	TRAMP_OFF_DATA

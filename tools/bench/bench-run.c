@@ -55,7 +55,8 @@ static const struct config configs[] = {
 	{ "no-prezero", { "--prezero", "off" }, false },
 	{ "no-batch", { "--batch", "off" }, false },
 	{ "no-fast-exit", { "--fast-exit", "off" }, false },
-	{ "all-on", { "--fault-around", "64K", "--thp", "always" }, false },
+	{ "no-host-thp", { "--host-thp", "off" }, false },
+	{ "all-on", { "--fault-around", "2M", "--thp", "always" }, false },
 };
 #define NR_CONFIGS	(int)(sizeof(configs) / sizeof(configs[0]))
 
@@ -138,6 +139,8 @@ static const char *filter, *out_dir = "build/bench", *mem;	/* --mem: for all */
 static char vmm_path[PATH_MAX] = "build/bin/vmm", guest_path[PATH_MAX] = "build/guest/bench";
 
 static double tsc_khz;
+/* the ring-3 exit floor: the same round trip from the SYSCALL entry page at CPL 3 */
+static double user_floor;
 static char tsc_source[128];
 
 static void die(const char *fmt, ...)
@@ -688,6 +691,11 @@ static void write_json(double floor)
 		fprintf(f, "%.0f", floor);
 	else
 		fprintf(f, "null");
+	fprintf(f, ",\n  \"user_exit_floor_cycles\": ");
+	if (user_floor > 0)
+		fprintf(f, "%.0f", user_floor);
+	else
+		fprintf(f, "null");
 	fprintf(f, ",\n  \"configs\": [");
 	for (cfg = 0; cfg < NR_CONFIGS; cfg++) {
 		config_label(label, sizeof(label), cfg);
@@ -836,8 +844,8 @@ static double exit_floor(void)
 {
 	char *gargs[] = { "floor", NULL }, *extra[] = { "--exit-floor", "2000", NULL };
 	char *argv[MAX_ARGS], *p;
-	double v[3];
-	int i, n = 0;
+	double v[3], u[3];
+	int i, n = 0, nu = 0;
 	struct outcome *o = malloc(sizeof(*o));
 
 	if (!o)
@@ -848,9 +856,68 @@ static double exit_floor(void)
 		p = strstr(o->out, "floor cycles=");
 		if (p && WIFEXITED(o->status) && !WEXITSTATUS(o->status))
 			v[n++] = strtod(p + 13, NULL);
+		p = strstr(o->out, "user_cycles=");
+		if (p && p[12] != '-')
+			u[nu++] = strtod(p + 12, NULL);
 	}
 	free(o);
+	user_floor = nu ? median(u, nu) : 0;
 	return n ? median(v, n) : 0;
+}
+
+static int config_of(const char *name)
+{
+	int i;
+
+	for (i = 0; i < NR_CONFIGS; i++)
+		if (!strcmp(configs[i].name, name))
+			return i;
+	return -1;
+}
+
+/* @what under @cfg against @base natively (or a number), met or not */
+static void print_goal(const char *what, const char *name, const char *cfg,
+		       const char *base, double base_v, double goal)
+{
+	const struct row *r = row_of(name, config_of(cfg));
+	const struct row *b = base ? row_of(base, 0) : NULL;
+	double ratio;
+
+	if (!r || (base && !b) || base_v < 0) {
+		printf("  %-44s not measured\n", what);
+		return;
+	}
+	ratio = r->med / (b ? b->med : base_v);
+	printf("  %-44s %7.2fx (goal %.1fx): %s\n", what, ratio, goal,
+	       ratio <= goal ? "met" : "NOT met");
+}
+
+/* the goals, side by side from this run */
+static void print_goals(double floor)
+{
+	const struct row *t = row_of("touch_4k", 1);
+	double fault = t && t->exits_per_op > 0 ? t->med / t->exits_per_op : -1;
+
+	printf("goals (medians of this run):\n");
+	print_goal("first touch, THP (vmm) / native 4 KiB", "touch_thp", "vmm", "touch_4k", 0, 1);
+	print_goal("first touch, 4 KiB (all-on) / native 4 KiB", "touch_4k", "all-on", "touch_4k",
+		   0, 1);
+	print_goal("getpid / ring-0 exit floor", "getpid", "vmm", NULL, floor > 0 ? floor : -1,
+		   1.3);
+	print_goal("getpid / ring-3 exit floor", "getpid", "vmm", NULL,
+		   user_floor > 0 ? user_floor : -1, 1.3);
+	if (fault > 0) {
+		printf("  %-44s %7.2fx (goal 1.5x): %s\n", "demand fault / ring-0 exit floor",
+		       fault / floor, fault / floor <= 1.5 ? "met" : "NOT met");
+		if (user_floor > 0)
+			printf("  %-44s %7.2fx (goal 1.5x): %s\n",
+			       "demand fault / ring-3 exit floor", fault / user_floor,
+			       fault / user_floor <= 1.5 ? "met" : "NOT met");
+	}
+	print_goal("fork + COW 64 MiB (all-on) / native", "cow_total", "all-on", "cow_total", 0, 2);
+	print_goal("fork + COW 64 MiB (vmm) / native", "cow_total", "vmm", "cow_total", 0, 2);
+	print_goal("mremap 1 GiB, 2 MiB-relative (vmm) / native", "mremap_2m", "vmm", "mremap_2m",
+		   0, 2);
 }
 
 /* getpid and one demand fault under the default monitor, against the floor */
@@ -864,6 +931,9 @@ static void print_floor(double floor)
 	}
 	printf("exit floor (hypercall round trip, vmm --exit-floor 2000): %.0f cycles = %.2f us\n",
 	       floor, us(floor));
+	if (user_floor > 0)
+		printf("ring-3 exit floor (the same OUT at CPL 3):                %.0f cycles = %.2f us\n",
+		       user_floor, us(user_floor));
 	if (g)
 		printf("  getpid under vmm:       %9.0f cycles/op = %5.1fx floor\n", g->med,
 		       g->med / floor);
@@ -967,6 +1037,8 @@ int main(int argc, char **argv)
 	print_table();
 	printf("\n");
 	print_floor(floor);
+	printf("\n");
+	print_goals(floor);
 	for (i = 0; i < NR_CONFIGS; i++)
 		if (config_missing[i])
 			printf("configuration %s: %s\n", configs[i].name, config_note[i]);

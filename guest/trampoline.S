@@ -123,6 +123,17 @@ commit_inval:
 	outb	%al, $PORT_SYSCALL
 	ud2
 
+/*
+ * The ring-3 commit helper, in the same page (SYSCALL_OFF_COMMIT3), run in
+ * the commit context: RSI = runs through CCTX_DIRECT_BASE, RDX = count.
+ * Invalidation needs ring 0; the monitor does it after (commit stub).
+ */
+	.org	TRAMP_OFF_SYSCALL + SYSCALL_OFF_COMMIT3
+	write_runs
+	.org	TRAMP_OFF_SYSCALL + SYSCALL_COMMIT3_OUT	/* no padding */
+	outb	%al, $PORT_COMMIT3
+	ud2
+
 /* the commit stub's runs variant (see TRAMP_OFF_CHUNK_RUNS) */
 	.org	TRAMP_OFF_COMMIT_RUNS
 	write_runs

@@ -48,7 +48,10 @@
 #define TRAMP_OFF_CHUNK_RUNS_OUT 0x1d8	/* its OUT */
 #define TRAMP_OFF_BENCH		0x1e0	/* hypercall loop for the exit floor */
 #define TRAMP_OFF_SYSCALL	0x200	/* copied to the SYSCALL entry page */
-#define TRAMP_OFF_COMMIT_RUNS	0x220	/* the commit stub for runs of entries */
+#define TRAMP_OFF_COMMIT_RUNS	0x280	/* the commit stub for runs of entries */
+#define SYSCALL_PAGE_BYTES	0x60	/* copied from TRAMP_OFF_SYSCALL */
+#define SYSCALL_OFF_COMMIT3	0x40	/* in that page: the ring-3 commit helper */
+#define SYSCALL_COMMIT3_OUT	0x50	/* its OUT */
 #define SYSCALL_OUT_LEN		2	/* OUT imm8, AL */
 #define TRAMP_OFF_DATA		0x1000	/* the data page: registers saved for the stub */
 #define TRAMP_SIZE		0x2000
@@ -63,5 +66,14 @@
 #define PORT_BENCH		0x61
 #define PORT_SYSCALL		0x62	/* only from the SYSCALL entry page */
 #define PORT_COMMIT_DONE	0x63	/* a commit stub is done */
+#define PORT_COMMIT3		0x64	/* the ring-3 commit helper is done */
+
+/*
+ * The commit context (--ring3-commit): an address space of the monitor's
+ * own whose user half maps all of guest memory here, user-writable, so that
+ * the helper writes page-table entries at CPL 3, where shadow-paging KVM
+ * runs instructions natively instead of emulating them.
+ */
+#define CCTX_DIRECT_BASE	0x0000100000000000
 
 #endif

@@ -21,8 +21,8 @@
 #define GDT_USER_CS	0x33
 #define GDT_TSS		0x40
 #define GDT_ENTRIES	10
-/* the 104-byte TSS, an I/O bitmap up to PORT_SYSCALL and its 0xff end byte */
-#define IOBITMAP_BYTES	(PORT_SYSCALL / 8 + 1)
+/* the 104-byte TSS, an I/O bitmap up to PORT_COMMIT3 and its 0xff end byte */
+#define IOBITMAP_BYTES	(PORT_COMMIT3 / 8 + 1)
 #define TSS_LIMIT	(104 + IOBITMAP_BYTES)
 
 #define PTE_P		(1ULL << 0)
@@ -97,8 +97,13 @@ static uint64_t *pt_new(struct pt_alloc *pa, uint64_t *gpa)
 
 static uint64_t nr_kernel_tables(uint64_t mem_size)
 {
-	/* direct map: one PUD and a PMD per GiB; KTEXT: PUD, PMD, PT; LSTAR: the same */
-	return 1 + (mem_size + PUD_SIZE - 1) / PUD_SIZE + 3 + 3;
+	uint64_t gib = (mem_size + PUD_SIZE - 1) / PUD_SIZE;
+
+	/*
+	 * direct map: one PUD and a PMD per GiB; KTEXT: PUD, PMD, PT; LSTAR:
+	 * the same; the commit context: its PGD, then as the direct map
+	 */
+	return 1 + gib + 3 + 3 + 1 + 1 + gib;
 }
 
 /* all of guest memory at DIRECT_MAP_BASE, 2 MiB pages, writable, not executable */
@@ -155,7 +160,8 @@ static void map_syscall_page(struct vmm *vmm, struct pt_alloc *pa)
 	unsigned int pgd_idx = (SYSCALL_LSTAR >> PGDIR_SHIFT) & 511;
 	const uint64_t table = PTE_TABLE | PTE_US;
 
-	memcpy(kern_ptr(vmm, KERN_SYSCALL), trampoline_image + TRAMP_OFF_SYSCALL, 16);
+	memcpy(kern_ptr(vmm, KERN_SYSCALL), trampoline_image + TRAMP_OFF_SYSCALL,
+	       SYSCALL_PAGE_BYTES);
 	if (!vmm->fast_exit)
 		return;
 	pud = pt_new(pa, &pud_gpa);
@@ -166,6 +172,36 @@ static void map_syscall_page(struct vmm *vmm, struct pt_alloc *pa)
 	pt[(SYSCALL_LSTAR >> PAGE_SHIFT) & 511] = (vmm->kern_gpa + KERN_SYSCALL) |
 						   PTE_P | PTE_US | PTE_A;
 	vmm->zone->kernel_pgd[pgd_idx - 256] = pud_gpa | table;
+}
+
+/*
+ * --ring3-commit: the commit context, a PGD of the monitor's own.  Its
+ * kernel half is every mm's; its user half maps all of guest memory at
+ * CCTX_DIRECT_BASE, user-writable, 2 MiB pages.  Only the helper in the
+ * SYSCALL entry page runs with it loaded.  Called after every kernel-half
+ * mapping exists.
+ */
+static void map_commit_context(struct vmm *vmm, struct pt_alloc *pa)
+{
+	uint64_t pgd_gpa, pud_gpa, pmd_gpa = 0, gpa, *pgd, *pud, *pmd = NULL;
+	unsigned int i;
+
+	if (!vmm->ring3_commit || !vmm->fast_exit)
+		return;
+	pgd = pt_new(pa, &pgd_gpa);
+	pud = pt_new(pa, &pud_gpa);
+	for (gpa = 0; gpa < vmm->mem_size; gpa += PMD_SIZE) {
+		if (!(gpa & (PUD_SIZE - 1))) {
+			pmd = pt_new(pa, &pmd_gpa);
+			pud[gpa >> PUD_SHIFT] = pmd_gpa | PTE_TABLE | PTE_US;
+		}
+		pmd[(gpa >> PMD_SHIFT) & 511] = gpa | PTE_P | PTE_RW | PTE_US | PTE_A |
+						PTE_D | PTE_PS | PTE_NX;
+	}
+	pgd[(CCTX_DIRECT_BASE >> PGDIR_SHIFT) & 511] = pud_gpa | PTE_TABLE | PTE_US;
+	for (i = 0; i < 256; i++)
+		pgd[256 + i] = vmm->zone->kernel_pgd[i];
+	vmm->cctx_cr3 = pgd_gpa;
 }
 
 static void setup_gdt_tss(struct vmm *vmm)
@@ -202,6 +238,8 @@ static void setup_gdt_tss(struct vmm *vmm)
 	memset(tss + iomap, 0xff, IOBITMAP_BYTES + 1);
 	if (vmm->fast_exit)
 		tss[iomap + PORT_SYSCALL / 8] &= ~(1 << (PORT_SYSCALL % 8));
+	if (vmm->cctx_cr3)
+		tss[iomap + PORT_COMMIT3 / 8] &= ~(1 << (PORT_COMMIT3 % 8));
 }
 
 static void setup_idt(struct vmm *vmm)
@@ -362,6 +400,7 @@ int cpu_setup(struct vmm *vmm)
 	map_direct(vmm, &pa);
 	map_ktext(vmm, &pa);
 	map_syscall_page(vmm, &pa);
+	map_commit_context(vmm, &pa);
 	setup_gdt_tss(vmm);
 	setup_idt(vmm);
 	return setup_msrs(vmm);

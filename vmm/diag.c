@@ -297,8 +297,9 @@ void diag_print_stats(struct vmm *vmm, FILE *out)
 		if (vmm->stats.exceptions[i])
 			fprintf(out, " %.3s=%" PRIu64, vector_names[i], vmm->stats.exceptions[i]);
 	fprintf(out, "\nsyscalls: %" PRIu64 "\ncommit buffer: extra chunks=%" PRIu64
-		"\nreturns to ring 3 without IRET: %" PRIu64 "\n",
-		vmm->stats.syscalls, vmm->stats.commit_chunks, vmm->stats.direct_returns);
+		" written at CPL 3=%" PRIu64 "\nreturns to ring 3 without IRET: %" PRIu64 "\n",
+		vmm->stats.syscalls, vmm->stats.commit_chunks, vmm->stats.commits3,
+		vmm->stats.direct_returns);
 	print_time_share(vmm, out);
 	print_fault_histograms(vmm, out);
 	mm_print_stats(vmm->cur->mm, out);

@@ -51,6 +51,8 @@ static void usage(FILE *out)
 		"                   page-table entry per exit)\n"
 		"  --prezero on|off a host thread zeroes free frames while the guest runs\n"
 		"  --host-thp on|off  guest memory on the host's transparent huge pages\n"
+		"  --ring3-commit on|off  large commits written at CPL 3 by a helper in\n"
+		"                   an address space of the monitor's (needs --fast-exit)\n"
 		"  --fault-around SIZE  map up to SIZE around each fault: 0, or a power of\n"
 		"                   two from 4K to 2M (default 64K for file read faults,\n"
 		"                   as Linux; anonymous and copy-on-write faults too only\n"
@@ -119,6 +121,7 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 		{ "prezero", required_argument, NULL, 'Z' },
 		{ "fast-paths", required_argument, NULL, 'P' },
 		{ "host-thp", required_argument, NULL, 'H' },
+		{ "ring3-commit", required_argument, NULL, 'R' },
 		{ "fault-around", required_argument, NULL, 'A' },
 		{ "thp", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
@@ -129,6 +132,7 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 
 	vmm->mem_size = DEFAULT_MEM;
 	vmm->fast_exit = vmm->batch = vmm->prezero = vmm->host_thp = true;
+	vmm->ring3_commit = true;
 	vmm->root = ".";
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
@@ -169,6 +173,10 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 			break;
 		case 'Z':
 			if (parse_on_off("--prezero", optarg, &vmm->prezero))
+				return -1;
+			break;
+		case 'R':
+			if (parse_on_off("--ring3-commit", optarg, &vmm->ring3_commit))
 				return -1;
 			break;
 		case 'H':
@@ -295,8 +303,10 @@ static int start_vm(struct vmm *vmm)
 {
 	struct mm_layout layout = { 0 };
 
-	if (vmm->fast_paths_off)
+	if (vmm->fast_paths_off) {
 		vmm->fast_exit = vmm->batch = vmm->prezero = vmm->host_thp = false;
+		vmm->ring3_commit = false;
+	}
 	if (kvm_init(vmm) || cpu_setup(vmm) || reclaim_setup(vmm))
 		return -1;
 	if (fault_around_set) {

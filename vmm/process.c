@@ -285,7 +285,9 @@ void preempt_user(struct vmm *vmm)
 	if (ioctl(vmm->vcpu_fd, KVM_GET_REGS, r) < 0 ||
 	    ioctl(vmm->vcpu_fd, KVM_GET_SREGS, s) < 0)
 		die("KVM_GET_REGS after an interrupted KVM_RUN: %s", strerror(errno));
-	if ((s->cs.selector & 3) != 3 || event_in_flight(vmm) || !pick_next(vmm))
+	/* not in ring 0, nor in the ring-3 commit helper: that is a commit too */
+	if ((s->cs.selector & 3) != 3 || vmm->in_cctx || event_in_flight(vmm) ||
+	    !pick_next(vmm))
 		return;
 	f->rip = r->rip;
 	f->cs = s->cs.selector;

@@ -107,13 +107,16 @@ static void resume_direct(struct vmm *vmm)
 	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
 }
 
-/* a page-table entry's address as the stub writes it: through the direct map */
+/*
+ * A page-table entry's address as a stub writes it: through the direct map,
+ * or through the commit context's alias of guest memory (vmm->in_cctx).
+ */
 static uint64_t commit_entry_va(struct vmm *vmm, const struct commit_entry *e)
 {
 	if (e->pte_gpa + 8 > vmm->mem_size || (e->pte_gpa & 7))
 		die("MMU bug: commit entry at guest-physical %#llx",
 		    (unsigned long long)e->pte_gpa);
-	return DIRECT_MAP_BASE + e->pte_gpa;
+	return (vmm->in_cctx ? CCTX_DIRECT_BASE : DIRECT_MAP_BASE) + e->pte_gpa;
 }
 
 /* runs of entries at consecutive addresses, the order kept */
@@ -141,7 +144,7 @@ static size_t fill_commit(struct vmm *vmm, const struct commit_entry *e, size_t 
 {
 	size_t i = 0, w = 0, nr = 0, len;
 
-	*runs = vmm->batch && n && n >= 3 * count_runs(e, n);
+	*runs = vmm->in_cctx || (vmm->batch && n && n >= 3 * count_runs(e, n));
 	if (!*runs) {
 		for (; i < n && w + 2 <= cap; i++, nr++) {
 			buf[w++] = commit_entry_va(vmm, &e[i]);
@@ -175,6 +178,82 @@ static size_t commit_cap(struct vmm *vmm)
 	return vmm->batch ? COMMIT_BUF_SIZE / 8 - COMMIT_FLUSH_CEILING : 2;
 }
 
+static void commit_continue(struct vmm *vmm);
+
+/* a commit this large goes to the ring-3 helper (--ring3-commit) */
+#define COMMIT3_MIN	64
+
+/*
+ * --ring3-commit: the helper in the SYSCALL entry page writes the next part
+ * of a large commit at CPL 3 with the commit context loaded; shadow-paging
+ * KVM runs ring-3 code natively, ring-0 code one emulated instruction at a
+ * time (platform note, fact 6).  The stores trap to KVM's write protection
+ * of page tables exactly as ring-0 stores do.  When all entries are
+ * written the program's CR3 comes back and the ring-0 commit stub, with no
+ * entries left, does the invalidation: INVLPG and CR3 reloads need ring 0.
+ */
+static void commit3_continue(struct vmm *vmm)
+{
+	struct commit_log *log;
+	struct kvm_regs *r = &vmm->run->s.regs.regs;
+	struct kvm_sregs *s = &vmm->run->s.regs.sregs;
+	size_t *next, left, taken, count;
+	bool runs;
+
+	/* the current process's commit, or the clears of a dying mm */
+	if (vmm->tearing_down) {
+		log = &vmm->dead_mms[vmm->nr_dead - 1]->log;
+		next = &vmm->teardown_next;
+	} else {
+		log = &vmm->cur->mm->log;
+		next = &vmm->cur->commit_next;
+	}
+	left = log->nr - *next;
+	if (!left) {
+		vmm->in_cctx = false;
+		s->cr3 = vmm->cur->mm->pgd_pfn << PAGE_SHIFT;
+		vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
+		if (vmm->tearing_down)
+			teardown_continue(vmm);
+		else
+			commit_continue(vmm);
+		return;
+	}
+	if (!vmm->in_cctx) {
+		vmm->stats.commits3++;
+		vmm->in_cctx = true;
+		s->cr3 = vmm->cctx_cr3;
+		cpu_user_segment(&s->cs, USER_CS);
+		cpu_user_segment(&s->ss, USER_DS);
+		vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
+	}
+	count = fill_commit(vmm, log->ent + *next, left, kern_ptr(vmm, KERN_COMMIT),
+			    commit_cap(vmm), &runs, &taken);
+	*next += taken;
+	vmm->stats.commit_chunks += taken < left;
+	r->rsi = CCTX_DIRECT_BASE + vmm->kern_gpa + KERN_COMMIT;
+	r->rdx = count;
+	r->rip = SYSCALL_LSTAR + SYSCALL_OFF_COMMIT3;
+	r->rflags = 0x2;
+	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+}
+
+/* whether the next part of @log from @next goes to the ring-3 helper */
+static bool commit3_wanted(struct vmm *vmm, struct commit_log *log, size_t next)
+{
+	return vmm->cctx_cr3 && vmm->batch && log->nr - next >= COMMIT3_MIN;
+}
+
+/* the helper's OUT, at CPL 3 in the commit context and nowhere else */
+static bool from_commit3(struct vmm *vmm)
+{
+	uint64_t rip = vmm->run->s.regs.regs.rip;
+	uint64_t out = SYSCALL_LSTAR + SYSCALL_COMMIT3_OUT;
+
+	return vmm->in_cctx && vmm->run->s.regs.sregs.cr3 == vmm->cctx_cr3 &&
+	       (rip == out || rip == out + 2);
+}
+
 /*
  * Hand the next part of the commit log to the guest.  The entries go to the
  * buffer (fill_commit()), the pages to invalidate after them.  A log larger
@@ -189,6 +268,10 @@ static void commit_continue(struct vmm *vmm)
 	bool runs, flush = log->flush_all || vmm->flush_on_entry;
 
 	data = kern_ptr(vmm, KERN_TRAMP + TRAMP_OFF_DATA);
+	if (commit3_wanted(vmm, log, vmm->cur->commit_next)) {
+		commit3_continue(vmm);
+		return;
+	}
 	if (left == 1 && !flush && log->nr_inval <= 1) {
 		/* the stub for one entry: its address and value in registers */
 		r->rdi = commit_entry_va(vmm, &log->ent[vmm->cur->commit_next]);
@@ -249,6 +332,10 @@ void teardown_continue(struct vmm *vmm)
 		vmm->teardown_regs = *r;
 	}
 	left = log->nr - vmm->teardown_next;
+	if (commit3_wanted(vmm, log, vmm->teardown_next)) {
+		commit3_continue(vmm);
+		return;
+	}
 	if (left) {
 		count = fill_commit(vmm, log->ent + vmm->teardown_next, left, buf,
 				    commit_cap(vmm), &runs, &taken);
@@ -551,6 +638,9 @@ static void handle_exception(struct vmm *vmm, unsigned int vec)
 	struct iret_frame *f = trap_frame(vmm);
 	uint64_t ec = 0;
 
+	if (vmm->in_cctx)
+		die("monitor bug: exception %u in the ring-3 commit helper at %#llx", vec,
+		    (unsigned long long)f->rip);
 	if (vec == 14 && f->rip == SYSCALL_LSTAR &&
 	    vmm->run->s.regs.sregs.cr2 == SYSCALL_LSTAR) {
 		handle_syscall(vmm, false);
@@ -655,6 +745,10 @@ static void handle_io(struct vmm *vmm)
 		vmm->stats.hypercalls++;
 		commit_done(vmm);
 		return;
+	} else if (port == PORT_COMMIT3 && from_commit3(vmm)) {
+		vmm->stats.hypercalls++;
+		commit3_continue(vmm);
+		return;
 	} else if (port == PORT_SYSCALL && from_syscall_page(vmm)) {
 		handle_syscall(vmm, true);
 		return;
@@ -728,8 +822,9 @@ static bool exit_mid_commit(struct vmm *vmm)
 	struct kvm_run *run = vmm->run;
 
 	if (run->exit_reason == KVM_EXIT_IO)
-		return run->io.port == PORT_CHUNK;
-	return run->exit_reason == KVM_EXIT_INTR && !(run->s.regs.sregs.cs.selector & 3);
+		return run->io.port == PORT_CHUNK || run->io.port == PORT_COMMIT3;
+	return run->exit_reason == KVM_EXIT_INTR &&
+	       (!(run->s.regs.sregs.cs.selector & 3) || vmm->in_cctx);
 }
 
 static void check_mmu(struct vmm *vmm)

@@ -92,6 +92,7 @@ struct vmm_stats {
 	uint64_t hypercalls;
 	uint64_t commit_chunks;
 	uint64_t direct_returns;	/* back to ring 3 by setting registers, no IRET */
+	uint64_t commits3;		/* commits written by the ring-3 helper */
 	/* time, in TSC cycles: inside KVM_RUN, and the whole run */
 	uint64_t run_cycles, start_tsc, end_tsc;
 	/* host-side fault service time by kind: log2 buckets of cycles */
@@ -156,6 +157,9 @@ struct vmm {
 	bool batch;		/* a whole commit per exit (off: one entry per exit) */
 	bool prezero;		/* a host thread zeroes free frames while the guest runs */
 	bool host_thp;		/* guest memory on the host's transparent huge pages */
+	bool ring3_commit;	/* large commits written by a ring-3 helper */
+	uint64_t cctx_cr3;	/* the commit context's PGD, 0 without one */
+	bool in_cctx;		/* the helper is running */
 	bool fast_paths_off;	/* --fast-paths off: every fast path off, the MMU's too */
 
 	/* KVM */

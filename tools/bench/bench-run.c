@@ -56,6 +56,7 @@ static const struct config configs[] = {
 	{ "no-batch", { "--batch", "off" }, false },
 	{ "no-fast-exit", { "--fast-exit", "off" }, false },
 	{ "no-host-thp", { "--host-thp", "off" }, false },
+	{ "no-ring3-commit", { "--ring3-commit", "off" }, false },
 	{ "all-on", { "--fault-around", "2M", "--thp", "always" }, false },
 };
 #define NR_CONFIGS	(int)(sizeof(configs) / sizeof(configs[0]))

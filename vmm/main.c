@@ -103,6 +103,20 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* the on|off switches of the fast paths, by option character */
+static bool *fast_path_switch(struct vmm *vmm, int c, const char **name)
+{
+	switch (c) {
+	case 'X': *name = "--fast-exit"; return &vmm->fast_exit;
+	case 'B': *name = "--batch"; return &vmm->batch;
+	case 'Z': *name = "--prezero"; return &vmm->prezero;
+	case 'R': *name = "--ring3-commit"; return &vmm->ring3_commit;
+	case 'H': *name = "--host-thp"; return &vmm->host_thp;
+	case 'P': *name = "--fast-paths"; return &vmm->fast_paths;
+	}
+	return NULL;
+}
+
 static int parse_args(struct vmm *vmm, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -127,14 +141,21 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool on;
+	const char *name;
+	bool *flag;
 	int c;
 
 	vmm->mem_size = DEFAULT_MEM;
 	vmm->fast_exit = vmm->batch = vmm->prezero = vmm->host_thp = true;
-	vmm->ring3_commit = true;
+	vmm->ring3_commit = vmm->fast_paths = true;
 	vmm->root = ".";
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		flag = fast_path_switch(vmm, c, &name);
+		if (flag) {
+			if (parse_on_off(name, optarg, flag))
+				return -1;
+			continue;
+		}
 		switch (c) {
 		case 'm':
 			if (parse_size(optarg, &vmm->mem_size)) {
@@ -162,31 +183,6 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 				pr_err("--exit-floor %s: not a count", optarg);
 				return -1;
 			}
-			break;
-		case 'X':
-			if (parse_on_off("--fast-exit", optarg, &vmm->fast_exit))
-				return -1;
-			break;
-		case 'B':
-			if (parse_on_off("--batch", optarg, &vmm->batch))
-				return -1;
-			break;
-		case 'Z':
-			if (parse_on_off("--prezero", optarg, &vmm->prezero))
-				return -1;
-			break;
-		case 'R':
-			if (parse_on_off("--ring3-commit", optarg, &vmm->ring3_commit))
-				return -1;
-			break;
-		case 'H':
-			if (parse_on_off("--host-thp", optarg, &vmm->host_thp))
-				return -1;
-			break;
-		case 'P':
-			if (parse_on_off("--fast-paths", optarg, &on))
-				return -1;
-			vmm->fast_paths_off = !on;
 			break;
 		case 'A':
 			if (parse_size(optarg, &fault_around) || (fault_around &&
@@ -303,7 +299,7 @@ static int start_vm(struct vmm *vmm)
 {
 	struct mm_layout layout = { 0 };
 
-	if (vmm->fast_paths_off) {
+	if (!vmm->fast_paths) {
 		vmm->fast_exit = vmm->batch = vmm->prezero = vmm->host_thp = false;
 		vmm->ring3_commit = false;
 	}
@@ -315,7 +311,7 @@ static int start_vm(struct vmm *vmm)
 	}
 	if (thp_mode >= 0)
 		vmm->zone->thp_mode = (enum thp_mode)thp_mode;
-	if (vmm->fast_paths_off) {
+	if (!vmm->fast_paths) {
 		vmm->zone->fault_around_bytes = 0;
 		vmm->zone->fault_around_anon_bytes = 0;
 		vmm->zone->thp_mode = THP_NEVER;

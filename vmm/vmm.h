@@ -160,7 +160,7 @@ struct vmm {
 	bool ring3_commit;	/* large commits written by a ring-3 helper */
 	uint64_t cctx_cr3;	/* the commit context's PGD, 0 without one */
 	bool in_cctx;		/* the helper is running */
-	bool fast_paths_off;	/* --fast-paths off: every fast path off, the MMU's too */
+	bool fast_paths;	/* --fast-paths off: every fast path off, the MMU's too */
 
 	/* KVM */
 	int kvm_fd, vm_fd, vcpu_fd;

@@ -53,7 +53,7 @@
 #define SYSCALL_OFF_COMMIT3	0x40	/* in that page: the ring-3 commit helper */
 #define SYSCALL_COMMIT3_OUT	0x50	/* its OUT */
 #define SYSCALL_OUT_LEN		2	/* OUT imm8, AL */
-#define TRAMP_OFF_DATA		0x1000	/* the data page: registers saved for the stub */
+#define TRAMP_OFF_DATA		0x1000	/* the data page: what the commit stubs read */
 #define TRAMP_SIZE		0x2000
 
 /* the data page, as the host fills it */

@@ -127,31 +127,44 @@ void zone_destroy(struct zone *zone)
 	free(zone);
 }
 
-/*
- * One frame off the lists: a known-zero one first when @want_zeroed, else
- * one of unknown content first (keeping the zeroed ones for alloc_page).
- */
-static struct page *take_frame(struct zone *zone, bool want_zeroed, bool *zeroed)
+/* the free frame to take: a known-zero one first when @want_zeroed */
+static uint64_t pick_frame(struct zone *zone, bool want_zeroed)
 {
 	uint32_t first = want_zeroed ? zone->zeroed_head : zone->free_head;
 	uint32_t second = want_zeroed ? zone->free_head : zone->zeroed_head;
-	uint64_t pfn = first != NO_PFN ? first : second;
-	struct page *page;
 
-	/* out of frames: reclaim some, as the page allocator's slow path does */
-	if (pfn == NO_PFN && shrink_zone(zone, 32))
-		pfn = zone->free_head != NO_PFN ? zone->free_head : zone->zeroed_head;
-	if (pfn == NO_PFN || should_fail(zone, INJECT_FRAME_ALLOC, 0)) {
-		zone->stats.alloc_failures++;
-		return NULL;
-	}
-	page = &zone->mem_map[pfn];
+	return first != NO_PFN ? first : second;
+}
+
+/* take free frame @pfn off its list as a fresh page; *@zeroed: known zero */
+static struct page *claim_frame(struct zone *zone, uint64_t pfn, bool *zeroed)
+{
+	struct page *page = &zone->mem_map[pfn];
+
 	*zeroed = page->flags & PG_zeroed;
 	free_list_del(zone, pfn);
 	zone->stats.allocs++;
 	memset(page, 0, sizeof(*page));
 	page->refcount = 1;
 	return page;
+}
+
+/*
+ * One frame off the lists: a known-zero one first when @want_zeroed, else
+ * one of unknown content first (keeping the zeroed ones for alloc_page).
+ */
+static struct page *take_frame(struct zone *zone, bool want_zeroed, bool *zeroed)
+{
+	uint64_t pfn = pick_frame(zone, want_zeroed);
+
+	/* out of frames: reclaim some, as the page allocator's slow path does */
+	if (pfn == NO_PFN && shrink_zone(zone, 32))
+		pfn = pick_frame(zone, false);
+	if (pfn == NO_PFN || should_fail(zone, INJECT_FRAME_ALLOC, 0)) {
+		zone->stats.alloc_failures++;
+		return NULL;
+	}
+	return claim_frame(zone, pfn, zeroed);
 }
 
 struct page *alloc_page_nozero(struct zone *zone)
@@ -161,17 +174,22 @@ struct page *alloc_page_nozero(struct zone *zone)
 	return take_frame(zone, false, &zeroed);
 }
 
+/* a claimed frame made zero, unless it is known to be; --prezero counts */
+static void clear_frame(struct zone *zone, uint64_t pfn, bool zeroed)
+{
+	if (zone->prezero)
+		*(zeroed ? &zone->stats.prezero_hits : &zone->stats.prezero_misses) += 1;
+	if (!zeroed)
+		memset(pfn_to_virt(zone, pfn), 0, PAGE_SIZE);
+}
+
 struct page *alloc_page(struct zone *zone)
 {
 	bool zeroed;
 	struct page *page = take_frame(zone, zone->prezero, &zeroed);
 
-	if (!page)
-		return NULL;
-	if (zone->prezero)
-		*(zeroed ? &zone->stats.prezero_hits : &zone->stats.prezero_misses) += 1;
-	if (!zeroed)
-		memset(pfn_to_virt(zone, page_to_pfn(zone, page)), 0, PAGE_SIZE);
+	if (page)
+		clear_frame(zone, page_to_pfn(zone, page), zeroed);
 	return page;
 }
 
@@ -183,19 +201,13 @@ struct page *alloc_page(struct zone *zone)
  */
 struct page *alloc_page_nowait(struct zone *zone, uint64_t reserve, bool zero)
 {
-	uint32_t pfn = zero && zone->zeroed_head != NO_PFN ? zone->zeroed_head :
-		       zone->free_head != NO_PFN ? zone->free_head : zone->zeroed_head;
+	uint64_t pfn = pick_frame(zone, zero);
 	struct page *page;
 	bool zeroed;
 
 	if (pfn == NO_PFN || zone->stats.nr_free <= reserve)
 		return NULL;
-	page = &zone->mem_map[pfn];
-	zeroed = page->flags & PG_zeroed;
-	free_list_del(zone, pfn);
-	zone->stats.allocs++;
-	memset(page, 0, sizeof(*page));
-	page->refcount = 1;
+	page = claim_frame(zone, pfn, &zeroed);
 	if (zero && !zeroed)
 		memset(pfn_to_virt(zone, pfn), 0, PAGE_SIZE);
 	return page;
@@ -235,19 +247,14 @@ struct page *alloc_huge_page(struct zone *zone)
 		return NULL;
 	}
 	for (i = 0; i < HPAGE_PMD_NR; i++) {
-		struct page *page = &zone->mem_map[base + i];
-		bool zeroed = page->flags & PG_zeroed;
+		bool zeroed;
+		struct page *page = claim_frame(zone, base + i, &zeroed);
 
-		free_list_del(zone, base + i);
-		memset(page, 0, sizeof(*page));
-		if (zone->prezero)
-			*(zeroed ? &zone->stats.prezero_hits : &zone->stats.prezero_misses) += 1;
-		if (!zeroed)
-			memset(pfn_to_virt(zone, base + i), 0, PAGE_SIZE);
+		clear_frame(zone, base + i, zeroed);
+		page->refcount = 0;	/* the head holds the compound page's */
 		page->flags = PG_tail;
 		page->index = i;
 	}
-	zone->stats.allocs += HPAGE_PMD_NR;
 	head = &zone->mem_map[base];
 	head->flags = PG_head;
 	head->refcount = 1;

@@ -180,6 +180,25 @@ static size_t commit_cap(struct vmm *vmm)
 
 static void commit_continue(struct vmm *vmm);
 
+/*
+ * The next part of @log, from *@next, into the buffer for the ring-0 stubs,
+ * with their registers: RSI the buffer, RCX the pairs or RDX the runs
+ * (*@runs says which).  *@next moves past what went in; returns the count.
+ */
+static size_t load_commit(struct vmm *vmm, struct commit_log *log, size_t *next, bool *runs)
+{
+	struct kvm_regs *r = &vmm->run->s.regs.regs;
+	size_t taken, count;
+
+	count = fill_commit(vmm, log->ent + *next, log->nr - *next, kern_ptr(vmm, KERN_COMMIT),
+			    commit_cap(vmm), runs, &taken);
+	*next += taken;
+	r->rsi = kern_va(vmm, KERN_COMMIT);
+	r->rdx = *runs ? count : 0;
+	r->rcx = *runs ? 0 : count;
+	return count;
+}
+
 /* a commit this large goes to the ring-3 helper (--ring3-commit) */
 #define COMMIT3_MIN	64
 
@@ -263,11 +282,11 @@ static void commit_continue(struct vmm *vmm)
 {
 	struct commit_log *log = &vmm->cur->mm->log;
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
-	uint64_t *buf = kern_ptr(vmm, KERN_COMMIT), *data;
-	size_t left = log->nr - vmm->cur->commit_next, taken, i, words, count;
+	uint64_t *buf = kern_ptr(vmm, KERN_COMMIT);
+	uint64_t *data = kern_ptr(vmm, KERN_TRAMP + TRAMP_OFF_DATA);
+	size_t left = log->nr - vmm->cur->commit_next, i, words, count;
 	bool runs, flush = log->flush_all || vmm->flush_on_entry;
 
-	data = kern_ptr(vmm, KERN_TRAMP + TRAMP_OFF_DATA);
 	if (commit3_wanted(vmm, log, vmm->cur->commit_next)) {
 		commit3_continue(vmm);
 		return;
@@ -282,19 +301,14 @@ static void commit_continue(struct vmm *vmm)
 		enter_stub(vmm, TRAMP_OFF_COMMIT_ONE);
 		return;
 	}
-	count = fill_commit(vmm, log->ent + vmm->cur->commit_next, left, buf,
-			    commit_cap(vmm), &runs, &taken);
-	r->rsi = kern_va(vmm, KERN_COMMIT);
-	vmm->cur->commit_next += taken;
-	r->rdx = runs ? count : 0;
-	r->rcx = runs ? 0 : count;
-	if (taken < left) {
+	count = load_commit(vmm, log, &vmm->cur->commit_next, &runs);
+	if (vmm->cur->commit_next < log->nr) {
 		vmm->stats.commit_chunks++;
 		enter_stub(vmm, runs ? TRAMP_OFF_CHUNK_RUNS : TRAMP_OFF_CHUNK);
 		return;
 	}
 	/* where the entries end: the stub's RSI after them */
-	words = runs ? 2 * count + taken : 2 * count;
+	words = runs ? 2 * count + left : 2 * count;
 	if (flush) {
 		data[TD_NR_INVAL / 8] = 0;
 		data[TD_FLUSH / 8] = 1;
@@ -322,8 +336,6 @@ void teardown_continue(struct vmm *vmm)
 	struct mm_struct *mm = vmm->dead_mms[vmm->nr_dead - 1];
 	struct commit_log *log = &mm->log;
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
-	uint64_t *buf = kern_ptr(vmm, KERN_COMMIT);
-	size_t left, taken, count;
 	bool runs;
 
 	if (!vmm->tearing_down) {
@@ -331,20 +343,12 @@ void teardown_continue(struct vmm *vmm)
 		vmm->teardown_next = 0;
 		vmm->teardown_regs = *r;
 	}
-	left = log->nr - vmm->teardown_next;
 	if (commit3_wanted(vmm, log, vmm->teardown_next)) {
 		commit3_continue(vmm);
 		return;
 	}
-	if (left) {
-		count = fill_commit(vmm, log->ent + vmm->teardown_next, left, buf,
-				    commit_cap(vmm), &runs, &taken);
-		vmm->teardown_next += taken;
-		r->rsi = kern_va(vmm, KERN_COMMIT);
-		if (runs)
-			r->rdx = count;
-		else
-			r->rcx = count;
+	if (vmm->teardown_next < log->nr) {
+		load_commit(vmm, log, &vmm->teardown_next, &runs);
 		enter_stub(vmm, runs ? TRAMP_OFF_CHUNK_RUNS : TRAMP_OFF_CHUNK);
 		return;
 	}
@@ -357,12 +361,6 @@ void teardown_continue(struct vmm *vmm)
 	return_to_user(vmm);
 }
 
-/*
- * Resume the program from the frame in trap_frame(), running a signal
- * handler first if one is due (signal.c).  Pending page-table
- * changes ride along: the commit stub applies them and IRETs to the user
- * in the same KVM_RUN, so a commit costs no extra exit.
- */
 /* a sleeper was woken: finish its call before any signal (process.c) */
 static void retry_call(struct vmm *vmm)
 {
@@ -407,6 +405,12 @@ static void resume_user(struct vmm *vmm)
 		enter_stub(vmm, TRAMP_OFF_IRET);
 }
 
+/*
+ * Resume the program from the frame in trap_frame(), running a signal
+ * handler first if one is due (signal.c).  Pending page-table changes go
+ * first: a commit stub applies them and reports back (commit_done()), and
+ * the program resumes after that exit.
+ */
 void return_to_user(struct vmm *vmm)
 {
 	struct commit_log *log;

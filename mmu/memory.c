@@ -249,9 +249,10 @@ static struct page *new_anon_page(struct mm_struct *mm, struct vm_area_struct *v
 static enum fault_kind do_anonymous_page(struct mm_struct *mm, struct vm_area_struct *vma,
 					 uint64_t addr, pteval_t *ptep, unsigned int flags)
 {
+	bool write = flags & FAULT_FLAG_WRITE;
 	struct page *page;
 
-	if (!(flags & FAULT_FLAG_WRITE)) {
+	if (!write && !mm->zone->forbids_zeropage) {
 		pteval_t prot = vm_get_page_prot(vma->vm_flags) & ~_PAGE_RW;
 
 		set_pte_at(mm, addr, ptep, pfn_pte(mm->zone->zero_pfn, prot));
@@ -261,8 +262,10 @@ static enum fault_kind do_anonymous_page(struct mm_struct *mm, struct vm_area_st
 	page = new_anon_page(mm, vma, addr, mm->zone->zero_pfn);
 	if (!page)
 		return FAULT_OOM;
-	install_page(mm, vma, addr, ptep, page, true);
-	do_anon_fault_around(mm, vma, addr, ptep, true);
+	/* as Linux, a read fault maps its own page writable if the VMA is */
+	install_page(mm, vma, addr, ptep, page, write || (vma->vm_flags & VM_WRITE));
+	if (write)
+		do_anon_fault_around(mm, vma, addr, ptep, true);
 	return FAULT_ANON;
 }
 

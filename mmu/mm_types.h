@@ -123,6 +123,13 @@ struct zone {
 	uint64_t fault_around_bytes;	/* file read faults: Linux's fault_around_bytes */
 	uint64_t fault_around_anon_bytes; /* anonymous faults: 0 = one page, as Linux */
 	enum thp_mode thp_mode;
+	/*
+	 * Linux's mm_forbids_zeropage(): a read fault of private anonymous
+	 * memory gets a page of its own (and the VMA an anon_vma) instead
+	 * of the shared zero page.  Off, as on x86 Linux; some kernels the
+	 * differential test meets behave this way, and it decides merges.
+	 */
+	bool forbids_zeropage;
 	bool prezero;			/* allocations prefer frames zeroed ahead of time */
 	/* kernel half of every PGD (entries 256..511), e.g. the monitor's direct map */
 	pteval_t kernel_pgd[PTRS_PER_TABLE / 2];

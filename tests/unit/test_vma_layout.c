@@ -4,6 +4,7 @@
  * VMAs in address order, '.' is a hole.  Every case runs the checker after
  * every operation.
  */
+#include <errno.h>
 #include <sys/mman.h>
 
 #include "helpers.h"
@@ -251,6 +252,50 @@ static void stack_guard_gap_keeps_hints_out(void **state)
 	env_check(env);
 }
 
+/*
+ * DIFF_SEED=4, step 2345, reduced: a written -w- VMA (its anon_vma A), a
+ * read r-- one beside it, then a hole; mprotect(PROT_WRITE) over all three
+ * changes both VMAs before it meets the hole and fails with ENOMEM.
+ *
+ *   aaaab.  mprotect(0..6, -w-) = -ENOMEM  ->  aaaaa.   (zero page, x86 Linux)
+ *                                          ->  aaaab.   (mm_forbids_zeropage)
+ *
+ * Where the read mapped the zero page, b has no anon_vma and merges into
+ * a.  Where it got a page of its own, b has an anon_vma of its own (not
+ * A: b lacked VM_ACCOUNT then, so anon_vma_compatible() refused A), and
+ * VMAs with different anon_vmas never merge.  Both are Linux: the second
+ * is what a 6.18 host without the zero page answered.
+ */
+static void read_fault_anon_vma_decides_mprotect_merge(bool forbids_zeropage)
+{
+	struct env *env = env_new(64UL << 20);
+
+	env->zone->forbids_zeropage = forbids_zeropage;
+	assert_int_equal(map_anon(env->mm, BASE, 4, PROT_WRITE), BASE);
+	assert_int_equal(map_anon(env->mm, BASE + PG(4), 1, PROT_READ), BASE + PG(4));
+	guest_write8(env, BASE + PG(1), 1);
+	assert_int_equal(guest_read8(env, BASE + PG(4) + 0xaea), 0);
+	env_check(env);
+	expect_layout(env->mm, BASE, "aaaab.");
+	assert_int_equal(mm_mprotect(env->mm, BASE, PG(6), PROT_WRITE), -ENOMEM);
+	env_check(env);
+	expect_layout(env->mm, BASE, forbids_zeropage ? "aaaab." : "aaaaa.");
+	expect_prot(env->mm, BASE, "-w-p");
+	expect_prot(env->mm, BASE + PG(4), "-w-p");
+	assert_int_equal(guest_read8(env, BASE + PG(4)), 0);
+	env_free(env);
+}
+
+static void read_fault_zero_page_then_merge(void **state)
+{
+	read_fault_anon_vma_decides_mprotect_merge(false);
+}
+
+static void read_fault_own_page_then_no_merge(void **state)
+{
+	read_fault_anon_vma_decides_mprotect_merge(true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +313,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unmapped_area_top_down, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(unmapped_area_thp_aligned, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(stack_guard_gap_keeps_hints_out, env_setup, env_teardown),
+		cmocka_unit_test(read_fault_zero_page_then_merge),
+		cmocka_unit_test(read_fault_own_page_then_no_merge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,6 +46,8 @@
 #define CR4_OSFXSR	(1ULL << 9)
 #define CR4_OSXMMEXCPT	(1ULL << 10)
 #define CR4_OSXSAVE	(1ULL << 18)
+#define CR4_PKE		(1ULL << 22)
+#define XCR0_PKRU	(1ULL << 9)
 #define EFER_SCE	(1ULL << 0)
 #define EFER_LME	(1ULL << 8)
 #define EFER_LMA	(1ULL << 10)
@@ -297,6 +299,8 @@ static uint64_t setup_xcr0(struct vmm *vmm)
 	xcrs.nr_xcrs = 1;
 	xcrs.xcrs[0].xcr = 0;
 	xcrs.xcrs[0].value = 3 | ((c & bit_AVX) ? 4 : 0);	/* x87, SSE, AVX */
+	if (vmm->has_pku)	/* PKRU is XSAVE-managed (SDM Vol. 1, 13.1) */
+		xcrs.xcrs[0].value |= XCR0_PKRU;
 	if (ioctl(vmm->vcpu_fd, KVM_SET_XCRS, &xcrs) < 0)
 		return 0;
 	return CR4_OSXSAVE;
@@ -323,6 +327,9 @@ static int setup_sregs(struct vmm *vmm, uint64_t cr3)
 	s.idt.limit = 32 * 16 - 1;
 	s.cr3 = cr3;
 	s.cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT | setup_xcr0(vmm);
+	/* SDM Vol. 3A, 4.6.2: PKRU checks user-mode data accesses */
+	if (vmm->has_pku && (s.cr4 & CR4_OSXSAVE))
+		s.cr4 |= CR4_PKE;
 	s.cr0 = CR0_PG | CR0_AM | CR0_WP | CR0_NE | CR0_ET | CR0_MP | CR0_PE;
 	s.efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
 	if (ioctl(vmm->vcpu_fd, KVM_SET_SREGS, &s) < 0)

@@ -93,6 +93,36 @@ static int setup_memory(struct vmm *vmm)
 	return 0;
 }
 
+#define CPUID7_ECX_PKU	(1u << 3)
+#define XFEATURE_PKRU	9
+
+/*
+ * Protection keys for the guest where KVM offers them: CPUID leaf 7 ECX
+ * bit 3 (PKU) and the PKRU state component in XCR0 (leaf 0xD, EAX bit 9).
+ * The PVM /dev/kvm offers neither; hardware-assisted KVM on a CPU with PKU
+ * does.  --pku off hides them, so one machine can show both CPUs.  OSPKE
+ * is not set here: KVM derives it from the guest's CR4.PKE.
+ */
+static void setup_cpuid_pku(struct vmm *vmm, struct kvm_cpuid2 *cpuid)
+{
+	struct kvm_cpuid_entry2 *leaf7 = NULL;
+	bool xcr0_pkru = false;
+	unsigned int i;
+
+	for (i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+
+		if (e->function == 7 && e->index == 0)
+			leaf7 = e;
+		if (e->function == 0xd && e->index == 0)
+			xcr0_pkru = e->eax & (1u << XFEATURE_PKRU);
+	}
+	vmm->has_pku = leaf7 && (leaf7->ecx & CPUID7_ECX_PKU) && xcr0_pkru &&
+		       vmm->pku_allowed;
+	if (leaf7 && !vmm->has_pku)
+		leaf7->ecx &= ~CPUID7_ECX_PKU;
+}
+
 static int setup_cpuid(struct vmm *vmm)
 {
 	struct kvm_cpuid2 *cpuid;
@@ -106,6 +136,7 @@ static int setup_cpuid(struct vmm *vmm)
 		pr_err("KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
 		goto out;
 	}
+	setup_cpuid_pku(vmm, cpuid);
 	if (ioctl(vmm->vcpu_fd, KVM_SET_CPUID2, cpuid) < 0) {
 		pr_err("KVM_SET_CPUID2: %s", strerror(errno));
 		goto out;

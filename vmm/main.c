@@ -37,6 +37,8 @@ static void usage(FILE *out)
 		"  --stats          print exit, fault and commit counters when it exits\n"
 		"  --check          run the MMU's invariant checker after every exit\n"
 		"  --swap SIZE      a swap area of SIZE for reclaim, e.g. 256M (default none)\n"
+		"  --pku on|off     protection keys for the guest where KVM offers them\n"
+		"                   (default on); off: a CPU without them\n"
 		"  --inject SPEC    fail an injection point, POINT[:knob=value,...]; repeatable;\n"
 		"                   --inject list names the points and the knobs\n"
 		"  --seed N         the seed of the injections' random choices (default 1)\n"
@@ -138,6 +140,7 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 		{ "ring3-commit", required_argument, NULL, 'R' },
 		{ "fault-around", required_argument, NULL, 'A' },
 		{ "thp", required_argument, NULL, 'T' },
+		{ "pku", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -148,6 +151,7 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 	vmm->mem_size = DEFAULT_MEM;
 	vmm->fast_exit = vmm->batch = vmm->prezero = vmm->host_thp = true;
 	vmm->ring3_commit = vmm->fast_paths = true;
+	vmm->pku_allowed = true;
 	vmm->root = ".";
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		flag = fast_path_switch(vmm, c, &name);
@@ -201,6 +205,10 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 				pr_err("--thp %s: always, madvise or never", optarg);
 				return -1;
 			}
+			break;
+		case 'K':
+			if (parse_on_off("--pku", optarg, &vmm->pku_allowed))
+				return -1;
 			break;
 		case 'S':
 			if (reclaim_parse_swap(optarg, parse_size))
@@ -331,6 +339,8 @@ static int start_vm(struct vmm *vmm)
 	init_rlimits(vmm);
 	fs_init(vmm);
 	signal_init(vmm);
+	/* the first program starts as after execve: init FPU state, init PKRU */
+	fpu_reset(vmm);
 	return 0;
 }
 

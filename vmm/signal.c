@@ -77,6 +77,9 @@
 #define FX_SW_OFF		464	/* struct _fpx_sw_bytes in the fxsave area */
 #define FX_MXCSR_OFF		24
 #define XFEATURE_MASK_FPSSE	3ULL
+#define XFEATURE_PKRU		9
+/* arch/x86/mm/pkeys.c: every key but 0 access-disabled */
+#define INIT_PKRU_VALUE		0x55555554U
 
 /* the frame, byte for byte as arch/x86/include/asm/sigframe.h lays it out */
 struct k_sigcontext {
@@ -252,6 +255,26 @@ static int fpu_save(struct vmm *vmm, uint8_t *buf)
 }
 
 /*
+ * An image without PKRU in XSTATE_BV would load PKRU's init value, 0: every
+ * key open.  Linux's init_fpstate holds init_pkru_value instead, so a
+ * handler, an exec and a sigreturn whose frame dropped PKRU get that
+ * (fpu__clear_user_states(), the PKRU in init_fpstate).
+ */
+static void pkru_default(struct vmm *vmm, uint8_t *region, uint64_t *bv)
+{
+	uint32_t a, off, c, d, pkru = INIT_PKRU_VALUE;
+
+	if (!vmm->has_pku || (*bv & (1ULL << XFEATURE_PKRU)))
+		return;
+	/* the component's offset in the standard format (SDM Vol. 1, 13.4.3) */
+	__cpuid_count(0xd, XFEATURE_PKRU, a, off, c, d);
+	if (!off || off + sizeof(pkru) > sizeof(((struct kvm_xsave *)0)->region))
+		return;
+	memcpy(region + off, &pkru, sizeof(pkru));
+	*bv |= 1ULL << XFEATURE_PKRU;
+}
+
+/*
  * Load @buf (an FXSAVE image, or an XSAVE one when @xsave) into the vCPU.
  * KVM refuses what XRSTOR would fault on (reserved MXCSR bits, a bad
  * header): that is a bad frame, as in __fpu_restore_sig().
@@ -274,6 +297,7 @@ static int fpu_load(struct vmm *vmm, const uint8_t *buf, bool xsave, uint64_t fe
 		memcpy(&bv, buf + XSAVE_HDR_OFF, 8);
 		bv &= features & s->xfeatures;
 	}
+	pkru_default(vmm, (uint8_t *)xs.region, &bv);
 	memcpy((uint8_t *)xs.region + XSAVE_HDR_OFF, &bv, 8);
 	return ioctl(vmm->vcpu_fd, KVM_SET_XSAVE, &xs) < 0 ? -1 : 0;
 }
@@ -632,6 +656,9 @@ static void fill_siginfo(struct k_siginfo *ki, const struct ksiginfo *info)
 		ki->kill.uid = info->uid;
 	} else if (info->code > 0 && info->code != SI_KERNEL) {
 		ki->addr = info->addr;	/* a fault: si_addr */
+		/* _sigfault._addr_pkey._pkey, after si_addr and an 8-byte pad */
+		if (info->signo == SIGSEGV && info->code == SEGV_PKUERR)
+			memcpy(ki->bytes + 16, &info->pkey, 4);
 	}
 }
 

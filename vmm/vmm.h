@@ -57,6 +57,7 @@ struct ksiginfo {
 	int pid;		/* SI_USER, SI_TKILL, SIGCHLD */
 	int status;		/* SIGCHLD: exit code or signal */
 	unsigned int uid;
+	int pkey;		/* SEGV_PKUERR: si_pkey */
 	int trapno;		/* -1: not from a trap */
 	uint64_t err;
 	bool shared;		/* sent to the process (kill), not the thread */
@@ -161,6 +162,9 @@ struct vmm {
 	uint64_t cctx_cr3;	/* the commit context's PGD, 0 without one */
 	bool in_cctx;		/* the helper is running */
 	bool fast_paths;	/* --fast-paths off: every fast path off, the MMU's too */
+	/* protection keys: KVM offers PKU and --pku is not off (SDM Vol. 3A, 4.6.2) */
+	bool pku_allowed;	/* --pku on|off */
+	bool has_pku;		/* the vCPU has them: CPUID.7.ECX.PKU, CR4.PKE, XCR0.PKRU */
 
 	/* KVM */
 	int kvm_fd, vm_fd, vcpu_fd;

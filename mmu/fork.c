@@ -150,6 +150,8 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm, int *err)
 	mm->stack_guard_gap = oldmm->stack_guard_gap;
 	mm->def_flags = oldmm->def_flags;
 	memcpy(mm->rlim, oldmm->rlim, sizeof(mm->rlim));
+	/* the keys the parent allocated, and the forking thread's PKRU */
+	dup_pkeys(mm, oldmm);
 	for (vma = oldmm->mmap; vma; vma = vma->vm_next) {
 		if (vma->vm_flags & VM_DONTCOPY)
 			continue;

@@ -149,7 +149,19 @@ void unmap_moved_source(struct mm_struct *mm, uint64_t start, uint64_t len);
 /* mremap.c */
 uint64_t move_page_tables(struct mm_struct *mm, uint64_t old, uint64_t new, uint64_t len);
 
+/* pkeys.c */
+void mm_pkeys_init(struct mm_struct *mm);
+void dup_pkeys(struct mm_struct *mm, const struct mm_struct *oldmm);
+int vma_pkey(const struct vm_area_struct *vma);
+uint64_t calc_vm_pkey_bits(int pkey);
+bool arch_vma_access_permitted(const struct vm_area_struct *vma, bool write, bool execute);
+bool mm_pkey_is_allocated(const struct mm_struct *mm, int pkey);
+int execute_only_pkey(struct mm_struct *mm);
+int arch_override_mprotect_pkey(struct vm_area_struct *vma, unsigned long prot, int pkey);
+
 /* mprotect.c */
+long do_mprotect_pkey(struct mm_struct *mm, uint64_t start, uint64_t len,
+		      unsigned long prot, int pkey);
 struct vm_area_struct *vma_modify_flags(struct mm_struct *mm, struct vm_area_struct *vma,
 					uint64_t start, uint64_t end, uint64_t newflags, int *err);
 

@@ -26,6 +26,7 @@ static const char *const fault_kind_names[NR_FAULT_KINDS] = {
 	[FAULT_SEGV_ACCERR]	= "segv-accerr",
 	[FAULT_SIGBUS]		= "sigbus",
 	[FAULT_OOM]		= "oom",
+	[FAULT_SEGV_PKUERR]	= "segv-pkuerr",
 };
 
 const char *fault_kind_name(enum fault_kind kind)
@@ -36,15 +37,17 @@ const char *fault_kind_name(enum fault_kind kind)
 /*
  * x86's protection_map: read is implied by any access, write only for
  * shared mappings (private ones become writable by do_wp_page), NX unless
- * VM_EXEC.  No access at all keeps the frame in a PROT_NONE entry.
+ * VM_EXEC.  No access at all keeps the frame in a PROT_NONE entry.  The
+ * VMA's protection key goes into bits 59..62, PROT_NONE entries included,
+ * as x86's vm_get_page_prot() puts it there.
  */
 pteval_t vm_get_page_prot(uint64_t vm_flags)
 {
-	pteval_t prot;
+	pteval_t prot, pkey = ((vm_flags & ARCH_VM_PKEY_FLAGS) >> VM_PKEY_SHIFT) << _PAGE_PKEY_SHIFT;
 
 	if (!(vm_flags & VM_ACCESS_FLAGS))
-		return _PAGE_PROTNONE | _PAGE_ACCESSED;
-	prot = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
+		return _PAGE_PROTNONE | _PAGE_ACCESSED | pkey;
+	prot = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | pkey;
 	if ((vm_flags & (VM_WRITE | VM_SHARED)) == (VM_WRITE | VM_SHARED))
 		prot |= _PAGE_RW;
 	if (!(vm_flags & VM_EXEC))
@@ -111,11 +114,12 @@ void zap_page_range(struct mm_struct *mm, struct vm_area_struct *vma,
 	unmap_region(mm, max(start, vma->vm_start), min(end, vma->vm_end));
 }
 
-static void fault_result(struct fault_result *res, enum fault_kind kind)
+static void fault_result(struct fault_result *res, enum fault_kind kind, int pkey)
 {
 	res->kind = kind;
 	res->signo = 0;
 	res->si_code = 0;
+	res->pkey = 0;
 	switch (kind) {
 	case FAULT_SEGV_MAPERR:
 		res->signo = SIGSEGV;
@@ -124,6 +128,11 @@ static void fault_result(struct fault_result *res, enum fault_kind kind)
 	case FAULT_SEGV_ACCERR:
 		res->signo = SIGSEGV;
 		res->si_code = SEGV_ACCERR;
+		break;
+	case FAULT_SEGV_PKUERR:
+		res->signo = SIGSEGV;
+		res->si_code = SEGV_PKUERR;
+		res->pkey = pkey;
 		break;
 	case FAULT_SIGBUS:
 		res->signo = SIGBUS;
@@ -137,14 +146,26 @@ static void fault_result(struct fault_result *res, enum fault_kind kind)
 	}
 }
 
-/* Linux's access_error() for x86 */
-static bool access_error(const struct vm_area_struct *vma, unsigned int flags)
+/*
+ * Linux's access_error() and bad_area_access_error() for x86: the keys
+ * first, the hardware's verdict (X86_PF_PK) or the VMA's key against PKRU
+ * (so that a fault does not map a page only to take a key fault on it),
+ * then the VMA's rights.  A refusal is SEGV_PKUERR when keys refuse it.
+ */
+static enum fault_kind access_error(const struct vm_area_struct *vma, unsigned int flags)
 {
-	if (flags & FAULT_FLAG_WRITE)
-		return !(vma->vm_flags & VM_WRITE);
-	if (flags & FAULT_FLAG_INSTRUCTION)
-		return !(vma->vm_flags & VM_EXEC);
-	return !(vma->vm_flags & VM_ACCESS_FLAGS);
+	bool write = flags & FAULT_FLAG_WRITE, exec = flags & FAULT_FLAG_INSTRUCTION;
+	bool keys = vma->vm_mm->zone->cpu_pkeys;
+
+	if (keys && (flags & FAULT_FLAG_PKEY))
+		return FAULT_SEGV_PKUERR;
+	if (!arch_vma_access_permitted(vma, write, exec))
+		return FAULT_SEGV_PKUERR;
+	if (write)
+		return vma->vm_flags & VM_WRITE ? NR_FAULT_KINDS : FAULT_SEGV_ACCERR;
+	if (exec)
+		return vma->vm_flags & VM_EXEC ? NR_FAULT_KINDS : FAULT_SEGV_ACCERR;
+	return vma->vm_flags & VM_ACCESS_FLAGS ? NR_FAULT_KINDS : FAULT_SEGV_ACCERR;
 }
 
 /* acct_stack_growth() and expand_downwards(): grow @vma down to @addr */
@@ -386,7 +407,8 @@ static enum fault_kind handle_pte_fault(struct mm_struct *mm, struct vm_area_str
 	return FAULT_SPURIOUS;
 }
 
-static enum fault_kind classify_fault(struct mm_struct *mm, uint64_t addr, unsigned int flags)
+static enum fault_kind classify_fault(struct mm_struct *mm, uint64_t addr, unsigned int flags,
+				     int *pkey)
 {
 	struct vm_area_struct *vma;
 	enum fault_kind kind;
@@ -402,8 +424,11 @@ static enum fault_kind classify_fault(struct mm_struct *mm, uint64_t addr, unsig
 			return FAULT_SEGV_MAPERR;
 		grew = true;
 	}
-	if (access_error(vma, flags))
-		return FAULT_SEGV_ACCERR;
+	kind = access_error(vma, flags);
+	if (kind != NR_FAULT_KINDS) {
+		*pkey = vma_pkey(vma);
+		return kind;
+	}
 	kind = handle_pte_fault(mm, vma, addr & PAGE_MASK, flags);
 	if (grew && kind != FAULT_OOM && kind != FAULT_SIGBUS)
 		return FAULT_STACK_GROW;
@@ -414,13 +439,14 @@ int mm_fault(struct mm_struct *mm, uint64_t addr, unsigned int flags, struct fau
 {
 	struct fault_result local;
 	uint64_t prefaulted = mm->zone->stats.pgprefault;
+	int pkey = 0;
 	enum fault_kind kind = should_fail(mm->zone, INJECT_SPURIOUS_FAULT, addr) ?
-			       FAULT_SPURIOUS : classify_fault(mm, addr, flags);
+			       FAULT_SPURIOUS : classify_fault(mm, addr, flags, &pkey);
 
 	if (!res)
 		res = &local;
 	mm->stats.faults[kind]++;
-	fault_result(res, kind);
+	fault_result(res, kind, pkey);
 	res->prefaulted = (unsigned int)(mm->zone->stats.pgprefault - prefaulted);
 	if (!res->signo)
 		return 0;
@@ -430,10 +456,19 @@ int mm_fault(struct mm_struct *mm, uint64_t addr, unsigned int flags, struct fau
 	return -1;
 }
 
-/* GUP's faultin_page(): fault @addr in unless its entry already allows the access */
+/*
+ * GUP's faultin_page(): fault @addr in unless its entry already allows the
+ * access.  GUP is a data access of the current thread: a key PKRU refuses
+ * is -EFAULT before anything is faulted (check_vma_flags()).
+ */
 int faultin_page(struct mm_struct *mm, uint64_t addr, unsigned int flags)
 {
-	pteval_t pte = mm_walk(mm, addr);
+	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	pteval_t pte;
+
+	if (vma && !arch_vma_access_permitted(vma, flags & FAULT_FLAG_WRITE, false))
+		return -EFAULT;
+	pte = mm_walk(mm, addr);
 
 	if (pte_present(pte) && (!(flags & FAULT_FLAG_WRITE) || pte_write(pte)))
 		return 0;

@@ -90,6 +90,33 @@ long mm_mincore(struct mm_struct *mm, uint64_t start, uint64_t len, unsigned cha
 uint64_t get_unmapped_area(struct mm_struct *mm, struct file *file, uint64_t addr,
 			   uint64_t len, uint64_t pgoff, int flags);
 
+/*
+ * ---- protection keys (pkeys.c) ----
+ *
+ * The CPU model is zone->cpu_pkeys, read by mm_create(): without keys
+ * PROT_EXEC implies read and these calls fail as Linux's do on such a CPU.
+ * With keys a PROT_EXEC-only mmap/mprotect gives the VMA the mm's
+ * execute-only key (allocated on first use, access-disabled in mm->pkru),
+ * faults check mm->pkru (SEGV_PKUERR, fault_result.si_pkey) and smaps
+ * shows ProtectionKey.  mm->pkru is the current thread's PKRU: the caller
+ * sets it where the guest may have changed it (WRPKRU, signal delivery).
+ */
+#define PKEY_DISABLE_ACCESS_MM	0x1
+#define PKEY_DISABLE_WRITE_MM	0x2
+#define PKRU_AD_BIT		0x1u
+#define PKRU_WD_BIT		0x2u
+#define PKRU_BITS_PER_PKEY	2
+/* the PKRU a new thread gets at execve: every key but 0 access-disabled */
+#define INIT_PKRU_VALUE		0x55555554u
+
+/* pkey_alloc(2), pkey_free(2), pkey_mprotect(2): the key or -errno */
+long mm_pkey_alloc(struct mm_struct *mm, unsigned long flags, unsigned long init_val);
+long mm_pkey_free(struct mm_struct *mm, int pkey);
+long mm_pkey_mprotect(struct mm_struct *mm, uint64_t start, uint64_t len,
+		      unsigned long prot, int pkey);
+/* vma_pkey(): the key of the VMA at @addr, or -1 without one */
+int mm_vma_pkey(struct mm_struct *mm, uint64_t addr);
+
 /* ---- VMAs (vma_tree.c, vma.c) ---- */
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);	/* first with end > addr */
@@ -120,11 +147,16 @@ int page_referenced(struct zone *zone, struct page *page);
 #define FAULT_FLAG_WRITE	0x01
 #define FAULT_FLAG_INSTRUCTION	0x02
 #define FAULT_FLAG_USER		0x04
+/* the hardware said a protection key refused it (error code bit 5, X86_PF_PK) */
+#define FAULT_FLAG_PKEY		0x08
 
 struct fault_result {
 	enum fault_kind kind;
 	int signo;		/* 0, SIGSEGV or SIGBUS */
-	int si_code;		/* SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR */
+	int si_code;		/* SEGV_MAPERR, SEGV_ACCERR, SEGV_PKUERR, BUS_ADRERR */
+	/* SEGV_PKUERR: si_pkey, the VMA's protection key (else 0); not named
+	 * si_pkey because glibc's <signal.h> defines that as a macro */
+	int pkey;
 	unsigned int prefaulted;	/* pages fault-around mapped besides this one */
 };
 

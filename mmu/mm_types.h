@@ -131,6 +131,12 @@ struct zone {
 	 */
 	bool forbids_zeropage;
 	bool prezero;			/* allocations prefer frames zeroed ahead of time */
+	/*
+	 * The CPU the address spaces model: protection keys enabled
+	 * (CPUID.7.0:ECX PKU and OSPKE, Linux's X86_FEATURE_OSPKE).  Read by
+	 * mm_create(); false (the default) is a CPU without keys.
+	 */
+	bool cpu_pkeys;
 	/* kernel half of every PGD (entries 256..511), e.g. the monitor's direct map */
 	pteval_t kernel_pgd[PTRS_PER_TABLE / 2];
 	struct zone_stats stats;
@@ -214,6 +220,16 @@ struct commit_log {
 #define VM_NOHUGEPAGE	0x40000000UL
 #define VM_MERGEABLE	0x80000000UL
 #define VM_DROPPABLE	(1ULL << 40)
+/*
+ * The VMA's protection key, as x86 keeps it: VM_HIGH_ARCH_0..3 (bits
+ * 32..35).  Only set when the CPU model has protection keys.
+ */
+#define VM_PKEY_SHIFT	32
+#define VM_PKEY_BIT0	(1ULL << 32)
+#define VM_PKEY_BIT1	(1ULL << 33)
+#define VM_PKEY_BIT2	(1ULL << 34)
+#define VM_PKEY_BIT3	(1ULL << 35)
+#define ARCH_VM_PKEY_FLAGS	(VM_PKEY_BIT0 | VM_PKEY_BIT1 | VM_PKEY_BIT2 | VM_PKEY_BIT3)
 
 #define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
 #define VM_SPECIAL	(VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
@@ -349,6 +365,7 @@ enum fault_kind {
 	FAULT_SEGV_ACCERR,
 	FAULT_SIGBUS,
 	FAULT_OOM,
+	FAULT_SEGV_PKUERR,	/* a protection key (PKRU) denies the data access */
 	NR_FAULT_KINDS
 };
 
@@ -389,6 +406,18 @@ struct mm_struct {
 	int64_t rss[4];			/* MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES, MM_SWAPENTS */
 	uint64_t hiwater_rss, hiwater_vm;
 	uint64_t next_anon_vma_id;
+	/*
+	 * Protection keys (Linux's mm->context and the thread's PKRU; the
+	 * model is single-threaded).  Bit n of the map: key n allocated.
+	 * execute_only_pkey is -1 until the first PROT_EXEC-only mapping
+	 * allocates it (0 on a CPU without keys, as Linux leaves it).  pkru is
+	 * the current thread's register: two bits per key, access-disable
+	 * (bit 2n) and write-disable (bit 2n+1); the creator may set it, the
+	 * library changes it where Linux writes the thread's PKRU.
+	 */
+	uint16_t pkey_allocation_map;
+	int execute_only_pkey;
+	uint32_t pkru;
 };
 
 #endif

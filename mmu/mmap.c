@@ -79,6 +79,7 @@ struct mm_struct *mm_create(struct zone *zone, const struct mm_layout *layout)
 	mm->start_stack = (layout->stack_top ? layout->stack_top : TASK_SIZE) - layout->random_offset;
 	mm->mmap_base = layout->mmap_base ? layout->mmap_base :
 			mmap_base(mm, layout->random_offset, TASK_SIZE);
+	mm_pkeys_init(mm);
 	if (pgd_alloc(mm)) {
 		free(mm);
 		return NULL;
@@ -454,6 +455,7 @@ static long do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, int prot,
 {
 	uint64_t vm_flags;
 	struct file *shm = NULL;
+	int pkey = 0;
 	long ret;
 
 	if (!len)
@@ -473,13 +475,22 @@ static long do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, int prot,
 		return -EOVERFLOW;
 	if (mm->map_count > mm->zone->max_map_count)
 		return -ENOMEM;
+	/*
+	 * PROT_EXEC alone is execute-only where the CPU has keys.  Linux takes
+	 * the key before looking for room: a failed mmap keeps it.
+	 */
+	if (prot == PROT_EXEC) {
+		pkey = execute_only_pkey(mm);
+		if (pkey < 0)
+			pkey = 0;
+	}
 	addr = get_unmapped_area(mm, file, addr, len, pgoff, flags);
 	if (addr >= (uint64_t)-4095)
 		return (long)addr;
 	if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, addr, addr + len))
 		return -EEXIST;
-	vm_flags = calc_vm_prot_bits(prot) | calc_vm_flag_bits(flags) | mm->def_flags |
-		   VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	vm_flags = calc_vm_prot_bits(prot) | calc_vm_pkey_bits(pkey) | calc_vm_flag_bits(flags) |
+		   mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	if ((vm_flags & VM_LOCKED) &&
 	    mm->locked_vm + (len >> PAGE_SHIFT) > mm->rlim[MM_RLIMIT_MEMLOCK].rlim_cur >> PAGE_SHIFT)
 		return -EAGAIN;

@@ -124,16 +124,23 @@ static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 	return 0;
 }
 
-long mm_mprotect(struct mm_struct *mm, uint64_t start, uint64_t len, int prot)
+/*
+ * do_mprotect_pkey(): @pkey is -1 for a plain mprotect().  The key is
+ * checked after the arguments and before the VMAs; each VMA's new key is
+ * arch_override_mprotect_pkey()'s, chosen before its rights are checked
+ * (so a refused PROT_EXEC may still have allocated the execute-only key).
+ */
+long do_mprotect_pkey(struct mm_struct *mm, uint64_t start, uint64_t len,
+		      unsigned long prot, int pkey)
 {
-	const uint64_t mask_off = VM_ACCESS_FLAGS;
-	int grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+	const uint64_t mask_off = VM_ACCESS_FLAGS | ARCH_VM_PKEY_FLAGS;
+	unsigned long grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
 	struct vm_area_struct *vma;
 	uint64_t end, tmp, nstart;
 	long err = 0;
 
 	mm->stats.calls_mprotect++;
-	prot &= ~(PROT_GROWSDOWN | PROT_GROWSUP);
+	prot &= ~(unsigned long)(PROT_GROWSDOWN | PROT_GROWSUP);
 	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP))
 		return -EINVAL;
 	if (start & ~PAGE_MASK)
@@ -144,7 +151,10 @@ long mm_mprotect(struct mm_struct *mm, uint64_t start, uint64_t len, int prot)
 	end = start + len;
 	if (end <= start)
 		return -ENOMEM;
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+	if (prot & ~(unsigned long)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;
+	/* a key the program did not allocate is not its to use */
+	if (pkey != -1 && !mm_pkey_is_allocated(mm, pkey))
 		return -EINVAL;
 	vma = find_vma(mm, start);
 	if (!vma || vma->vm_start >= end)
@@ -163,13 +173,15 @@ long mm_mprotect(struct mm_struct *mm, uint64_t start, uint64_t len, int prot)
 	tmp = vma->vm_start;
 	while (vma && vma->vm_start < end) {
 		uint64_t newflags;
+		int new_vma_pkey;
 
 		if (vma->vm_start != tmp) {
 			err = -ENOMEM;
 			break;
 		}
+		new_vma_pkey = arch_override_mprotect_pkey(vma, prot, pkey);
 		newflags = (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
-			   (prot & PROT_EXEC ? VM_EXEC : 0);
+			   (prot & PROT_EXEC ? VM_EXEC : 0) | calc_vm_pkey_bits(new_vma_pkey);
 		newflags |= vma->vm_flags & ~mask_off;
 		/* VM_MAY* sit four bits above the rights they allow */
 		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS) {
@@ -189,4 +201,10 @@ long mm_mprotect(struct mm_struct *mm, uint64_t start, uint64_t len, int prot)
 	if (!err && tmp < end)
 		err = -ENOMEM;
 	return err;
+}
+
+long mm_mprotect(struct mm_struct *mm, uint64_t start, uint64_t len, int prot)
+{
+	/* the system call's prot is unsigned long: an int's sign bit is a bad bit */
+	return do_mprotect_pkey(mm, start, len, (unsigned long)(unsigned int)prot, -1);
 }

@@ -30,6 +30,13 @@
  * the slot sits where a frame number would.
  */
 #define _PAGE_SWP	(1ULL << 10)
+/* the entry's protection key (SDM 4.6.2), ignored while CR4.PKE is clear */
+#define _PAGE_PKEY_SHIFT	59
+#define _PAGE_PKEY_BIT0	(1ULL << 59)
+#define _PAGE_PKEY_BIT1	(1ULL << 60)
+#define _PAGE_PKEY_BIT2	(1ULL << 61)
+#define _PAGE_PKEY_BIT3	(1ULL << 62)
+#define _PAGE_PKEY_MASK	(_PAGE_PKEY_BIT0 | _PAGE_PKEY_BIT1 | _PAGE_PKEY_BIT2 | _PAGE_PKEY_BIT3)
 #define _PAGE_NX	(1ULL << 63)
 
 #define PTE_PFN_MASK	0x000ffffffffff000ULL
@@ -88,6 +95,11 @@ static inline pteval_t swp_entry_to_pte(uint64_t slot)
 static inline uint64_t pte_to_swp_slot(pteval_t pte)
 {
 	return (pte & PTE_PFN_MASK) >> PAGE_SHIFT;
+}
+
+static inline int pte_pkey(pteval_t pte)
+{
+	return (int)((pte & _PAGE_PKEY_MASK) >> _PAGE_PKEY_SHIFT);
 }
 
 /* a PDE that maps 2 MiB itself (PS set), present or PROT_NONE */

@@ -187,6 +187,10 @@ static int show_smap(char *buf, size_t size, struct mm_struct *mm, struct vm_are
 #undef LINE
 	n += snprintf(buf + n, size > (size_t)n ? size - n : 0, "THPeligible:    %8d\n",
 		      thp_eligible(vma));
+	/* arch_pkeys_enabled(): only a CPU with keys shows them */
+	if (mm->zone->cpu_pkeys)
+		n += snprintf(buf + n, size > (size_t)n ? size - n : 0, "ProtectionKey:  %8u\n",
+			      (unsigned int)vma_pkey(vma));
 	n += show_vm_flags(buf + n, size > (size_t)n ? size - n : 0, vma->vm_flags);
 	return n;
 }

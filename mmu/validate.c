@@ -34,6 +34,27 @@ static int fail(struct checker *c, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * The key state: with keys the execute-only key, once chosen, is one of
+ * the allocated ones; without keys only what Linux's zeroed context allows
+ * (key 0 "allocated" by a failed pkey_alloc, no PKRU).
+ */
+static int check_pkeys(struct checker *c, struct mm_struct *mm)
+{
+	int xo = mm->execute_only_pkey;
+
+	if (mm->zone->cpu_pkeys) {
+		if (xo < -1 || xo > 15 || (xo >= 0 && !(mm->pkey_allocation_map & (1u << xo))))
+			return fail(c, "execute-only key %d not allocated (map %#x)", xo,
+				    mm->pkey_allocation_map);
+		return 0;
+	}
+	if (xo || mm->pkey_allocation_map > 1 || mm->pkru)
+		return fail(c, "key state on a CPU without keys: map %#x, execute-only %d, pkru %#x",
+			    mm->pkey_allocation_map, xo, mm->pkru);
+	return 0;
+}
+
 static int check_vmas(struct checker *c, struct mm_struct *mm)
 {
 	struct vm_area_struct *vma, *prev = NULL;
@@ -62,10 +83,16 @@ static int check_vmas(struct checker *c, struct mm_struct *mm)
 		if (vma->vm_file && !i_mmap_check(vma))
 			return fail(c, "vma %#lx: its object's interval tree is broken or misses it",
 				    (unsigned long)vma->vm_start);
+		/* a freed key may stay on a VMA (Linux does not look): only the CPU matters */
+		if (vma_pkey(vma) && !mm->zone->cpu_pkeys)
+			return fail(c, "vma %#lx: protection key %d on a CPU without keys",
+				    (unsigned long)vma->vm_start, vma_pkey(vma));
 	}
 	if (count != mm->map_count)
 		return fail(c, "map_count %lu, list holds %lu", (unsigned long)mm->map_count,
 			    (unsigned long)count);
+	if (check_pkeys(c, mm))
+		return -1;
 	if (total != mm->total_vm)
 		return fail(c, "total_vm %lu pages, VMAs cover %lu", (unsigned long)mm->total_vm,
 			    (unsigned long)total);
@@ -103,6 +130,9 @@ static int check_leaf(struct checker *c, struct mm_struct *mm, uint64_t addr, pt
 	if (pte_present(pte) && (!(pte & _PAGE_USER) || !!(pte & _PAGE_NX) == !!(vma->vm_flags & VM_EXEC)))
 		return fail(c, "entry %#lx for %#lx: US/NX disagree with the VMA",
 			    (unsigned long)pte, (unsigned long)addr);
+	if (pte_pkey(pte) != vma_pkey(vma))
+		return fail(c, "entry %#lx for %#lx: protection key %d, the VMA's is %d",
+			    (unsigned long)pte, (unsigned long)addr, pte_pkey(pte), vma_pkey(vma));
 	if (pfn == c->zone->zero_pfn) {
 		if (pte_write(pte) || !vma_is_anonymous(vma))
 			return fail(c, "zero page mapped writable or outside anonymous memory at %#lx",
@@ -157,7 +187,7 @@ static int check_huge_leaf(struct checker *c, struct mm_struct *mm, uint64_t add
 	if (!pte_mapped(pmd) || (pfn & (HPAGE_PMD_NR - 1)) || pfn + HPAGE_PMD_NR > c->zone->nr_pages)
 		return fail(c, "huge PMD %#lx for %#lx: not mapped or frame misaligned",
 			    (unsigned long)pmd, (unsigned long)addr);
-	if (pte_present(pmd) != !!(vma->vm_flags & VM_ACCESS_FLAGS) ||
+	if (pte_present(pmd) != !!(vma->vm_flags & VM_ACCESS_FLAGS) || pte_pkey(pmd) != vma_pkey(vma) ||
 	    (pte_present(pmd) && (!(pmd & _PAGE_USER) ||
 				  !!(pmd & _PAGE_NX) == !!(vma->vm_flags & VM_EXEC))) ||
 	    (pte_write(pmd) && !(vma->vm_flags & VM_WRITE)))

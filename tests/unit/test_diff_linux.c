@@ -14,6 +14,14 @@
  *   DIFF_STEPS=n  steps per seed
  *   DIFF_TRACE=1  print every step
  *
+ * The library models this machine's CPU: protection keys when CPUID says
+ * PKU and OSPKE, with the process's own PKRU (rdpkru) as the modelled
+ * thread's.  Then PROT_EXEC alone is execute-only and a touch may be
+ * SEGV_PKUERR, whose si_pkey is compared too.  pkey_alloc, pkey_free,
+ * pkey_mprotect and PKRU writes come from a second random stream, so that
+ * the main sequence of each seed stays what it was before them; on a CPU
+ * without keys they compare Linux's refusals.
+ *
  * Linux is the specification.  Cases where this test process differs from a
  * guest (it is root, the host page cache is warm, reclaim runs) are left out.
  */
@@ -38,6 +46,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <cpuid.h>
 
 #include "mm.h"
 
@@ -80,6 +89,9 @@
 
 struct diff {
 	uint64_t seed, rng;
+	uint64_t pk_rng;		/* the pkey operations' own stream */
+	bool pkeys;			/* the CPU has protection keys (PKU, OSPKE) */
+	uint16_t nat_keys;		/* keys this seed's pkey_alloc returned, not freed */
 	unsigned long step;
 	struct zone *zone;
 	void *zone_mem;
@@ -142,6 +154,43 @@ static long sysret(long r)
 {
 	return r == -1 ? -errno : r;
 }
+
+/* ---- protection keys: the CPU and the thread's PKRU ---- */
+
+/* CPUID.(EAX=7,ECX=0):ECX bit 3 PKU, bit 4 OSPKE (the kernel enabled them) */
+static bool host_has_pkeys(void)
+{
+	unsigned int a, b, c, d;
+
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return false;
+	return (c & (1u << 3)) && (c & (1u << 4));
+}
+
+/* only with OSPKE: RDPKRU and WRPKRU are #UD without CR4.PKE */
+static __attribute__((noinline)) uint32_t rdpkru(void)
+{
+	uint32_t eax, edx;
+
+	asm volatile("rdpkru" : "=a"(eax), "=d"(edx) : "c"(0));
+	return eax;
+}
+
+static void wrpkru(uint32_t pkru)
+{
+	asm volatile("wrpkru" : : "a"(pkru), "c"(0), "d"(0) : "memory");
+}
+
+/*
+ * The key state a seed leaves behind natively (its keys are freed at its
+ * end, the execute-only key cannot be): the next seed's library mm starts
+ * from it, as the process's mm does.
+ */
+static struct {
+	uint16_t map;
+	int execute_only_pkey;
+	bool valid;
+} pkey_carry;
 
 static long nat_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off)
 {
@@ -273,6 +322,10 @@ static void check_step(struct diff *d)
 	}
 	if (getenv("DUMP") && d->step == strtoul(getenv("DUMP"),0,0)) printf("STEP %lu\n%s---\n%s", d->step, nat_lines, lib_lines);
 	d->maps_fresh = false;
+	if (d->pkeys && rdpkru() != d->mm->pkru) {
+		diverge(d, "PKRU: native %#x, library %#x", rdpkru(), d->mm->pkru);
+		return;
+	}
 	if (validate_mm(d->mm, err, sizeof(err))) {
 		diverge(d, "validate_mm: %s", err);
 		return;
@@ -283,35 +336,48 @@ static void check_step(struct diff *d)
 /* ---- native touches ---- */
 
 static sigjmp_buf touch_jmp;
-static volatile sig_atomic_t touch_signo, touch_code;
+static volatile sig_atomic_t touch_signo, touch_code, touch_pkey;
 
 static void touch_handler(int sig, siginfo_t *si, void *uc)
 {
 	touch_signo = sig;
 	touch_code = si->si_code;
+	touch_pkey = si->si_code == SEGV_PKUERR ? (int)si->si_pkey : 0;
 	siglongjmp(touch_jmp, 1);
 }
 
-/* one byte at @addr; returns the signal (0 if none) and its si_code */
-static int nat_touch(uint64_t addr, bool write, uint8_t val, uint8_t *out, int *code)
+/*
+ * one byte at @addr; returns the signal (0 if none), its si_code and
+ * si_pkey.  A signal's handler runs with the initial PKRU and siglongjmp
+ * does not restore it (sigreturn would): put the thread's back.
+ */
+static int nat_touch(struct diff *d, uint64_t addr, bool write, uint8_t val, uint8_t *out,
+		     int *code, int *pkey)
 {
 	struct sigaction sa = { .sa_sigaction = touch_handler, .sa_flags = SA_SIGINFO };
 	struct sigaction old_segv, old_bus;
+	volatile uint32_t pkru = d->pkeys ? rdpkru() : 0;
 	volatile int sig = 0;
-	uint8_t v = 0;
+	volatile uint8_t v = 0;
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGSEGV, &sa, &old_segv);
 	sigaction(SIGBUS, &sa, &old_bus);
 	touch_signo = 0;
 	if (sigsetjmp(touch_jmp, 1) == 0) {
+		uint8_t r = 0;
+
 		if (write)
 			asm volatile("movb %0, (%1)" : : "q"(val), "r"(addr) : "memory");
 		else
-			asm volatile("movb (%1), %0" : "=q"(v) : "r"(addr) : "memory");
+			asm volatile("movb (%1), %0" : "=q"(r) : "r"(addr) : "memory");
+		v = r;
 	} else {
+		if (d->pkeys)
+			wrpkru(pkru);
 		sig = touch_signo;
 		*code = touch_code;
+		*pkey = touch_pkey;
 	}
 	sigaction(SIGSEGV, &old_segv, NULL);
 	sigaction(SIGBUS, &old_bus, NULL);
@@ -326,9 +392,14 @@ static const int prot_choices[] = {
 	PROT_READ | PROT_EXEC, PROT_READ | PROT_WRITE | PROT_EXEC, PROT_EXEC,
 };
 
+static int rnd_prot_from(struct diff *d, uint64_t (*below)(struct diff *, uint64_t))
+{
+	return prot_choices[below(d, sizeof(prot_choices) / sizeof(prot_choices[0]))];
+}
+
 static int rnd_prot(struct diff *d)
 {
-	return prot_choices[rnd_below(d, sizeof(prot_choices) / sizeof(prot_choices[0]))];
+	return rnd_prot_from(d, rnd_below);
 }
 
 /* extra mmap flags that keep the call valid */
@@ -538,18 +609,20 @@ static void touch_one(struct diff *d, uint64_t addr, bool write)
 {
 	uint8_t val = (uint8_t)rnd(d), nat_val, lib_val = 0;
 	struct fault_result res;
-	int lib, nat, code = 0;
+	int lib, nat, code = 0, pkey = 0;
 
 	describe(d, "%s %#llx", write ? "write" : "read", (unsigned long long)addr);
 	if (!in_arena(addr, 1))
 		return;
 	lib = mm_fault(d->mm, addr, (write ? FAULT_FLAG_WRITE : 0) | FAULT_FLAG_USER, &res);
-	nat = nat_touch(addr, write, val, &nat_val, &code);
+	nat = nat_touch(d, addr, write, val, &nat_val, &code, &pkey);
 	d->nat = nat ? -nat : 0;
 	d->lib = lib ? -res.signo : 0;
-	if (nat != (lib ? res.signo : 0) || (nat && code != res.si_code)) {
-		diverge(d, "touch: native signal %d code %d, library %d code %d (%s)",
-			nat, code, lib ? res.signo : 0, res.si_code, fault_kind_name(res.kind));
+	if (nat != (lib ? res.signo : 0) || (nat && code != res.si_code) ||
+	    (nat && code == SEGV_PKUERR && pkey != res.pkey)) {
+		diverge(d, "touch: native signal %d code %d pkey %d, library %d code %d pkey %d (%s)",
+			nat, code, pkey, lib ? res.signo : 0, res.si_code, res.pkey,
+			fault_kind_name(res.kind));
 		return;
 	}
 	if (nat)
@@ -703,6 +776,177 @@ static void op_bad_other(struct diff *d)
 	describe(d, "%s(%#llx, %#llx)", what, (unsigned long long)addr, (unsigned long long)len);
 }
 
+/* ---- protection keys, from their own random stream ---- */
+
+static uint64_t pk_rnd_below(struct diff *d, uint64_t n)
+{
+	uint64_t x = d->pk_rng;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	d->pk_rng = x;
+	return n ? x % n : 0;
+}
+
+static bool pk_chance(struct diff *d, unsigned int percent)
+{
+	return pk_rnd_below(d, 100) < percent;
+}
+
+/* mostly a key this seed holds, sometimes any number at all */
+static int pk_rnd_key(struct diff *d)
+{
+	int held[16], n = 0, k;
+
+	for (k = 1; k < 16; k++)
+		if (d->nat_keys & (1u << k))
+			held[n++] = k;
+	if (n && pk_chance(d, 60))
+		return held[pk_rnd_below(d, (uint64_t)n)];
+	if (pk_chance(d, 30))
+		return pk_chance(d, 50) ? -1 : 0;
+	return (int)pk_rnd_below(d, 20) - 2;
+}
+
+static void op_pkey_alloc(struct diff *d)
+{
+	unsigned long flags = pk_chance(d, 95) ? 0 : 1UL << pk_rnd_below(d, 40);
+	unsigned long rights = pk_chance(d, 90) ? pk_rnd_below(d, 4) : pk_rnd_below(d, 64);
+
+	describe(d, "pkey_alloc(%#lx, %#lx)", flags, rights);
+	d->nat = sysret(syscall(SYS_pkey_alloc, flags, rights));
+	d->lib = mm_pkey_alloc(d->mm, flags, rights);
+	if (d->nat > 0 && d->nat < 16)
+		d->nat_keys |= (uint16_t)(1u << d->nat);
+}
+
+static void op_pkey_free(struct diff *d)
+{
+	int pkey = pk_rnd_key(d);
+
+	/* key 0 holds this process's own memory: freed, it could come back denied */
+	if (d->pkeys && pkey == 0)
+		pkey = 16;
+	describe(d, "pkey_free(%d)", pkey);
+	d->nat = sysret(syscall(SYS_pkey_free, pkey));
+	d->lib = mm_pkey_free(d->mm, pkey);
+	if (!d->nat && pkey > 0 && pkey < 16)
+		d->nat_keys &= (uint16_t)~(1u << pkey);
+}
+
+static void op_pkey_mprotect(struct diff *d)
+{
+	int prot = rnd_prot_from(d, pk_rnd_below), pkey = pk_rnd_key(d);
+	uint64_t pages = 1 + pk_rnd_below(d, pk_chance(d, 80) ? 8 : 256);
+	uint64_t addr = ARENA + pk_rnd_below(d, ARENA_PAGES - pages + 1) * PAGE_SIZE;
+	uint64_t len = pages * PAGE_SIZE;
+
+	if (pk_chance(d, 5))
+		addr += 1 + pk_rnd_below(d, PAGE_SIZE - 1);	/* unaligned: -EINVAL first */
+	if (pk_chance(d, 5))
+		len = 0;
+	describe(d, "pkey_mprotect(%#llx, %#llx, %#x, %d)", (unsigned long long)addr,
+		 (unsigned long long)len, prot, pkey);
+	d->nat = sysret(syscall(SYS_pkey_mprotect, addr, len, prot, pkey));
+	d->lib = mm_pkey_mprotect(d->mm, addr, len, (unsigned long)prot, pkey);
+}
+
+/* the program's own WRPKRU on a key other than 0 (the process needs key 0) */
+static void op_wrpkru(struct diff *d)
+{
+	int pkey = 1 + (int)pk_rnd_below(d, 15);
+	uint32_t shift = (uint32_t)pkey * 2, pkru;
+
+	if (!d->pkeys) {
+		describe(d, "no WRPKRU without keys");
+		d->nat = d->lib = 0;
+		return;
+	}
+	pkru = (rdpkru() & ~(3u << shift)) | ((uint32_t)pk_rnd_below(d, 4) << shift);
+	describe(d, "wrpkru(%#x)", pkru);
+	wrpkru(pkru);
+	d->mm->pkru = pkru;
+	d->nat = d->lib = 0;
+}
+
+/*
+ * "range key" for each arena VMA of an smaps text, the key from its
+ * ProtectionKey line or "-" without one
+ */
+static void smaps_keys(const char *smaps, char *out, size_t cap)
+{
+	const char *p = smaps;
+	size_t len = 0;
+	bool open = false;
+
+	out[0] = '\0';
+	for (; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+		unsigned long long start, end;
+		char key[16];
+
+		/* a VMA's first line; no field name parses as "hex-hex" */
+		if (sscanf(p, "%llx-%llx ", &start, &end) == 2) {
+			if (open)
+				len += (size_t)snprintf(out + len, cap - len, " -\n");
+			open = start < ARENA_END && end > ARENA;
+			if (open)
+				len += (size_t)snprintf(out + len, cap - len, "%llx-%llx", start, end);
+		} else if (open && sscanf(p, "ProtectionKey: %15s", key) == 1) {
+			len += (size_t)snprintf(out + len, cap - len, " %s\n", key);
+			open = false;
+		}
+		if (len >= cap)
+			return;
+	}
+	if (open)
+		snprintf(out + len, cap - len, " -\n");
+}
+
+static char nat_smaps_buf[16UL << 20];
+
+static void op_smaps_keys(struct diff *d)
+{
+	static char nat[MAPS_MAX / 4], lib[MAPS_MAX / 4];
+	int fd = open("/proc/self/smaps", O_RDONLY);
+	size_t n = 0;
+	ssize_t r;
+	char *text;
+
+	assert_true(fd >= 0);
+	while ((r = read(fd, nat_smaps_buf + n, sizeof(nat_smaps_buf) - 1 - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	nat_smaps_buf[n] = '\0';
+	text = mm_show_smaps(d->mm);
+	assert_non_null(text);
+	smaps_keys(nat_smaps_buf, nat, sizeof(nat));
+	smaps_keys(text, lib, sizeof(lib));
+	free(text);
+	describe(d, "smaps ProtectionKey lines");
+	d->nat = d->lib = 0;
+	if (getenv("DIFF_SMAPS_KEYS"))
+		printf("smaps keys:\n%s", lib);
+	if (strcmp(nat, lib))
+		diverge(d, "smaps keys differ:\n  native:\n%s  library:\n%s", nat, lib);
+}
+
+static void pkey_step(struct diff *d)
+{
+	unsigned int pick = (unsigned int)pk_rnd_below(d, 100);
+
+	if (pick < 25)
+		op_pkey_alloc(d);
+	else if (pick < 45)
+		op_pkey_free(d);
+	else if (pick < 80)
+		op_pkey_mprotect(d);
+	else if (pick < 92)
+		op_wrpkru(d);
+	else
+		op_smaps_keys(d);
+}
+
 /* ---- the sequence ---- */
 
 struct op {
@@ -738,6 +982,13 @@ static void one_step(struct diff *d)
 	check_step(d);
 	if (d->trace)
 		printf("%lu: %s = %ld / %ld\n", d->step, d->desc, d->nat, d->lib);
+	if (d->failed || !pk_chance(d, 8))
+		return;
+	d->desc[0] = '\0';
+	pkey_step(d);
+	check_step(d);
+	if (d->trace)
+		printf("%lu+: %s = %ld / %ld\n", d->step, d->desc, d->nat, d->lib);
 }
 
 static uint64_t env_u64(const char *name, uint64_t def)
@@ -834,8 +1085,17 @@ static void setup_lib(struct diff *d)
 	d->zone->totalram_pages = (uint64_t)si.totalram * si.mem_unit / PAGE_SIZE;
 	d->zone->total_swap_pages = (uint64_t)si.totalswap * si.mem_unit / PAGE_SIZE;
 	d->zone->forbids_zeropage = host_forbids_zeropage();
+	d->pkeys = host_has_pkeys();
+	d->zone->cpu_pkeys = d->pkeys;
 	d->mm = mm_create(d->zone, NULL);
 	assert_non_null(d->mm);
+	/* the process's key state and this thread's PKRU, as the seeds before left them */
+	if (pkey_carry.valid) {
+		d->mm->pkey_allocation_map = pkey_carry.map;
+		d->mm->execute_only_pkey = pkey_carry.execute_only_pkey;
+	}
+	if (d->pkeys)
+		d->mm->pkru = rdpkru();
 	assert_int_equal(getrlimit(RLIMIT_STACK, &rl), 0);
 	mm_set_rlimit(d->mm, MM_RLIMIT_STACK, rl.rlim_cur, rl.rlim_max);
 	d->file = host_file_open(d->zone, d->fd, d->path, FMODE_READ);
@@ -845,7 +1105,18 @@ static void setup_lib(struct diff *d)
 static void teardown(struct diff *d)
 {
 	char err[512];
+	int k;
 
+	/* the seed's keys go back on both sides; the next seed starts from the rest */
+	for (k = 1; k < 16; k++) {
+		if (!(d->nat_keys & (1u << k)))
+			continue;
+		syscall(SYS_pkey_free, k);
+		mm_pkey_free(d->mm, k);
+	}
+	pkey_carry.map = d->mm->pkey_allocation_map;
+	pkey_carry.execute_only_pkey = d->mm->execute_only_pkey;
+	pkey_carry.valid = true;
 	syscall(SYS_munmap, ARENA, ARENA_SIZE);
 	mm_destroy(d->mm);
 	fput(d->file);
@@ -873,7 +1144,8 @@ static void reserve_arena(void)
 
 static bool run_seed(uint64_t seed, unsigned long steps)
 {
-	struct diff d = { .seed = seed, .rng = seed * 0x9e3779b97f4a7c15ULL + 1 };
+	struct diff d = { .seed = seed, .rng = seed * 0x9e3779b97f4a7c15ULL + 1,
+			  .pk_rng = seed * 0xd1b54a32d192ed03ULL + 3 };
 	bool ok;
 
 	d.trace = env_u64("DIFF_TRACE", 0);

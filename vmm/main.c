@@ -319,6 +319,8 @@ static int start_vm(struct vmm *vmm)
 	}
 	if (thp_mode >= 0)
 		vmm->zone->thp_mode = (enum thp_mode)thp_mode;
+	/* the MMU models the CPU the guest gets: Linux on it (CPUID.7.ECX.PKU) */
+	vmm->zone->cpu_pkeys = vmm->has_pku;
 	if (!vmm->fast_paths) {
 		vmm->zone->fault_around_bytes = 0;
 		vmm->zone->fault_around_anon_bytes = 0;

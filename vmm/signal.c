@@ -78,8 +78,6 @@
 #define FX_MXCSR_OFF		24
 #define XFEATURE_MASK_FPSSE	3ULL
 #define XFEATURE_PKRU		9
-/* arch/x86/mm/pkeys.c: every key but 0 access-disabled */
-#define INIT_PKRU_VALUE		0x55555554U
 
 /* the frame, byte for byte as arch/x86/include/asm/sigframe.h lays it out */
 struct k_sigcontext {
@@ -254,6 +252,19 @@ static int fpu_save(struct vmm *vmm, uint8_t *buf)
 	return 0;
 }
 
+/* PKRU's offset in the XSAVE standard format (SDM Vol. 1, 13.4.3); 0 without keys */
+static uint32_t pkru_offset(struct vmm *vmm)
+{
+	uint32_t a, off, c, d;
+
+	if (!vmm->has_pku)
+		return 0;
+	__cpuid_count(0xd, XFEATURE_PKRU, a, off, c, d);
+	if (off + sizeof(uint32_t) > sizeof(((struct kvm_xsave *)0)->region))
+		return 0;
+	return off;
+}
+
 /*
  * An image without PKRU in XSTATE_BV would load PKRU's init value, 0: every
  * key open.  Linux's init_fpstate holds init_pkru_value instead, so a
@@ -262,16 +273,47 @@ static int fpu_save(struct vmm *vmm, uint8_t *buf)
  */
 static void pkru_default(struct vmm *vmm, uint8_t *region, uint64_t *bv)
 {
-	uint32_t a, off, c, d, pkru = INIT_PKRU_VALUE;
+	uint32_t off = pkru_offset(vmm), pkru = INIT_PKRU_VALUE;
 
-	if (!vmm->has_pku || (*bv & (1ULL << XFEATURE_PKRU)))
-		return;
-	/* the component's offset in the standard format (SDM Vol. 1, 13.4.3) */
-	__cpuid_count(0xd, XFEATURE_PKRU, a, off, c, d);
-	if (!off || off + sizeof(pkru) > sizeof(((struct kvm_xsave *)0)->region))
+	if (!off || (*bv & (1ULL << XFEATURE_PKRU)))
 		return;
 	memcpy(region + off, &pkru, sizeof(pkru));
 	*bv |= 1ULL << XFEATURE_PKRU;
+}
+
+/*
+ * The program's PKRU, for the MMU's model of it (mm->pkru): WRPKRU runs at
+ * CPL 3 without an exit, so the register is read where the MMU needs it.
+ */
+uint32_t pkru_get(struct vmm *vmm)
+{
+	uint32_t off = pkru_offset(vmm), pkru = 0;
+	struct kvm_xsave xs;
+	uint64_t bv;
+
+	if (!off || ioctl(vmm->vcpu_fd, KVM_GET_XSAVE, &xs) < 0)
+		return 0;
+	memcpy(&bv, (uint8_t *)xs.region + XSAVE_HDR_OFF, 8);
+	if (bv & (1ULL << XFEATURE_PKRU))
+		memcpy(&pkru, (uint8_t *)xs.region + off, sizeof(pkru));
+	return pkru;
+}
+
+/* where Linux writes the thread's PKRU (the execute-only key, pkey_alloc) */
+void pkru_set(struct vmm *vmm, uint32_t pkru)
+{
+	uint32_t off = pkru_offset(vmm);
+	struct kvm_xsave xs;
+	uint64_t bv;
+
+	if (!off || ioctl(vmm->vcpu_fd, KVM_GET_XSAVE, &xs) < 0)
+		return;
+	memcpy(&bv, (uint8_t *)xs.region + XSAVE_HDR_OFF, 8);
+	bv |= 1ULL << XFEATURE_PKRU;
+	memcpy((uint8_t *)xs.region + XSAVE_HDR_OFF, &bv, 8);
+	memcpy((uint8_t *)xs.region + off, &pkru, sizeof(pkru));
+	if (ioctl(vmm->vcpu_fd, KVM_SET_XSAVE, &xs) < 0)
+		pr_err("KVM_SET_XSAVE (PKRU): %s", strerror(errno));
 }
 
 /*
@@ -491,6 +533,20 @@ void force_sig_fault(struct vmm *vmm, int sig, int code, uint64_t addr,
 		if (trapno == 14)
 			vmm->cur->sig.cr2 = addr;
 	}
+	force_sig_info(vmm, &info);
+}
+
+/* a data access a protection key refused: SEGV_PKUERR with si_pkey */
+void force_sig_pkuerr(struct vmm *vmm, uint64_t addr, int pkey, uint64_t err)
+{
+	struct ksiginfo info = {
+		.signo = SIGSEGV, .code = SEGV_PKUERR, .addr = addr, .pkey = pkey,
+		.trapno = 14, .err = err,
+	};
+
+	vmm->cur->sig.trap_nr = 14;
+	vmm->cur->sig.error_code = err;
+	vmm->cur->sig.cr2 = addr;
 	force_sig_info(vmm, &info);
 }
 

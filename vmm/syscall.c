@@ -105,6 +105,21 @@ static long sys_mprotect(struct vmm *vmm, const uint64_t *a)
 	return mm_mprotect(vmm->cur->mm, a[0], a[1], (int)a[2]);
 }
 
+static long sys_pkey_mprotect(struct vmm *vmm, const uint64_t *a)
+{
+	return mm_pkey_mprotect(vmm->cur->mm, a[0], a[1], a[2], (int)a[3]);
+}
+
+static long sys_pkey_alloc(struct vmm *vmm, const uint64_t *a)
+{
+	return mm_pkey_alloc(vmm->cur->mm, a[0], a[1]);
+}
+
+static long sys_pkey_free(struct vmm *vmm, const uint64_t *a)
+{
+	return mm_pkey_free(vmm->cur->mm, (int)a[0]);
+}
+
 static long sys_brk(struct vmm *vmm, const uint64_t *a)
 {
 	return mm_brk(vmm->cur->mm, a[0]);
@@ -465,6 +480,9 @@ static const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	[SYS_munmap]		= { sys_munmap,		"px" },
 	[SYS_mremap]		= { sys_mremap,		"pxxxp" },
 	[SYS_brk]		= { sys_brk,		"p" },
+	[SYS_pkey_mprotect]	= { sys_pkey_mprotect,	"pxxd" },
+	[SYS_pkey_alloc]	= { sys_pkey_alloc,	"xx" },
+	[SYS_pkey_free]		= { sys_pkey_free,	"d" },
 	[SYS_rt_sigaction]	= { sys_rt_sigaction,	"dppu" },
 	[SYS_rt_sigprocmask]	= { sys_rt_sigprocmask,	"dppu" },
 	[SYS_rt_sigreturn]	= { sys_rt_sigreturn,	"" },
@@ -613,6 +631,28 @@ static void trace_result(long ret)
 	}
 }
 
+/*
+ * Run @d with the MMU's model of PKRU up to date (the program changes the
+ * register with WRPKRU, no exit), and hand back what the MMU changed in
+ * it: a first PROT_EXEC-only mapping access-disables the execute-only key,
+ * pkey_alloc() applies its rights, both to the calling thread's PKRU.
+ */
+static long pkru_call(struct vmm *vmm, const struct syscall_desc *d, const uint64_t *a)
+{
+	struct process *p = vmm->cur;
+	struct mm_struct *mm = p->mm;
+	uint32_t pkru;
+	long ret;
+
+	if (!vmm->has_pku)
+		return d->fn(vmm, a);
+	pkru = mm->pkru = pkru_get(vmm);
+	ret = d->fn(vmm, a);
+	if (vmm->cur == p && p->mm == mm && mm->pkru != pkru)
+		pkru_set(vmm, mm->pkru);
+	return ret;
+}
+
 void syscall_dispatch(struct vmm *vmm)
 {
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
@@ -644,7 +684,7 @@ void syscall_dispatch(struct vmm *vmm)
 			fclose(trace);
 		}
 	}
-	ret = d->fn(vmm, a);
+	ret = pkru_call(vmm, d, a);
 	if (vmm->trace && trace) {
 		fputs(line, stderr);
 		if (vmm->cur->exited && (nr == SYS_exit || nr == SYS_exit_group))

@@ -20,6 +20,7 @@
 #define X86_PF_WRITE	(1 << 1)
 #define X86_PF_USER	(1 << 2)
 #define X86_PF_INSTR	(1 << 4)
+#define X86_PF_PK	(1 << 5)	/* SDM Vol. 3A, 4.7: a protection key refused it */
 #define FAULT_LOOP_MAX	1000
 
 /* the IRET frame sits at the top of the IST1 stack (SDM Vol. 3A, 6.14.4) */
@@ -593,6 +594,11 @@ static void handle_page_fault(struct vmm *vmm, uint64_t ec)
 		flags |= FAULT_FLAG_INSTRUCTION;
 	if (ec & X86_PF_USER)
 		flags |= FAULT_FLAG_USER;
+	if (ec & X86_PF_PK)
+		flags |= FAULT_FLAG_PKEY;
+	/* the MMU checks the program's PKRU on faults it resolves itself */
+	if (vmm->has_pku)
+		vmm->cur->mm->pkru = pkru_get(vmm);
 	t0 = __rdtsc();
 	ret = mm_fault(vmm->cur->mm, addr, flags, &res);
 	account_fault(vmm, res.kind, __rdtsc() - t0);
@@ -633,7 +639,10 @@ static void handle_page_fault(struct vmm *vmm, uint64_t ec)
 	ec |= X86_PF_USER;
 	if (addr >= TASK_SIZE)
 		ec |= X86_PF_PROT;
-	force_sig_fault(vmm, res.signo, res.si_code, addr, 14, ec);
+	if (res.si_code == SEGV_PKUERR)
+		force_sig_pkuerr(vmm, addr, res.pkey, ec);
+	else
+		force_sig_fault(vmm, res.signo, res.si_code, addr, 14, ec);
 	return_to_user(vmm);
 }
 

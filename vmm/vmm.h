@@ -232,6 +232,8 @@ uint64_t kern_va(const struct vmm *vmm, uint64_t off);
 void *kern_ptr(const struct vmm *vmm, uint64_t off);
 void cpu_user_segment(struct kvm_segment *s, uint16_t sel);
 int cpu_set_fs_base(struct vmm *vmm, uint64_t base);
+uint32_t pkru_get(struct vmm *vmm);
+void pkru_set(struct vmm *vmm, uint32_t pkru);
 bool vector_has_error_code(unsigned int vec);
 
 /* trap.c */
@@ -249,6 +251,7 @@ uint64_t bench_user_exit_floor(struct vmm *vmm, uint64_t n);
 void signal_init(struct vmm *vmm);
 void force_sig_fault(struct vmm *vmm, int sig, int code, uint64_t addr,
 		     int trapno, uint64_t err);
+void force_sig_pkuerr(struct vmm *vmm, uint64_t addr, int pkey, uint64_t err);
 void force_sig_kernel(struct vmm *vmm, int sig, int trapno, uint64_t err);
 void signal_deliver(struct vmm *vmm);
 long sys_rt_sigaction(struct vmm *vmm, const uint64_t *a);

@@ -5,6 +5,7 @@
  * every operation.
  */
 #include <errno.h>
+#include <signal.h>
 #include <sys/mman.h>
 
 #include "helpers.h"
@@ -296,6 +297,38 @@ static void read_fault_own_page_then_no_merge(void **state)
 	read_fault_anon_vma_decides_mprotect_merge(true);
 }
 
+/*
+ * DIFF_SEED=51, step 9374, reduced: a private writable file mapping past
+ * the end of its file, a read-only page in its middle.  Writes to a and c
+ * are SIGBUS, but do_cow_fault() prepares the anon_vma before it reads the
+ * file, so a and c each get one of their own (b, between them, has none
+ * to share).  mprotect(r-x) over all three then merges b into a, not c:
+ *
+ *   abc   write a: SIGBUS, write c: SIGBUS   mprotect(r-x)  ->  aab
+ */
+static void sigbus_cow_fault_prepares_anon_vma(void **state)
+{
+	struct env *env = *state;
+	struct file *f = shmem_file_setup(env->zone, "/memfd:t (deleted)", PG(1));
+	struct fault_result res;
+	int rwx = PROT_READ | PROT_WRITE | PROT_EXEC;
+
+	assert_int_equal(mm_mmap(env->mm, BASE, PG(3), rwx, MAP_PRIVATE | MAP_FIXED, f, PG(8)), BASE);
+	assert_int_equal(mm_mprotect(env->mm, BASE + PG(1), PG(1), PROT_READ), 0);
+	env_check(env);
+	expect_layout(env->mm, BASE, "abc.");
+	assert_int_not_equal(guest_touch(env, BASE + 0x123, true, &res), 0);
+	assert_int_equal(res.signo, SIGBUS);
+	assert_int_not_equal(guest_touch(env, BASE + PG(2) + 0x456, true, &res), 0);
+	assert_int_equal(res.signo, SIGBUS);
+	env_check(env);
+	assert_int_equal(mm_mprotect(env->mm, BASE, PG(3), PROT_READ | PROT_EXEC), 0);
+	env_check(env);
+	expect_layout(env->mm, BASE, "aab.");
+	expect_prot(env->mm, BASE + PG(2), "r-xp");
+	fput(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +346,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unmapped_area_top_down, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(unmapped_area_thp_aligned, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(stack_guard_gap_keeps_hints_out, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(sigbus_cow_fault_prepares_anon_vma, env_setup, env_teardown),
 		cmocka_unit_test(read_fault_zero_page_then_merge),
 		cmocka_unit_test(read_fault_own_page_then_no_merge),
 	};

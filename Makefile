@@ -6,6 +6,14 @@
 #   make test       unit tests (plain, then ASan+UBSan in build-san/), then
 #                   the fragments' TEST_TARGETS in order
 #   make run        $(RUN_CMD) after $(RUN_DEPS); the monitor sets both
+#
+# Where the monitor runs (make run, and the monitor's tests): on this
+# machine when its /dev/kvm is usable, otherwise in the emulated machine
+# (tools/emu/emu, QEMU with nested paging); tools/emu/mode decides.
+#   EMU=1           always the emulated machine; EMU=0 never
+#   EMU_OPTS=...    options for tools/emu/emu (--pku, --timeout SECS, ...)
+#   UNIT_ONLY=1     make test runs the unit tests alone (a machine where
+#                   the monitor cannot run; without it make test fails)
 #   make deps       check (and as root install) the Debian packages
 #   make clean      remove build/ and build-san/
 #   make V=1 ...    show the full commands
@@ -147,9 +155,13 @@ check-unit: $(UNIT_TESTS)
 # Sequential on purpose: plain, then sanitized, then each TEST_TARGET.
 test: check-unit
 	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(SAN_BUILD) check-unit
+ifeq ($(UNIT_ONLY),1)
+	@echo "make test: UNIT_ONLY=1: unit tests only; not run: $(TEST_TARGETS)"
+else
 	$(Q)set -e; for t in $(TEST_TARGETS); do \
 		$(MAKE) --no-print-directory $$t; \
 	done
+endif
 
 run: $(RUN_DEPS)
 	$(RUN_CMD)

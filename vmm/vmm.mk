@@ -43,8 +43,10 @@ $(VMM): $(VMM_OBJS) $(LIBMMU)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(VMM_OBJS) $(LIBMMU) -lcapstone
 
-RUN_DEPS	= $(VMM) guest.bin
-RUN_CMD		= ./$(VMM) guest.bin
+# here, or in the emulated machine where /dev/kvm is not usable (EMU=1
+# forces it); test_args is the wrapper's probe of /dev/kvm
+RUN_DEPS	= $(VMM) guest.bin $(BUILD)/guest/test_args
+RUN_CMD		= $(Q)VMM=./$(VMM) tools/emu/vmm guest.bin
 
 # exit costs: the floor timed by the monitor, the rest by a guest program
 .PHONY: exit-bench

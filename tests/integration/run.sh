@@ -5,50 +5,92 @@
 # monitor, and stdout plus exit status must be identical.  Then the
 # monitor's own behaviour: crash reports, bad input, --trace/--stats.
 #
+# In three steps, so that the monitor's runs can go to another machine:
+#   1. each check runs its native side here and queues its monitor command
+#      (one shell command line) in $TMP/batch, and its assertion in
+#      $TMP/checks;
+#   2. the batch runs, here when /dev/kvm is usable, otherwise in one boot
+#      of the emulated machine (tools/emu/mode chooses; EMU=1 forces it,
+#      EMU_OPTS passes options to tools/emu/emu); command N leaves
+#      $RES/N.out, N.err and N.status;
+#   3. the assertions run here, on those files.
+# The native side always runs here: this kernel is the specification.
+#
 # usage: run.sh VMM GUEST_DIR
+top=$(cd "$(dirname "$0")/../.." && pwd)
 VMM=$1
 GUEST=$2
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT INT TERM
+# the programs open their own argv[0], which the monitor resolves under its
+# --root (the current directory): relative paths, and absolute ones for
+# the runs in another directory
+absvmm=$(cd "$(dirname "$VMM")" && pwd)/$(basename "$VMM")
+absguest=$(cd "$GUEST" && pwd)
 pass=0
 fail=0
 
 ok() { pass=$((pass + 1)); printf '  ok    %s\n' "$1"; }
 bad() { fail=$((fail + 1)); printf '  FAIL  %s\n' "$1"; [ -f "$2" ] && sed 's/^/        /' "$2" | head -40; }
 
-if [ ! -e /dev/kvm ]; then
-	echo "integration tests: SKIPPED: /dev/kvm does not exist (no KVM on this machine)"
-	exit 0
-fi
-if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
-	echo "integration tests: SKIPPED: no read/write permission on /dev/kvm"
-	exit 0
-fi
+where=$(sh "$top/tools/emu/mode" "$VMM" "$GUEST/test_args") || {
+	echo "integration tests: FAILED: the monitor has nowhere to run"
+	exit 1
+}
+# not under /tmp: the emulated machine has its own
+TMP=$(cd "$(mktemp -d "$(dirname "$GUEST")/integration.XXXXXX")" && pwd)
+trap 'rm -rf "$TMP"' EXIT INT TERM
+RES=$TMP/res
+mkdir -p "$RES"
+: >"$TMP/batch"
+: >"$TMP/checks"
+n=0
 
-if ! "$VMM" "$GUEST/test_args" >/dev/null 2>"$TMP/probe.err" && grep -q 'kvm\|KVM' "$TMP/probe.err"; then
-	echo "integration tests: SKIPPED: KVM is not usable here: $(head -1 "$TMP/probe.err")"
-	exit 0
-fi
+# q WORD...: the words quoted for sh -c
+q() {
+	for w; do
+		printf "'%s' " "$(printf '%s' "$w" | sed "s/'/'\\\\''/g")"
+	done
+}
+
+# mon LINE: queue a shell command line that runs the monitor; it is
+# number $n, its results $RES/$n.out, .err and .status
+mon() {
+	n=$((n + 1))
+	printf '%s\n' "$1" >>"$TMP/batch"
+}
+
+# later FUNC ARGS...: an assertion, for step 3
+later() {
+	printf '%s\n' "$(q "$@")" >>"$TMP/checks"
+}
+
+# st N: the status of monitor command N
+st() {
+	cat "$RES/$1.status"
+}
 
 # run NAME STDIN ARGS...: native vs monitor, stdout and status
 compare() {
 	name=$1 input=$2
 	shift 2
 	prog=$GUEST/$name
-	TEST_A="one two" TEST_B= "$prog" "$@" <"$input" >"$TMP/native.out" 2>/dev/null
-	echo "status $?" >>"$TMP/native.out"
-	TEST_A="one two" TEST_B= "$VMM" --check $VMM_OPTS "$prog" "$@" <"$input" >"$TMP/vmm.out" 2>"$TMP/vmm.err"
-	echo "status $?" >>"$TMP/vmm.out"
-	if cmp -s "$TMP/native.out" "$TMP/vmm.out"; then
-		ok "$name $*${VMM_OPTS:+ ($VMM_OPTS)}"
+	TEST_A="one two" TEST_B= "$prog" "$@" <"$input" >"$TMP/native.$((n + 1))" 2>/dev/null
+	echo "status $?" >>"$TMP/native.$((n + 1))"
+	mon "TEST_A='one two' TEST_B= $(q "$VMM") --check $VMM_OPTS $(q "$prog" "$@") <$(q "$input")"
+	later compare_check $n "$name $*${VMM_OPTS:+ ($VMM_OPTS)}"
+}
+
+compare_check() {
+	{ cat "$RES/$1.out"; echo "status $(st $1)"; } >"$TMP/vmm.out"
+	if cmp -s "$TMP/native.$1" "$TMP/vmm.out"; then
+		ok "$2"
 	else
-		diff -u "$TMP/native.out" "$TMP/vmm.out" >"$TMP/diff"
-		cat "$TMP/vmm.err" >>"$TMP/diff"
-		bad "$name $*: output differs from a native run" "$TMP/diff"
+		diff -u "$TMP/native.$1" "$TMP/vmm.out" >"$TMP/diff"
+		cat "$RES/$1.err" >>"$TMP/diff"
+		bad "$2: output differs from a native run" "$TMP/diff"
 	fi
 }
 
-echo "integration tests (native vs $VMM):"
+later echo "integration tests (native vs $VMM):"
 printf 'abcdefghij\nsecond line\n' >"$TMP/input"
 compare test_mmap /dev/null
 compare test_brk /dev/null
@@ -104,28 +146,34 @@ expect() {
 	if grep -q -- "$2" "$3"; then ok "$1"; else bad "$1 (no '$2')" "$3"; fi
 }
 
-echo "crash report:"
-"$VMM" "$GUEST/test_crash" >/dev/null 2>"$TMP/crash.err"
-st=$?
-[ $st -eq 139 ] && ok "killed by SIGSEGV: status 139" || bad "status $st, want 139" "$TMP/crash.err"
-expect "report names the signal" "killed by SEGV" "$TMP/crash.err"
-expect "report names the address" "fault address: 0xdead000" "$TMP/crash.err"
-expect "report names the access" "access: write, user mode" "$TMP/crash.err"
-expect "report disassembles the instruction" "^  > [0-9a-f]*: .*mov" "$TMP/crash.err"
-expect "report shows the neighbouring mappings" "is not mapped" "$TMP/crash.err"
+later echo "crash report:"
+mon "$(q "$VMM" "$GUEST/test_crash")"
+later crash_status $n
+crash_status() {
+	s=$(st $1)
+	[ $s -eq 139 ] && ok "killed by SIGSEGV: status 139" || bad "status $s, want 139" "$RES/$1.err"
+}
+later expect "report names the signal" "killed by SEGV" "$RES/$n.err"
+later expect "report names the address" "fault address: 0xdead000" "$RES/$n.err"
+later expect "report names the access" "access: write, user mode" "$RES/$n.err"
+later expect "report disassembles the instruction" "^  > [0-9a-f]*: .*mov" "$RES/$n.err"
+later expect "report shows the neighbouring mappings" "is not mapped" "$RES/$n.err"
 
-echo "bad input:"
-# check NAME WANT-PATTERN CMD...: non-zero status, one clear line
+later echo "bad input:"
+# check_bad NAME WANT-PATTERN CMD...: non-zero status, one clear line
 check_bad() {
 	name=$1 want=$2
 	shift 2
-	"$@" >"$TMP/bad.out" 2>"$TMP/bad.err"
-	st=$?
-	if [ $st -ne 0 ] && [ $st -lt 128 ] && grep -q -- "$want" "$TMP/bad.err"; then
-		ok "$name"
+	mon "$(q "$@")"
+	later check_bad_result $n "$name" "$want"
+}
+check_bad_result() {
+	s=$(st $1)
+	if [ $s -ne 0 ] && [ $s -lt 128 ] && grep -q -- "$3" "$RES/$1.err"; then
+		ok "$2"
 	else
-		echo "status $st" >>"$TMP/bad.err"
-		bad "$name" "$TMP/bad.err"
+		echo "status $s" >>"$RES/$1.err"
+		bad "$2" "$RES/$1.err"
 	fi
 }
 check_bad "missing file" "No such file" "$VMM" "$TMP/nonexistent"
@@ -140,83 +188,116 @@ check_bad "bad --mem" "not a size" "$VMM" --mem lots "$GUEST/test_args"
 check_bad "no program" "usage" "$VMM"
 check_bad "bad --fast-exit" "say on or off" "$VMM" --fast-exit yes "$GUEST/test_args"
 check_bad "bad --fault-around" "power of two" "$VMM" --fault-around 3K "$GUEST/test_args"
-"$VMM" --mem 6M "$GUEST/test_platform" >/dev/null 2>"$TMP/small.err"
-st=$?
-[ $st -ne 0 ] && [ $st -lt 140 ] && ok "6M guest runs out of memory cleanly (status $st)" ||
-	bad "6M guest: status $st" "$TMP/small.err"
+mon "$(q "$VMM" --mem 6M "$GUEST/test_platform")"
+later small_mem $n
+small_mem() {
+	s=$(st $1)
+	[ $s -ne 0 ] && [ $s -lt 140 ] && ok "6M guest runs out of memory cleanly (status $s)" ||
+		bad "6M guest: status $s" "$RES/$1.err"
+}
 
-echo "reclaim and swap:"
+later echo "reclaim and swap:"
 # test_swap touches 4x --mem in anonymous memory, forks and verifies every
 # byte in both processes; a memfd, a shared anonymous mapping and a host
 # file mapped MAP_SHARED keep their data.  The file it leaves must equal
 # the native run's: the pages written under pressure reached the host file.
-absvmm=$(cd "$(dirname "$VMM")" && pwd)/$(basename "$VMM")
-absguest=$(cd "$GUEST" && pwd)
 mkdir -p "$TMP/swap-native" "$TMP/swap-vmm" "$TMP/oom"
 (cd "$TMP/swap-native" && "$absguest/test_swap" 64 keep) >"$TMP/swap-native.out" 2>&1
 echo "status $?" >>"$TMP/swap-native.out"
-(cd "$TMP/swap-vmm" && "$absvmm" --check --mem 16M --swap 128M --stats "$absguest/test_swap" 64 keep) \
-	>"$TMP/swap-vmm.out" 2>"$TMP/swap.err"
-echo "status $?" >>"$TMP/swap-vmm.out"
-if cmp -s "$TMP/swap-native.out" "$TMP/swap-vmm.out"; then
-	ok "test_swap 64 MiB under --mem 16M --swap 128M"
-else
-	diff -u "$TMP/swap-native.out" "$TMP/swap-vmm.out" >"$TMP/diff"
-	cat "$TMP/swap.err" >>"$TMP/diff"
-	bad "test_swap: output differs from a native run" "$TMP/diff"
-fi
-if cmp -s "$TMP/swap-native/test_swap.tmp/data" "$TMP/swap-vmm/test_swap.tmp/data"; then
-	ok "shared file written under pressure reached the host file"
-else
-	bad "shared file differs from the native run's" "$TMP/swap.err"
-fi
-expect "--stats shows pages swapped out" "swapped_out=[1-9]" "$TMP/swap.err"
-expect "--stats shows pages swapped in" "swapped_in=[1-9]" "$TMP/swap.err"
-(cd "$TMP/oom" && "$absvmm" --mem 16M "$absguest/test_swap" 64 oom) >/dev/null 2>"$TMP/oom.err"
-st=$?
-[ $st -eq 137 ] && ok "no swap: OOM-killed, status 137" || bad "no swap: status $st, want 137" "$TMP/oom.err"
-expect "OOM kill reported as Linux does" "Out of memory: Killed process [0-9]* (test_swap)" "$TMP/oom.err"
+mon "cd $(q "$TMP/swap-vmm") && $(q "$absvmm" --check --mem 16M --swap 128M --stats "$absguest/test_swap" 64 keep)"
+later swap_check $n
+swap_check() {
+	{ cat "$RES/$1.out"; echo "status $(st $1)"; } >"$TMP/swap-vmm.out"
+	if cmp -s "$TMP/swap-native.out" "$TMP/swap-vmm.out"; then
+		ok "test_swap 64 MiB under --mem 16M --swap 128M"
+	else
+		diff -u "$TMP/swap-native.out" "$TMP/swap-vmm.out" >"$TMP/diff"
+		cat "$RES/$1.err" >>"$TMP/diff"
+		bad "test_swap: output differs from a native run" "$TMP/diff"
+	fi
+	if cmp -s "$TMP/swap-native/test_swap.tmp/data" "$TMP/swap-vmm/test_swap.tmp/data"; then
+		ok "shared file written under pressure reached the host file"
+	else
+		bad "shared file differs from the native run's" "$RES/$1.err"
+	fi
+}
+later expect "--stats shows pages swapped out" "swapped_out=[1-9]" "$RES/$n.err"
+later expect "--stats shows pages swapped in" "swapped_in=[1-9]" "$RES/$n.err"
+mon "cd $(q "$TMP/oom") && $(q "$absvmm" --mem 16M "$absguest/test_swap" 64 oom)"
+later oom_status $n
+oom_status() {
+	s=$(st $1)
+	[ $s -eq 137 ] && ok "no swap: OOM-killed, status 137" ||
+		bad "no swap: status $s, want 137" "$RES/$1.err"
+}
+later expect "OOM kill reported as Linux does" "Out of memory: Killed process [0-9]* (test_swap)" "$RES/$n.err"
 
-echo "diagnostics:"
-"$VMM" --trace --stats --maps "$GUEST/test_args" x >/dev/null 2>"$TMP/diag.err"
-expect "--trace shows system calls" "^exit_group(2) = ?" "$TMP/diag.err"
-expect "--trace shows page faults" "^\[fault\] 0x[0-9a-f]* fetch" "$TMP/diag.err"
-expect "--stats shows exits" "exits: io=" "$TMP/diag.err"
-expect "--stats shows faults by kind" "faults: .*file" "$TMP/diag.err"
-expect "--stats shows the commit log" "commit log:" "$TMP/diag.err"
-expect "--maps shows the stack" "\[stack\]" "$TMP/diag.err"
-expect "--stats shows the time in KVM_RUN" "in KVM_RUN [0-9]* ([0-9.]*%)" "$TMP/diag.err"
+later echo "diagnostics:"
+mon "$(q "$VMM" --trace --stats --maps "$GUEST/test_args" x)"
+d=$RES/$n.err
+later expect "--trace shows system calls" "^exit_group(2) = ?" "$d"
+later expect "--trace shows page faults" "^\[fault\] 0x[0-9a-f]* fetch" "$d"
+later expect "--stats shows exits" "exits: io=" "$d"
+later expect "--stats shows faults by kind" "faults: .*file" "$d"
+later expect "--stats shows the commit log" "commit log:" "$d"
+later expect "--maps shows the stack" "\[stack\]" "$d"
+later expect "--stats shows the time in KVM_RUN" "in KVM_RUN [0-9]* ([0-9.]*%)" "$d"
+later histogram_check "$d"
 # the histograms count every fault once: their totals equal the counters
-want=$(sed -n 's/^faults: .*file=\([0-9]*\).*/\1/p' "$TMP/diag.err")
-got=$(sed -n 's/^  file: \([0-9]*\) faults.*/\1/p' "$TMP/diag.err")
-[ -n "$want" ] && [ "$want" = "$got" ] && ok "--stats histogram: $got file faults" ||
-	bad "--stats histogram: file faults $got, counter $want" "$TMP/diag.err"
+histogram_check() {
+	want=$(sed -n 's/^faults: .*file=\([0-9]*\).*/\1/p' "$1")
+	got=$(sed -n 's/^  file: \([0-9]*\) faults.*/\1/p' "$1")
+	[ -n "$want" ] && [ "$want" = "$got" ] && ok "--stats histogram: $got file faults" ||
+		bad "--stats histogram: file faults $got, counter $want" "$1"
+}
 # a large commit (test_bigcommit unmaps thousands of pages) goes to the
 # ring-3 helper, and its output is still the native one (compared above)
-"$VMM" --stats "$GUEST/test_bigcommit" >/dev/null 2>"$TMP/r3.err"
-expect "--ring3-commit writes large commits at CPL 3" "written at CPL 3=[1-9]" "$TMP/r3.err"
+mon "$(q "$VMM" --stats "$GUEST/test_bigcommit")"
+later expect "--ring3-commit writes large commits at CPL 3" "written at CPL 3=[1-9]" "$RES/$n.err"
 # one exit per system call with the SYSCALL entry page, none of them a #PF
-"$VMM" --stats "$GUEST/test_args" >/dev/null 2>"$TMP/exits.err"
-sys=$(sed -n 's/^syscalls: \([0-9]*\)/\1/p' "$TMP/exits.err")
-pf=$(sed -n 's/^traps:.*#PF=\([0-9]*\).*/\1/p' "$TMP/exits.err")
-io=$(sed -n 's/^exits:.*io=\([0-9]*\).*/\1/p' "$TMP/exits.err")
-[ -n "$sys" ] && [ "$io" -le $((sys + ${pf:-0} + 4)) ] &&
-	ok "--fast-exit: $io exits for $sys system calls and ${pf:-0} faults" ||
-	bad "--fast-exit: $io exits for $sys system calls and ${pf:-0} faults" "$TMP/exits.err"
+mon "$(q "$VMM" --stats "$GUEST/test_args")"
+later exits_check "$RES/$n.err"
+exits_check() {
+	sys=$(sed -n 's/^syscalls: \([0-9]*\)/\1/p' "$1")
+	pf=$(sed -n 's/^traps:.*#PF=\([0-9]*\).*/\1/p' "$1")
+	io=$(sed -n 's/^exits:.*io=\([0-9]*\).*/\1/p' "$1")
+	[ -n "$sys" ] && [ "$io" -le $((sys + ${pf:-0} + 4)) ] &&
+		ok "--fast-exit: $io exits for $sys system calls and ${pf:-0} faults" ||
+		bad "--fast-exit: $io exits for $sys system calls and ${pf:-0} faults" "$1"
+}
 
-echo "root confinement:"
+later echo "root confinement:"
 mkdir -p "$TMP/root/sub"
 echo inside >"$TMP/root/sub/file"
 echo outside >"$TMP/secret"
 ln -s ../../secret "$TMP/root/sub/escape"
 for path in /sub/file sub/file /sub/../sub/file /sub/escape /../secret "$TMP/secret"; do
-	"$VMM" --root "$TMP/root" "$GUEST/test_catfile" "$path" >"$TMP/cat.out" 2>&1
-	if grep -q outside "$TMP/cat.out"; then
-		bad "--root: $path escapes" "$TMP/cat.out"
-	else
-		ok "--root: $path -> $(head -1 "$TMP/cat.out")"
-	fi
+	mon "$(q "$VMM" --root "$TMP/root" "$GUEST/test_catfile" "$path") 2>&1"
+	later root_check $n "$path"
 done
+root_check() {
+	if grep -q outside "$RES/$1.out"; then
+		bad "--root: $2 escapes" "$RES/$1.out"
+	else
+		ok "--root: $2 -> $(head -1 "$RES/$1.out")"
+	fi
+}
+
+# step 2: the monitor's runs, in one go
+if [ "$where" = host ]; then
+	"$top/tools/emu/emu" --host --cmd-timeout 600 --batch "$TMP/batch" --out "$RES"
+else
+	echo "integration tests: $n monitor runs in the emulated machine (one boot)"
+	# shellcheck disable=SC2086
+	"$top/tools/emu/emu" --cmd-timeout 600 --timeout 3000 $EMU_OPTS \
+		--batch "$TMP/batch" --out "$RES" || {
+		echo "integration tests: FAILED: the emulated machine did not run the batch"
+		exit 1
+	}
+fi
+
+# step 3: the assertions
+. "$TMP/checks"
 
 echo "integration tests: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -266,6 +266,41 @@ exits_check() {
 		bad "--fast-exit: $io exits for $sys system calls and ${pf:-0} faults" "$1"
 }
 
+# test_pkeys: what a program sees of protection keys depends on the CPU.
+# Compared with the native run where the host's CPU is of the guest's kind
+# (keys or none), otherwise with a native run recorded on such a CPU
+# (expected/test_pkeys.pku, .nopku; their first line says where).  The
+# emulated machine offers keys (--pku below): there the default run has
+# them and the --pku off run has none.
+later echo "protection keys:"
+pkeys() {
+	"$GUEST/test_pkeys" >"$TMP/native.$((n + 1))" 2>/dev/null
+	echo "status $?" >>"$TMP/native.$((n + 1))"
+	mon "$(q "$VMM") --check $1 $(q "$GUEST/test_pkeys")"
+	later pkeys_check $n "test_pkeys${1:+ ($1)}"
+}
+pkeys_check() {
+	{ cat "$RES/$1.out"; echo "status $(st $1)"; } >"$TMP/vmm.out"
+	guest=$(sed -n '1s/.*(OSPKE) *//p' "$TMP/vmm.out")
+	host=$(sed -n '1s/.*(OSPKE) *//p' "$TMP/native.$1")
+	if [ "$guest" = "$host" ]; then
+		want=$TMP/native.$1 what="a native run"
+	else
+		kind=$([ "$guest" = yes ] && echo pku || echo nopku)
+		grep -v '^#' "$top/tests/integration/expected/test_pkeys.$kind" >"$TMP/want"
+		want=$TMP/want what="the recorded native run on a CPU with$([ $kind = nopku ] && echo out) keys"
+	fi
+	if [ -n "$guest" ] && cmp -s "$want" "$TMP/vmm.out"; then
+		ok "$2: keys: $guest, as $what"
+	else
+		diff -u "$want" "$TMP/vmm.out" >"$TMP/diff"
+		cat "$RES/$1.err" >>"$TMP/diff"
+		bad "$2: keys: $guest, differs from $what" "$TMP/diff"
+	fi
+}
+pkeys ""
+pkeys "--pku off"
+
 later echo "root confinement:"
 mkdir -p "$TMP/root/sub"
 echo inside >"$TMP/root/sub/file"
@@ -289,7 +324,7 @@ if [ "$where" = host ]; then
 else
 	echo "integration tests: $n monitor runs in the emulated machine (one boot)"
 	# shellcheck disable=SC2086
-	"$top/tools/emu/emu" --cmd-timeout 600 --timeout 3000 $EMU_OPTS \
+	"$top/tools/emu/emu" --pku --cmd-timeout 600 --timeout 3000 $EMU_OPTS \
 		--batch "$TMP/batch" --out "$RES" || {
 		echo "integration tests: FAILED: the emulated machine did not run the batch"
 		exit 1

@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -77,9 +78,10 @@ static void vfile_put(struct vfile *vf)
 
 static int fd_install(struct vmm *vmm, struct vfile *vf, int from)
 {
-	int fd;
+	uint64_t nofile = vmm->cur->rlim[RLIMIT_NOFILE][0];
+	int fd, max = nofile < MAX_FDS ? (int)nofile : MAX_FDS;
 
-	for (fd = from; fd < MAX_FDS; fd++) {
+	for (fd = from; fd < max; fd++) {
 		if (!vmm->cur->fds[fd]) {
 			vmm->cur->fds[fd] = vf;
 			vmm->cur->cloexec[fd] = vf->flags & O_CLOEXEC;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -353,6 +354,23 @@ static int stop_setup(struct vmm *vmm)
 	return 0;
 }
 
+/* before the VM goes: no handler may touch it any more */
+static void stop_quiesce(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGRTMIN);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (stop_timer_made)
+		timer_delete(stop_timer);
+	stop_timer_made = false;
+	stop_vmm = NULL;
+}
+
 /* what ended the run from outside, in one line, and its status */
 static int stop_status(void)
 {
@@ -394,6 +412,10 @@ static void init_rlimits(struct vmm *vmm)
 		vmm->cur->rlim[i][0] = rl.rlim_cur;
 		vmm->cur->rlim[i][1] = rl.rlim_max;
 	}
+	/* the descriptor table holds MAX_FDS: the guest's RLIMIT_NOFILE says so */
+	for (i = 0; i < 2; i++)
+		if (vmm->cur->rlim[RLIMIT_NOFILE][i] > MAX_FDS)
+			vmm->cur->rlim[RLIMIT_NOFILE][i] = MAX_FDS;
 	/* the memory limits the MMU enforces start as the monitor's own */
 	getrlimit(RLIMIT_STACK, &rl);
 	mm_set_rlimit(vmm->cur->mm, MM_RLIMIT_STACK, rl.rlim_cur, rl.rlim_max);
@@ -616,6 +638,7 @@ int main(int argc, char **argv)
 out:
 	if (stop_signal && status < EXIT_TIMEOUT)
 		status = stop_status();
+	stop_quiesce();
 	elf_close(&img);
 	free_argv(gargv);
 	if (stop_vm(&vmm) && status < 128)

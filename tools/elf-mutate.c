@@ -11,19 +11,21 @@
  *
  *   elf-mutate [--vmm PATH] [--cases N] [--seed S] [--jobs J]
  *		[--timeout SECS] [--keep DIR] [--csv FILE] BASE...
- *	the mutation fuzzer: N cases, each one BASE (round robin) with one
+ *	the mutation fuzzer: N cases, each one BASE (round robin; "PATH ARGS"
+ *	gives the program arguments, e.g. "/usr/bin/busybox sh -c ls") with one
  *	to four seeded mutations (bit flips, byte runs, truncation, an ELF
  *	header field, a program header field), run under the monitor with
  *	--timeout SECS and classified:
  *
  *	  refused	status 126 (127 for a missing file) with a "vmm:" line
  *			saying why: the loader said no, cleanly
- *	  ran		anything the guest did: its exit status, a signal
+ *	  ran		anything the guest did: its exit status (whatever it
+ *			is, without a "vmm:" line of the monitor's), a signal
  *			the monitor reported, --timeout's 124
  *	  monitor-failure  the monitor died of a signal, a sanitizer spoke,
- *			"monitor bug", an invariant broke, it outlived its
- *			own --timeout by 10 s (a hang), or a status none of
- *			the above explains
+ *			"monitor bug", an invariant broke, it gave up (die(),
+ *			127 or 70 with its line), or it outlived its own
+ *			--timeout by 10 s (a hang)
  *
  *	Each case is reproducible from (seed, case number); --keep DIR keeps
  *	the files of the monitor failures.  Exit status 1 if any.
@@ -53,7 +55,8 @@ static const char *const outcome_names[NR_OUTCOMES] = {
 };
 
 struct image {
-	const char *name;
+	const char *name;	/* the path */
+	const char *args;	/* what follows the path in its BASE argument */
 	uint8_t *data;
 	size_t size;
 };
@@ -62,7 +65,8 @@ struct slot {
 	pid_t pid;
 	unsigned long n;
 	time_t started;
-	char file[96], out[96], err[96];
+	char file[160], out[96], err[96];
+	const char *args;
 };
 
 static const char *vmm_path = "build/bin/vmm";
@@ -430,8 +434,23 @@ static pid_t spawn(struct slot *s)
 	    !freopen("/dev/null", "r", stdin))
 		_exit(125);
 	/* the case is its own root: a mutated program opens nothing of ours */
-	execl(vmm_path, vmm_path, "--mem", "64M", "--timeout", tbuf, "--root", tmpdir,
-	      s->file, "arg", (char *)NULL);
+	{
+		char *argv[64], *copy = strdup(s->args), *tok, *save;
+		int argc = 0;
+
+		argv[argc++] = (char *)vmm_path;
+		argv[argc++] = "--mem";
+		argv[argc++] = "64M";
+		argv[argc++] = "--timeout";
+		argv[argc++] = tbuf;
+		argv[argc++] = "--root";
+		argv[argc++] = tmpdir;
+		argv[argc++] = s->file;
+		for (tok = strtok_r(copy, " ", &save); tok && argc < 63; tok = strtok_r(NULL, " ", &save))
+			argv[argc++] = tok;
+		argv[argc] = NULL;
+		execv(vmm_path, argv);
+	}
 	_exit(125);
 }
 
@@ -462,9 +481,10 @@ static enum outcome classify(int wstatus, const char *err, const char **why)
 		return RAN;
 	if (st > 128 && st < 128 + 65 && has(err, "killed by"))
 		return RAN;
-	/* the monitor's own statuses must come with their line */
-	if (st == 2 || st == 70 || st == 126 || st == 127 || st == 124)
-		return *why = "a monitor status without its line", MONITOR_FAILURE;
+	/* die(), or a leak found at exit; the guest's own lines never start so */
+	if ((st == 127 || st == 70) && (!strncmp(err, "vmm: ", 5) || has(err, "\nvmm: ")))
+		return *why = "the monitor gave up", MONITOR_FAILURE;
+	/* any other status is the program's own, whatever it is */
 	return RAN;
 }
 
@@ -523,6 +543,11 @@ int main(int argc, char **argv)
 	nbases = argc - optind;
 	bases = calloc((size_t)nbases, sizeof(*bases));
 	for (i = 0; i < nbases; i++) {
+		char *sp = strchr(argv[optind + i], ' ');
+
+		bases[i].args = sp ? sp + 1 : "arg";
+		if (sp)
+			*sp = 0;
 		bases[i].name = argv[optind + i];
 		bases[i].data = slurp(bases[i].name, &bases[i].size);
 		if (!bases[i].data)
@@ -564,7 +589,12 @@ int main(int argc, char **argv)
 			memcpy(d, b->data, b->size);
 			size = mutate(d, b->size);
 			s->n = next;
-			snprintf(s->file, sizeof(s->file), "%s/case-%d", tmpdir, i);
+			/* in a directory per slot, under the base's own name (busybox's applet) */
+			snprintf(s->file, sizeof(s->file), "%s/%d", tmpdir, i);
+			mkdir(s->file, 0755);
+			snprintf(s->file, sizeof(s->file), "%s/%d/%s", tmpdir, i,
+				 strrchr(b->name, '/') ? strrchr(b->name, '/') + 1 : b->name);
+			s->args = b->args;
 			snprintf(s->out, sizeof(s->out), "%s/%d.out", tmpdir, i);
 			snprintf(s->err, sizeof(s->err), "%s/%d.err", tmpdir, i);
 			spit(s->file, d, size, 0755);
@@ -641,6 +671,12 @@ int main(int argc, char **argv)
 	}
 	if (csv)
 		fclose(csv);
+	for (i = 0; i < jobs; i++) {
+		char path[160];
+
+		snprintf(path, sizeof(path), "%s/%d", tmpdir, i);
+		rmdir(path);
+	}
 	rmdir(tmpdir);
 	printf("%lu cases (seed %lu, %d base%s, %ld jobs, %lds):", cases, seed, nbases,
 	       nbases == 1 ? "" : "s", jobs, (long)(time(NULL) - t0));

@@ -544,26 +544,56 @@ static void free_argv(char **v)
 }
 
 /*
+ * A script's interpreter runs in the guest and opens the script by the
+ * name it is given: the script's path under --root, which it must be in.
+ */
+static int guest_path(struct vmm *vmm, int hfd, char *path, size_t len)
+{
+	char proc[64], *real;
+	size_t n = strlen(vmm->root);
+	int ret = -1;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", hfd);
+	real = realpath(proc, NULL);
+	if (real && !strncmp(real, vmm->root, n) && (real[n] == '/' || !strcmp(vmm->root, "/")) &&
+	    strlen(real + n) < len) {
+		strcpy(path, strcmp(vmm->root, "/") ? real + n : real);
+		ret = 0;
+	} else {
+		pr_err("%s: a #! script outside --root %s: its interpreter could not open it",
+		       path, vmm->root);
+	}
+	free(real);
+	return ret;
+}
+
+/*
  * The program: a host path, as given; a #! script's interpreter is looked
  * up under --root, as the guest's execve would.  Refusals say why in one
  * line: EXIT_NOTFOUND when the program is not there, EXIT_NOEXEC otherwise.
  */
-static int open_program(struct vmm *vmm, const char *arg, char *path, size_t len,
+static int open_program(struct vmm *vmm, const char *argv0, char *path, size_t len,
 			char ***gargv, struct elf_image *img)
 {
+	char interp[BINPRM_BUF_SIZE], arg[BINPRM_BUF_SIZE];
 	int hfd;
 
-	if (strlen(arg) >= len) {
-		pr_err("%s: %s", arg, strerror(ENAMETOOLONG));
+	if (strlen(argv0) >= len) {
+		pr_err("%s: %s", argv0, strerror(ENAMETOOLONG));
 		return EXIT_NOEXEC;
 	}
-	strcpy(path, arg);
+	strcpy(path, argv0);
 	hfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (hfd < 0) {
 		int err = errno;
 
 		pr_err("%s: %s", path, strerror(err));
 		return err == ENOENT || err == ENOTDIR ? EXIT_NOTFOUND : EXIT_NOEXEC;
+	}
+	if (elf_script(hfd, interp, sizeof(interp), arg, sizeof(arg)) > 0 &&
+	    guest_path(vmm, hfd, path, len)) {
+		close(hfd);
+		return EXIT_NOEXEC;
 	}
 	if (exec_resolve(vmm, hfd, path, len, gargv, img, true))
 		return EXIT_NOEXEC;

@@ -130,6 +130,7 @@ check_bad() {
 }
 check_bad "missing file" "No such file" "$VMM" "$TMP/nonexistent"
 printf 'hello\n' >"$TMP/text"
+chmod +x "$TMP/text"	# without an execute bit it is EACCES's "no execute permission"
 check_bad "not ELF" "not an ELF" "$VMM" "$TMP/text"
 cp "$GUEST/test_args" "$TMP/arm"
 printf '\267\000' | dd of="$TMP/arm" bs=1 seek=18 conv=notrunc 2>/dev/null

@@ -9,6 +9,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -24,6 +25,7 @@
 #define STACK_INIT_SIZE		(128UL << 10)
 #define MAX_PHDRS_SIZE		65536
 #define AUXV_MAX		24
+#define MMAP_MIN_ADDR		65536UL	/* Linux's default vm.mmap_min_addr */
 
 static uint64_t page_down(uint64_t x)
 {
@@ -37,98 +39,171 @@ static int read_at(int fd, void *buf, size_t n, off_t off)
 	return got == (ssize_t)n ? 0 : -1;
 }
 
-static int check_ehdr(const char *path, const Elf64_Ehdr *eh)
+/* say why, on the monitor's own program only: a guest's execve just fails */
+#define refuse(img, err, fmt, ...) ({						\
+	if ((img)->report)							\
+		pr_err("%s: " fmt, (img)->path, ##__VA_ARGS__);			\
+	(err);									\
+})
+
+/*
+ * Linux's elf_check_arch() on x86-64 looks at e_machine only: a 64-bit
+ * program with EI_CLASS or EI_DATA damaged still runs there, and here.
+ */
+static int check_ehdr(struct elf_image *img)
 {
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG)) {
-		pr_err("%s: not an ELF executable", path);
-		return -1;
-	}
-	if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_machine != EM_X86_64 ||
-	    eh->e_ident[EI_DATA] != ELFDATA2LSB) {
-		pr_err("%s: not an x86-64 executable (ELF machine %u, class %u): "
-		       "this monitor runs x86-64 Linux programs only", path,
-		       eh->e_machine, eh->e_ident[EI_CLASS]);
-		return -1;
-	}
-	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) {
-		pr_err("%s: not an executable (ELF type %u)", path, eh->e_type);
-		return -1;
-	}
+	const Elf64_Ehdr *eh = &img->eh;
+
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG))
+		return refuse(img, -ENOEXEC, "not an ELF executable");
+	if (eh->e_machine != EM_X86_64)
+		return refuse(img, -ENOEXEC, "not an x86-64 executable (ELF machine %u): "
+			      "this monitor runs x86-64 Linux programs only", eh->e_machine);
+	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
+		return refuse(img, -ENOEXEC, "not an executable (ELF type %u%s)", eh->e_type,
+			      eh->e_type == ET_REL ? ", an object file" :
+			      eh->e_type == ET_CORE ? ", a core dump" : "");
 	if (eh->e_phentsize != sizeof(Elf64_Phdr) || !eh->e_phnum ||
-	    (size_t)eh->e_phnum * sizeof(Elf64_Phdr) > MAX_PHDRS_SIZE) {
-		pr_err("%s: bad ELF program headers", path);
-		return -1;
-	}
+	    (size_t)eh->e_phnum * sizeof(Elf64_Phdr) > MAX_PHDRS_SIZE)
+		return refuse(img, -ENOEXEC, "bad ELF program headers (%u of %u bytes)",
+			      eh->e_phnum, eh->e_phentsize);
 	return 0;
+}
+
+/* PT_INTERP: its path, which must be a C string of sane length (Linux's ENOEXEC) */
+static int read_interp(struct elf_image *img, const Elf64_Phdr *ph)
+{
+	if (img->interp)
+		return 0;
+	if (ph->p_filesz > PATH_MAX || ph->p_filesz < 2)
+		return refuse(img, -ENOEXEC, "bad PT_INTERP (%llu bytes)",
+			      (unsigned long long)ph->p_filesz);
+	img->interp = calloc(1, ph->p_filesz + 1);
+	if (!img->interp)
+		return refuse(img, -ENOMEM, "out of memory");
+	if (read_at(img->fd, img->interp, ph->p_filesz, ph->p_offset) ||
+	    img->interp[ph->p_filesz - 1])
+		return refuse(img, -ENOEXEC, "bad PT_INTERP");
+	return 0;
+}
+
+/*
+ * What Linux finds wrong only after its point of no return (the program
+ * is then killed with SIGSEGV): segments that cannot be mapped where and
+ * as they say.  Here they are found before anything is mapped.
+ */
+static int bad_segment(struct elf_image *img, int i, const char *why)
+{
+	img->fatal = true;
+	return refuse(img, -ENOEXEC, "PT_LOAD segment %d %s", i, why);
 }
 
 static int check_phdrs(struct elf_image *img)
 {
-	int i, loads = 0;
+	int i, j, loads = 0, err;
 
 	for (i = 0; i < img->eh.e_phnum; i++) {
 		const Elf64_Phdr *ph = &img->ph[i];
 
 		if (ph->p_type == PT_INTERP) {
-			pr_err("%s: built dynamically; link it with -static", img->path);
-			return -1;
+			err = read_interp(img, ph);
+			if (err)
+				return err;
+			continue;
 		}
 		if (ph->p_type != PT_LOAD)
 			continue;
 		loads++;
-		if (ph->p_filesz > ph->p_memsz ||
-		    ((ph->p_vaddr - ph->p_offset) & ~PAGE_MASK) ||
-		    ph->p_vaddr + ph->p_memsz < ph->p_vaddr ||
-		    ph->p_vaddr + ph->p_memsz > TASK_SIZE ||
-		    ph->p_offset + ph->p_filesz > (uint64_t)img->size) {
-			pr_err("%s: bad PT_LOAD segment %d", img->path, i);
-			return -1;
+		if (ph->p_filesz > ph->p_memsz)
+			return bad_segment(img, i, "has p_filesz > p_memsz");
+		if ((ph->p_vaddr - ph->p_offset) & ~PAGE_MASK)
+			return bad_segment(img, i, "is not page-aligned with its file offset");
+		if (ph->p_vaddr + ph->p_memsz < ph->p_vaddr || ph->p_vaddr >= TASK_SIZE ||
+		    ph->p_memsz > TASK_SIZE || ph->p_vaddr + ph->p_memsz > TASK_SIZE)
+			return bad_segment(img, i, "reaches past the user half (the kernel's)");
+		if (img->eh.e_type == ET_EXEC && page_down(ph->p_vaddr) < MMAP_MIN_ADDR)
+			return bad_segment(img, i, "is below mmap_min_addr (65536)");
+		if (ph->p_offset + ph->p_filesz < ph->p_offset ||
+		    ph->p_offset + ph->p_filesz > (uint64_t)img->size)
+			return bad_segment(img, i, "reaches past the end of the file (truncated?)");
+		for (j = 0; j < i; j++) {
+			const Elf64_Phdr *q = &img->ph[j];
+
+			if (q->p_type == PT_LOAD && q->p_memsz && ph->p_memsz &&
+			    ph->p_vaddr < q->p_vaddr + q->p_memsz &&
+			    q->p_vaddr < ph->p_vaddr + ph->p_memsz)
+				return bad_segment(img, i, "overlaps another");
 		}
 	}
 	if (!loads) {
-		pr_err("%s: no loadable segments", img->path);
-		return -1;
+		img->fatal = true;
+		return refuse(img, -ENOEXEC, "no loadable segments");
 	}
+	if (img->interp)
+		return refuse(img, -ENOEXEC, "built dynamically (interpreter %s); "
+			      "link it with -static", img->interp);
 	return 0;
 }
 
-/* open and check the executable; nothing of the VM is needed yet */
-int elf_open(struct elf_image *img, const char *path)
+/*
+ * bprm_execve()'s permission checks: a regular file (a directory is
+ * EACCES, as Linux's) with an execute bit, which root needs too.
+ */
+static int check_file(struct elf_image *img, const struct stat *st)
 {
+	if (S_ISDIR(st->st_mode))
+		return refuse(img, -EACCES, "is a directory");
+	if (!S_ISREG(st->st_mode))
+		return refuse(img, -EACCES, "not a regular file");
+	if (!(st->st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) ||
+	    (geteuid() && faccessat(img->fd, "", X_OK, AT_EACCESS | AT_EMPTY_PATH)))
+		return refuse(img, -EACCES, "no execute permission");
+	return 0;
+}
+
+/*
+ * Check the executable open at @fd (a duplicate is kept); nothing of the
+ * VM is needed yet.  0, or Linux's execve() errno: ENOEXEC (not an
+ * executable this monitor can load; img->fatal when Linux would have
+ * killed the program instead), EACCES; img->interp names a PT_INTERP.
+ */
+int elf_open_fd(struct elf_image *img, int fd, const char *path, bool report)
+{
+	char proc[64];
 	struct stat st;
 	size_t phsize;
+	int err;
 
 	memset(img, 0, sizeof(*img));
 	img->path = path;
-	img->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (img->fd < 0) {
-		pr_err("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(img->fd, &st) || !S_ISREG(st.st_mode)) {
-		pr_err("%s: not a regular file", path);
-		goto fail;
-	}
+	img->report = report;
+	img->fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (img->fd < 0)
+		return refuse(img, -errno, "%s", strerror(errno));
+	err = fstat(img->fd, &st) ? refuse(img, -EACCES, "%s", strerror(errno)) :
+	      check_file(img, &st);
+	if (err)
+		return err;
 	img->size = st.st_size;
-	if (read_at(img->fd, &img->eh, sizeof(img->eh), 0)) {
-		pr_err("%s: not an ELF executable (too short)", path);
-		goto fail;
-	}
-	if (check_ehdr(path, &img->eh))
-		goto fail;
+	if (read_at(img->fd, &img->eh, sizeof(img->eh), 0))
+		return refuse(img, -ENOEXEC, "not an ELF executable (%s)",
+			      img->size ? "too short" : "empty");
+	err = check_ehdr(img);
+	if (err)
+		return err;
 	phsize = (size_t)img->eh.e_phnum * sizeof(Elf64_Phdr);
 	img->ph = malloc(phsize);
-	if (!img->ph || read_at(img->fd, img->ph, phsize, img->eh.e_phoff)) {
-		pr_err("%s: cannot read the ELF program headers", path);
-		goto fail;
-	}
-	if (check_phdrs(img))
-		goto fail;
-	img->realpath = realpath(path, NULL);
+	if (!img->ph)
+		return refuse(img, -ENOMEM, "out of memory");
+	if (img->eh.e_phoff > (uint64_t)img->size ||
+	    read_at(img->fd, img->ph, phsize, img->eh.e_phoff))
+		return refuse(img, -ENOEXEC, "cannot read the ELF program headers (truncated?)");
+	err = check_phdrs(img);
+	if (err)
+		return err;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", img->fd);
+	img->realpath = realpath(proc, NULL);
 	return 0;
-fail:
-	elf_close(img);
-	return -1;
 }
 
 void elf_close(struct elf_image *img)
@@ -137,9 +212,57 @@ void elf_close(struct elf_image *img)
 		close(img->fd);
 	free(img->ph);
 	free(img->realpath);
+	free(img->interp);
 	img->fd = -1;
 	img->ph = NULL;
 	img->realpath = NULL;
+	img->interp = NULL;
+}
+
+/*
+ * binfmt_script: a file starting "#!" names its interpreter and at most
+ * one argument on its first line, within Linux's BINPRM_BUF_SIZE.
+ * 1 and the two strings for a script, 0 for anything else, -ENOEXEC for a
+ * #! line Linux refuses (no interpreter, or one cut off by the buffer).
+ */
+int elf_script(int fd, char *interp, size_t ilen, char *arg, size_t alen)
+{
+	char buf[BINPRM_BUF_SIZE + 1], *p, *end, *name;
+	ssize_t n = pread(fd, buf, BINPRM_BUF_SIZE, 0);
+
+	if (n < 2 || buf[0] != '#' || buf[1] != '!')
+		return 0;
+	buf[n] = 0;
+	end = memchr(buf, '\n', n);
+	if (!end) {
+		/* the whole buffer is the line: fine only if the name ends in it */
+		end = buf + n;
+		for (p = buf + 2; p < end && (*p == ' ' || *p == '\t'); p++)
+			;
+		while (p < end && *p != ' ' && *p != '\t' && *p)
+			p++;
+		if (p == end && n == BINPRM_BUF_SIZE)
+			return -ENOEXEC;
+	}
+	*end = 0;
+	while (end > buf + 2 && (end[-1] == ' ' || end[-1] == '\t'))
+		*--end = 0;
+	for (p = buf + 2; *p == ' ' || *p == '\t'; p++)
+		;
+	if (!*p)
+		return -ENOEXEC;
+	name = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	if (*p)
+		*p++ = 0;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strlen(name) >= ilen || strlen(p) >= alen)
+		return -ENOEXEC;
+	strcpy(interp, name);
+	strcpy(arg, p);
+	return 1;
 }
 
 static int prot_of(uint32_t p_flags)

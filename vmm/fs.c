@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -77,9 +78,10 @@ static void vfile_put(struct vfile *vf)
 
 static int fd_install(struct vmm *vmm, struct vfile *vf, int from)
 {
-	int fd;
+	uint64_t nofile = vmm->cur->rlim[RLIMIT_NOFILE][0];
+	int fd, max = nofile < MAX_FDS ? (int)nofile : MAX_FDS;
 
-	for (fd = from; fd < MAX_FDS; fd++) {
+	for (fd = from; fd < max; fd++) {
 		if (!vmm->cur->fds[fd]) {
 			vmm->cur->fds[fd] = vf;
 			vmm->cur->cloexec[fd] = vf->flags & O_CLOEXEC;
@@ -1324,15 +1326,12 @@ long sys_mkdir(struct vmm *vmm, const uint64_t *a)
 }
 
 /* execve's file: a regular file under --root, opened read-only for the loader */
-int fs_open_exec(struct vmm *vmm, uint64_t upath, char *path, size_t len)
+int fs_open_exec_path(struct vmm *vmm, const char *path)
 {
 	struct stat st;
-	long n = strncpy_from_user(vmm, path, upath, len);
 	int hfd;
 
-	if (n < 0)
-		return n;
-	if (!n)
+	if (!path[0])
 		return -ENOENT;
 	hfd = host_open_confined(vmm, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
 	if (hfd < 0)
@@ -1342,4 +1341,13 @@ int fs_open_exec(struct vmm *vmm, uint64_t upath, char *path, size_t len)
 		return -EACCES;
 	}
 	return hfd;
+}
+
+int fs_open_exec(struct vmm *vmm, uint64_t upath, char *path, size_t len)
+{
+	long n = strncpy_from_user(vmm, path, upath, len);
+
+	if (n < 0)
+		return n;
+	return fs_open_exec_path(vmm, path);
 }

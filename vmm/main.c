@@ -2,14 +2,19 @@
 /*
  * ./vmm [options] program [args...]: run a static x86-64 Linux program in a
  * KVM guest whose page tables belong to the MMU library.  The exit status
- * is the program's, or 128 + the signal that killed it.
+ * is the program's, or 128 + the signal that killed it; the monitor's own
+ * are below (EXIT_*), each with one line on stderr saying why.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vmm.h"
@@ -18,6 +23,14 @@
 #define DEFAULT_MEM	(1ULL << 30)
 #define MIN_MEM		(4ULL << 20)
 
+/* the monitor's own exit statuses, as a shell's and timeout(1)'s */
+#define EXIT_USAGE	2	/* a bad option or option value */
+#define EXIT_BUG	70	/* a monitor bug found at exit (EX_SOFTWARE) */
+#define EXIT_TIMEOUT	124	/* --timeout ran out */
+#define EXIT_NOEXEC	126	/* the program cannot be executed: refused */
+#define EXIT_NOTFOUND	127	/* the program does not exist */
+#define EXIT_SIGNAL	128	/* + the signal (SIGINT, SIGTERM, SIGHUP) that ended the monitor */
+
 extern char **environ;
 
 /* --fault-around: the zone's two knobs, set once the zone exists */
@@ -25,6 +38,8 @@ static bool fault_around_set;
 static uint64_t fault_around;
 /* --thp: the zone's thp_mode, or -1 for the zone's default (madvise) */
 static int thp_mode = -1;
+/* --timeout: seconds of wall-clock time, 0 for none */
+static double timeout_s;
 
 static void usage(FILE *out)
 {
@@ -35,6 +50,8 @@ static void usage(FILE *out)
 		"  --trace          print system calls and page faults on stderr\n"
 		"  --maps           print the program's maps when it exits\n"
 		"  --stats          print exit, fault and commit counters when it exits\n"
+		"                   (also when --timeout or a signal ends it)\n"
+		"  --timeout SECS   end the program after SECS seconds (status 124)\n"
 		"  --check          run the MMU's invariant checker after every exit\n"
 		"  --swap SIZE      a swap area of SIZE for reclaim, e.g. 256M (default none)\n"
 		"  --pku on|off     protection keys for the guest where KVM offers them\n"
@@ -63,7 +80,12 @@ static void usage(FILE *out)
 		"                   where madvise(MADV_HUGEPAGE) asked (default, as Linux's\n"
 		"                   transparent_hugepage/enabled here), or never\n"
 		"  --fast-paths on|off\n"
-		"  --help           this text\n");
+		"  --help           this text\n"
+		"exit status: the program's, or 128 + the signal that killed it; the\n"
+		"monitor's own: 2 a bad option, 124 --timeout ran out, 126 the program\n"
+		"cannot be executed (not an executable it can load), 127 no such program,\n"
+		"128 + N the monitor got signal N (SIGINT, SIGTERM, SIGHUP), 70 a monitor\n"
+		"bug found at exit; each with one line on stderr\n");
 }
 
 static int parse_on_off(const char *opt, const char *arg, bool *out)
@@ -141,6 +163,7 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 		{ "fault-around", required_argument, NULL, 'A' },
 		{ "thp", required_argument, NULL, 'T' },
 		{ "pku", required_argument, NULL, 'K' },
+		{ "timeout", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -153,7 +176,8 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 	vmm->ring3_commit = vmm->fast_paths = true;
 	vmm->pku_allowed = true;
 	vmm->root = ".";
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		flag = fast_path_switch(vmm, c, &name);
 		if (flag) {
 			if (parse_on_off(name, optarg, flag))
@@ -222,16 +246,31 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 			if (inject_parse_seed(optarg))
 				return -1;
 			break;
+		case 'O': {
+			char *end;
+
+			errno = 0;
+			timeout_s = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !isfinite(timeout_s) ||
+			    timeout_s <= 0 || timeout_s > 1e8) {
+				pr_err("--timeout %s: not a number of seconds (try 10 or 0.5)", optarg);
+				return -1;
+			}
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			exit(0);
+		case ':':
+			pr_err("%s: needs a value (see --help)", argv[optind - 1]);
+			return -1;
 		default:
-			usage(stderr);
+			pr_err("%s: unknown option (see --help)", argv[optind - 1]);
 			return -1;
 		}
 	}
 	if (optind >= argc) {
-		usage(stderr);
+		pr_err("no program to run (usage: vmm [options] program [args...]; see --help)");
 		return -1;
 	}
 	vmm->mem_size &= ~(PMD_SIZE - 1);
@@ -247,13 +286,114 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 	return optind;
 }
 
+/*
+ * Ending the monitor from outside: --timeout, SIGINT, SIGTERM, SIGHUP.
+ * The handler only records why and makes KVM_RUN return (immediate_exit,
+ * and the vCPU's signal mask lets these through); the run loop then stops
+ * at the next exit with every process torn down as at a normal end, and a
+ * periodic kick interrupts a host call the monitor may be blocked in
+ * (a guest's read or nanosleep, a deadlock's pause) until it has.
+ */
+static volatile sig_atomic_t stop_signal;	/* the signal, or SIGALRM for --timeout */
+static struct vmm *stop_vmm;
+static timer_t stop_timer;
+static bool stop_timer_made;
+
+static void stop_handler(int sig, siginfo_t *si, void *uc)
+{
+	static const struct itimerspec kick = { { 0, 50000000 }, { 0, 50000000 } };
+	struct vmm *vmm = stop_vmm;
+
+	(void)uc;
+	if (!stop_signal) {
+		stop_signal = si->si_code == SI_TIMER ? SIGALRM : sig;
+		if (stop_timer_made)
+			timer_settime(stop_timer, 0, &kick, NULL);
+	}
+	if (vmm) {
+		vmm->done = true;
+		if (vmm->run)
+			vmm->run->immediate_exit = 1;
+	}
+}
+
+static int stop_setup(struct vmm *vmm)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_sigaction = stop_handler, .sa_flags = SA_SIGINFO };
+	/* to this thread, the vCPU's, whichever thread a signal from outside hits */
+	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGRTMIN };
+	struct itimerspec its = { { 0, 50000000 }, { 0, 0 } };
+	unsigned int i;
+
+	stop_vmm = vmm;
+	sev._sigev_un._tid = gettid();
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	sigaddset(&sa.sa_mask, SIGRTMIN);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], &sa, NULL))
+			return -1;
+	if (sigaction(SIGRTMIN, &sa, NULL) ||
+	    timer_create(CLOCK_MONOTONIC, &sev, &stop_timer)) {
+		pr_err("cannot set up --timeout: %s", strerror(errno));
+		return -1;
+	}
+	stop_timer_made = true;
+	if (timeout_s > 0) {
+		its.it_value.tv_sec = (time_t)timeout_s;
+		its.it_value.tv_nsec = (long)((timeout_s - (double)its.it_value.tv_sec) * 1e9);
+		if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
+			its.it_value.tv_nsec = 1;
+		if (timer_settime(stop_timer, 0, &its, NULL)) {
+			pr_err("cannot set up --timeout: %s", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* before the VM goes: no handler may touch it any more */
+static void stop_quiesce(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGRTMIN);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (stop_timer_made)
+		timer_delete(stop_timer);
+	stop_timer_made = false;
+	stop_vmm = NULL;
+}
+
+/* what ended the run from outside, in one line, and its status */
+static int stop_status(void)
+{
+	int sig = stop_signal;
+
+	if (sig == SIGALRM) {
+		pr_info("timeout: the program ran for more than %g s; stopped (status %d)",
+			timeout_s, EXIT_TIMEOUT);
+		return EXIT_TIMEOUT;
+	}
+	pr_info("got %s: the program was stopped (status %d)",
+		sigabbrev_np(sig) ? sigabbrev_np(sig) : "a signal", EXIT_SIGNAL + sig);
+	return EXIT_SIGNAL + sig;
+}
+
 static int open_root(struct vmm *vmm)
 {
 	char *real = realpath(vmm->root, NULL);
 
 	vmm->root_fd = real ? open(real, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (vmm->root_fd < 0) {
-		pr_err("--root %s: %s", vmm->root, strerror(errno));
+		pr_err("--root %s: %s (the directory the program sees as /)", vmm->root,
+		       strerror(errno));
 		free(real);
 		return -1;
 	}
@@ -272,6 +412,10 @@ static void init_rlimits(struct vmm *vmm)
 		vmm->cur->rlim[i][0] = rl.rlim_cur;
 		vmm->cur->rlim[i][1] = rl.rlim_max;
 	}
+	/* the descriptor table holds MAX_FDS: the guest's RLIMIT_NOFILE says so */
+	for (i = 0; i < 2; i++)
+		if (vmm->cur->rlim[RLIMIT_NOFILE][i] > MAX_FDS)
+			vmm->cur->rlim[RLIMIT_NOFILE][i] = MAX_FDS;
 	/* the memory limits the MMU enforces start as the monitor's own */
 	getrlimit(RLIMIT_STACK, &rl);
 	mm_set_rlimit(vmm->cur->mm, MM_RLIMIT_STACK, rl.rlim_cur, rl.rlim_max);
@@ -373,20 +517,113 @@ static int stop_vm(struct vmm *vmm)
 	return ret;
 }
 
+/* the program's argv, each string the monitor's own (a script's grows) */
+static char **copy_argv(char **argv)
+{
+	int n = 0, i;
+	char **v;
+
+	while (argv[n])
+		n++;
+	v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		die("out of memory");
+	for (i = 0; i < n; i++)
+		if (!(v[i] = strdup(argv[i])))
+			die("out of memory");
+	return v;
+}
+
+static void free_argv(char **v)
+{
+	int i;
+
+	for (i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/*
+ * A script's interpreter runs in the guest and opens the script by the
+ * name it is given: the script's path under --root, which it must be in.
+ */
+static int guest_path(struct vmm *vmm, int hfd, char *path, size_t len)
+{
+	char proc[64], *real;
+	size_t n = strlen(vmm->root);
+	int ret = -1;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", hfd);
+	real = realpath(proc, NULL);
+	if (real && !strncmp(real, vmm->root, n) && (real[n] == '/' || !strcmp(vmm->root, "/")) &&
+	    strlen(real + n) < len) {
+		strcpy(path, strcmp(vmm->root, "/") ? real + n : real);
+		ret = 0;
+	} else {
+		pr_err("%s: a #! script outside --root %s: its interpreter could not open it",
+		       path, vmm->root);
+	}
+	free(real);
+	return ret;
+}
+
+/*
+ * The program: a host path, as given; a #! script's interpreter is looked
+ * up under --root, as the guest's execve would.  Refusals say why in one
+ * line: EXIT_NOTFOUND when the program is not there, EXIT_NOEXEC otherwise.
+ */
+static int open_program(struct vmm *vmm, const char *argv0, char *path, size_t len,
+			char ***gargv, struct elf_image *img)
+{
+	char interp[BINPRM_BUF_SIZE], arg[BINPRM_BUF_SIZE];
+	int hfd;
+
+	if (strlen(argv0) >= len) {
+		pr_err("%s: %s", argv0, strerror(ENAMETOOLONG));
+		return EXIT_NOEXEC;
+	}
+	strcpy(path, argv0);
+	hfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (hfd < 0) {
+		int err = errno;
+
+		pr_err("%s: %s", path, strerror(err));
+		return err == ENOENT || err == ENOTDIR ? EXIT_NOTFOUND : EXIT_NOEXEC;
+	}
+	if (elf_script(hfd, interp, sizeof(interp), arg, sizeof(arg)) > 0 &&
+	    guest_path(vmm, hfd, path, len)) {
+		close(hfd);
+		return EXIT_NOEXEC;
+	}
+	if (exec_resolve(vmm, hfd, path, len, gargv, img, true))
+		return EXIT_NOEXEC;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct vmm vmm = { .root_fd = -1 };
-	struct elf_image img;
+	static char path[4096];
+	struct elf_image img = { .fd = -1 };
 	char floor_var[64] = "", user_floor_var[64] = "";
-	char **env;
-	int first, status = 127;
+	char **env, **gargv = NULL;
+	int first, status = EXIT_NOEXEC;
 
 	first = parse_args(&vmm, argc, argv);
 	if (first < 0)
-		return 2;
-	if (elf_open(&img, argv[first]))
-		return 127;
-	if (open_root(&vmm) || start_vm(&vmm))
+		return EXIT_USAGE;
+	if (stop_setup(&vmm))
+		return EXIT_USAGE;
+	if (open_root(&vmm)) {
+		status = EXIT_USAGE;
+		goto out;
+	}
+	gargv = copy_argv(argv + first);
+	status = open_program(&vmm, argv[first], path, sizeof(path), &gargv, &img);
+	if (status)
+		goto out;
+	status = EXIT_NOEXEC;
+	if (start_vm(&vmm))
 		goto out;
 	vmm.cur->exe_path = strdup(img.realpath ? img.realpath : img.path);
 	snprintf(vmm.cur->comm, sizeof(vmm.cur->comm), "%s",
@@ -401,7 +638,7 @@ int main(int argc, char **argv)
 			 "VMM_USER_EXIT_FLOOR=%llu", (unsigned long long)floor);
 	}
 	env = guest_env(&vmm, floor_var, user_floor_var);
-	if (elf_load(&vmm, &img, argv + first, env)) {
+	if (elf_load(&vmm, &img, gargv, env)) {
 		free(env);
 		goto out;
 	}
@@ -413,22 +650,28 @@ int main(int argc, char **argv)
 	 * knobs' counts then mean the same from one program to another.
 	 */
 	if (inject_setup(&vmm)) {
-		status = 2;
+		status = EXIT_USAGE;
 		goto out;
 	}
 	fflush(stdout);
 	prezero_start(&vmm);
-	status = vmm_run(&vmm);
+	status = stop_signal ? 0 : vmm_run(&vmm);
 	prezero_stop(&vmm);
 	vmm.cur = vmm.init;
-	if (vmm.show_maps)
+	if (stop_signal)
+		status = stop_status();
+	if (vmm.show_maps && vmm.cur)
 		diag_print_maps(&vmm, stderr);
 	if (vmm.show_stats)
 		diag_print_stats(&vmm, stderr);
 	inject_report_hazards();
 out:
+	if (stop_signal && status < EXIT_TIMEOUT)
+		status = stop_status();
+	stop_quiesce();
 	elf_close(&img);
+	free_argv(gargv);
 	if (stop_vm(&vmm) && status < 128)
-		status = 70;
+		status = EXIT_BUG;
 	return status;
 }

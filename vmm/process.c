@@ -226,8 +226,10 @@ bool schedule(struct vmm *vmm)
 	next = pick_next(vmm);
 	if (!next) {
 		pr_err("every guest process is blocked: deadlock (the program would hang)");
-		for (;;)
+		/* until --timeout or a signal ends the monitor (main.c) */
+		while (!vmm->done)
 			pause();
+		return false;
 	}
 	if (next != prev) {
 		if (!prev->exited)
@@ -753,41 +755,121 @@ static void exec_commit(struct vmm *vmm, struct process *p, struct mm_struct *ol
 	fpu_reset(vmm);
 }
 
-static long exec_load(struct vmm *vmm, const char *path, int hfd, char **argv, char **envp)
+/*
+ * search_binary_handler() for the two formats Linux would use here:
+ * binfmt_script follows #! lines (ELOOP past Linux's depth, the
+ * interpreter's errno when it cannot be opened), then binfmt_elf checks
+ * the executable.  @hfd is consumed; @path (of @len bytes) and *@argv
+ * become the interpreter's when a script names one.
+ */
+long exec_resolve(struct vmm *vmm, int hfd, char *path, size_t len, char ***argv,
+		  struct elf_image *img, bool report)
+{
+	char interp[BINPRM_BUF_SIZE], arg[BINPRM_BUF_SIZE];
+	int depth, n, i, k;
+	long ret;
+
+	memset(img, 0, sizeof(*img));
+	img->fd = -1;
+	for (depth = 0;; depth++) {
+		char **nv;
+
+		ret = elf_script(hfd, interp, sizeof(interp), arg, sizeof(arg));
+		if (!ret)
+			break;
+		if (ret < 0 || depth == MAX_SCRIPT_DEPTH) {
+			if (report)
+				pr_err("%s: %s", path, ret < 0 ? "bad #! line" :
+				       "#! scripts nested too deep (a loop?)");
+			close(hfd);
+			return ret < 0 ? ret : -ELOOP;
+		}
+		/* bprm's argv: interpreter, its argument, the script, argv[1..] */
+		for (n = 0; (*argv)[n]; n++)
+			;
+		nv = calloc(n + 3, sizeof(*nv));
+		if (!nv) {
+			close(hfd);
+			return -ENOMEM;
+		}
+		k = 0;
+		nv[k++] = strdup(interp);
+		if (arg[0])
+			nv[k++] = strdup(arg);
+		nv[k++] = strdup(path);
+		for (i = 1; i < n; i++)
+			nv[k++] = (*argv)[i];
+		free((*argv)[0]);
+		free(*argv);
+		*argv = nv;
+		for (i = 0; i < k; i++)
+			if (!nv[i]) {
+				close(hfd);
+				return -ENOMEM;
+			}
+		close(hfd);
+		if (strlen(interp) >= len)
+			return -ENAMETOOLONG;
+		hfd = fs_open_exec_path(vmm, interp);
+		if (hfd < 0) {
+			if (report)
+				pr_err("%s: interpreter %s: %s", path, interp, strerror(-hfd));
+			return hfd;
+		}
+		strcpy(path, interp);
+	}
+	ret = elf_open_fd(img, hfd, path, report);
+	close(hfd);
+	/* Linux opens the interpreter, and fails with its errno */
+	if (ret && img->interp && !img->fatal) {
+		int ifd = fs_open_exec_path(vmm, img->interp);
+
+		if (ifd < 0)
+			ret = ifd;
+		else
+			close(ifd);
+	}
+	if (ret)
+		elf_close(img);
+	return ret;
+}
+
+/* past Linux's point of no return: force_fatal_sig(SIGSEGV), no errno */
+static long exec_fatal(struct vmm *vmm, const char *path)
+{
+	pr_info("execve(\"%s\"): the program cannot be loaded; killed by SIGSEGV, as Linux "
+		"kills it past its point of no return", path);
+	do_exit(vmm, vmm->cur, SIGSEGV);
+	return 0;
+}
+
+static long exec_load(struct vmm *vmm, const char *path, struct elf_image *img,
+		      char **argv, char **envp)
 {
 	struct process *p = vmm->cur;
 	struct mm_struct *old = p->mm, *mm;
 	struct mm_layout layout = { 0 };
-	struct elf_image img;
-	char proc[64];
 	int i;
 
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", hfd);
-	if (elf_open(&img, proc))
-		return -ENOEXEC;
-	img.path = path;
 	mm = mm_create(vmm->zone, &layout);
-	if (!mm) {
-		elf_close(&img);
+	if (!mm)
 		return -ENOMEM;
-	}
 	for (i = 0; i < MM_NR_RLIMITS; i++)
 		mm_set_rlimit(mm, i, old->rlim[i].rlim_cur, old->rlim[i].rlim_max);
 	p->mm = mm;
-	if (elf_load(vmm, &img, argv, envp)) {
+	if (elf_load(vmm, img, argv, envp)) {
 		p->mm = old;
 		mm_destroy(mm);
-		elf_close(&img);
-		return -ENOEXEC;
+		return exec_fatal(vmm, path);
 	}
-	exec_commit(vmm, p, old, &img, path);
-	elf_close(&img);
+	exec_commit(vmm, p, old, img, path);
 	return 0;
 }
 
 long sys_execve(struct vmm *vmm, const uint64_t *a)
 {
 	char path[4096], **argv = NULL, **envp = NULL;
+	struct elf_image img = { .fd = -1 };
 	size_t bytes = 0;
 	long ret;
 	int hfd;
@@ -798,9 +880,27 @@ long sys_execve(struct vmm *vmm, const uint64_t *a)
 	ret = copy_strings(vmm, a[1], &argv, &bytes);
 	if (!ret)
 		ret = copy_strings(vmm, a[2], &envp, &bytes);
-	if (!ret)
-		ret = exec_load(vmm, path, hfd, argv, envp);
-	close(hfd);
+	if (ret) {
+		close(hfd);
+		goto out;
+	}
+	/* Linux 5.18+: an empty argv becomes { "" } */
+	if (!argv[0]) {
+		free(argv);
+		argv = calloc(2, sizeof(*argv));
+		if (!argv || !(argv[0] = strdup(""))) {
+			close(hfd);
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	ret = exec_resolve(vmm, hfd, path, sizeof(path), &argv, &img, false);
+	if (ret && img.fatal)
+		ret = exec_fatal(vmm, path);
+	else if (!ret)
+		ret = exec_load(vmm, path, &img, argv, envp);
+	elf_close(&img);
+out:
 	free_strings(argv);
 	free_strings(envp);
 	return ret;

@@ -309,6 +309,7 @@ long sys_unlinkat(struct vmm *vmm, const uint64_t *a);
 long sys_mkdir(struct vmm *vmm, const uint64_t *a);
 long sys_rmdir(struct vmm *vmm, const uint64_t *a);
 int fs_open_exec(struct vmm *vmm, uint64_t upath, char *path, size_t len);
+int fs_open_exec_path(struct vmm *vmm, const char *path);
 long sys_read(struct vmm *vmm, const uint64_t *a);
 long sys_write(struct vmm *vmm, const uint64_t *a);
 long sys_readv(struct vmm *vmm, const uint64_t *a);

@@ -32,3 +32,25 @@ inject-campaign-test: $(BUILD)/tools/inject-campaign guest.bin $(VMM) $(BUILD)/g
 		tools/emu/emu --cmd-timeout 1500 --timeout 1600 $(EMU_OPTS) -- \
 			$(INJECT_CAMPAIGN) --seeds $(INJECT_SEEDS_EMU) guest.bin; \
 	fi
+
+# Hostile executables: the mutation fuzzer (tools/elf-mutate.c) over the demo
+# and busybox (Debian's busybox-static), ELF_MUTATE_CASES cases under the
+# ASan+UBSan monitor, 5 s each at most; any monitor failure (crash, sanitizer
+# report, hang, "monitor bug", die()) fails.  ELF_MUTATE_CASES=1000 for more.
+DEPS		+= busybox-static
+TEST_TARGETS	+= elf-mutate-test
+ELF_MUTATE_CASES ?= 200
+ELF_MUTATE_SEED	?= 1
+
+.PHONY: elf-mutate-test
+elf-mutate-test: $(BUILD)/tools/elf-mutate guest.bin
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(SAN_BUILD) $(SAN_BUILD)/bin/vmm
+	$(Q)if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then \
+		set -- guest.bin; \
+		if [ -x /usr/bin/busybox ]; then set -- "$$@" "/usr/bin/busybox echo hello"; fi; \
+		echo "ELF mutation fuzzer ($(ELF_MUTATE_CASES) cases, seed $(ELF_MUTATE_SEED), ASan+UBSan monitor):"; \
+		./$(BUILD)/tools/elf-mutate --vmm ./$(SAN_BUILD)/bin/vmm --cases $(ELF_MUTATE_CASES) \
+			--seed $(ELF_MUTATE_SEED) --timeout 5 --csv $(BUILD)/elf-mutate.csv "$$@"; \
+	else \
+		echo "ELF mutation fuzzer: SKIPPED: no usable /dev/kvm"; \
+	fi

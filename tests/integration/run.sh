@@ -178,6 +178,7 @@ check_bad_result() {
 }
 check_bad "missing file" "No such file" "$VMM" "$TMP/nonexistent"
 printf 'hello\n' >"$TMP/text"
+chmod +x "$TMP/text"	# without an execute bit it is EACCES's "no execute permission"
 check_bad "not ELF" "not an ELF" "$VMM" "$TMP/text"
 cp "$GUEST/test_args" "$TMP/arm"
 printf '\267\000' | dd of="$TMP/arm" bs=1 seek=18 conv=notrunc 2>/dev/null
@@ -333,6 +334,175 @@ fi
 
 # step 3: the assertions
 . "$TMP/checks"
+
+
+# ---- hostile binaries, command lines and resource exhaustion ----
+# The monitor's own statuses: 2 a bad option, 124 --timeout, 126 cannot
+# execute, 127 no such program, 128+N a signal to the monitor; one line each.
+echo "hostile binaries and command lines:"
+MUTATE=$(dirname "$VMM")/../tools/elf-mutate
+# refused NAME STATUS PATTERN CMD...: exactly STATUS and exactly one line on stderr
+refused() {
+	name=$1 want_st=$2 want=$3
+	shift 3
+	"$@" >"$TMP/ref.out" 2>"$TMP/ref.err"
+	st=$?
+	if [ $st -eq "$want_st" ] && [ "$(wc -l <"$TMP/ref.err")" -eq 1 ] &&
+	   grep -q -- "$want" "$TMP/ref.err"; then
+		ok "$name: status $st, $(cut -c1-90 "$TMP/ref.err")"
+	else
+		echo "status $st, want $want_st and one line with '$want'" >>"$TMP/ref.err"
+		bad "$name" "$TMP/ref.err"
+	fi
+}
+C=$TMP/corpus
+if "$MUTATE" --corpus "$C" "$GUEST/test_args"; then
+	ok "elf-mutate wrote the corpus of hostile executables"
+else
+	bad "elf-mutate --corpus failed" /dev/null
+fi
+refused "empty file" 126 "not an ELF executable (empty)" "$VMM" "$C/empty"
+refused "truncated ELF header" 126 "too short" "$VMM" "$C/short-ehdr"
+refused "truncated program headers" 126 "cannot read the ELF program headers" "$VMM" "$C/short-phdrs"
+refused "program headers past EOF" 126 "cannot read the ELF program headers" "$VMM" "$C/phoff-past-eof"
+refused "truncated segment" 126 "past the end of the file" "$VMM" "$C/short-segment"
+refused "p_filesz > p_memsz" 126 "p_filesz > p_memsz" "$VMM" "$C/filesz-gt-memsz"
+refused "overlapping PT_LOADs" 126 "overlaps another" "$VMM" "$C/overlap"
+refused "segment in the kernel half" 126 "past the user half" "$VMM" "$C/kernel-half"
+refused "segment across TASK_SIZE" 126 "past the user half" "$VMM" "$C/past-task-size"
+refused "p_memsz wrapping around" 126 "past the user half" "$VMM" "$C/wrap-memsz"
+refused "segment at address 0" 126 "below mmap_min_addr" "$VMM" "$C/at-zero"
+refused "huge p_memsz" 126 "not enough guest memory" "$VMM" "$C/huge-memsz"
+refused "misaligned segment" 126 "not page-aligned" "$VMM" "$C/misaligned"
+refused "no PT_LOAD" 126 "no loadable segments" "$VMM" "$C/no-load"
+refused "aarch64 machine" 126 "not an x86-64 executable" "$VMM" "$C/aarch64"
+refused "i386 machine" 126 "not an x86-64 executable" "$VMM" "$C/i386"
+refused "ET_REL" 126 "an object file" "$VMM" "$C/et-rel"
+refused "ET_CORE" 126 "a core dump" "$VMM" "$C/et-core"
+refused "e_phentsize" 126 "bad ELF program headers" "$VMM" "$C/bad-phentsize"
+refused "e_phnum 0" 126 "bad ELF program headers" "$VMM" "$C/no-phdrs"
+refused "e_phnum 2000" 126 "bad ELF program headers" "$VMM" "$C/many-phdrs"
+refused "PT_INTERP" 126 "built dynamically (interpreter /lib/ld-nonexistent.so.1)" "$VMM" "$C/interp-missing"
+refused "a directory" 126 "is a directory" "$VMM" "$C/directory"
+refused "no execute permission" 126 "no execute permission" "$VMM" "$C/no-exec-perm"
+refused "#! loop" 126 "nested too deep" "$VMM" --root "$C" "$C/script-loop"
+refused "#! missing interpreter" 126 "interpreter /nonexistent/interpreter: No such file" "$VMM" --root "$C" "$C/script-missing"
+refused "#! script outside --root" 126 "outside --root" "$VMM" --root "$C/directory" "$C/script-ok"
+refused "missing program" 127 "No such file" "$VMM" "$C/nonexistent"
+# what Linux runs, the monitor runs: EI_CLASS/EI_DATA unchecked, unsorted PT_LOADs, #!
+# (a script's argv: the interpreter, the script's path, then a b)
+for t in class32:3 big-endian:3 unsorted:3 script-ok:4; do
+	"$VMM" --root "$C" "$C/${t%:*}" a b >"$TMP/acc.out" 2>"$TMP/acc.err"
+	st=$?
+	[ $st -eq "${t#*:}" ] && grep -q "argc ${t#*:}" "$TMP/acc.out" && ok "${t%:*} runs, as on Linux" ||
+		bad "${t%:*}: status $st, want ${t#*:} (test_args a b)" "$TMP/acc.err"
+done
+expect "a #! script's interpreter gets the script's path under --root" "argv\[1\] = \"/script-ok\"" "$TMP/acc.out"
+# execve() of every case from a guest: Linux's errno, or its SIGSEGV past the
+# point of no return (at-zero is left out: root may map page 0 natively)
+cases=$(cd "$C" && ls | grep -v '^at-zero$' | sed 's|^|./|')
+(cd "$C" && "$absguest/test_exec_bad" $cases) >"$TMP/exec-native.out" 2>/dev/null
+echo "status $?" >>"$TMP/exec-native.out"
+(cd "$C" && "$absvmm" --check --root "$C" "$absguest/test_exec_bad" $cases) >"$TMP/exec-vmm.out" 2>"$TMP/exec-vmm.err"
+echo "status $?" >>"$TMP/exec-vmm.out"
+if cmp -s "$TMP/exec-native.out" "$TMP/exec-vmm.out" && [ "$(wc -l <"$TMP/exec-vmm.out")" -gt 30 ]; then
+	ok "execve of $(echo $cases | wc -w) hostile files: the errnos and deaths of a native run"
+else
+	diff -u "$TMP/exec-native.out" "$TMP/exec-vmm.out" >"$TMP/diff"
+	cat "$TMP/exec-vmm.err" >>"$TMP/diff"
+	bad "execve of hostile files differs from a native run" "$TMP/diff"
+fi
+expect "execve ENOEXEC for an ELF it cannot load" "^./et-rel: execve: ENOEXEC" "$TMP/exec-vmm.out"
+expect "execve ELOOP for a #! loop" "^./script-loop: execve: ELOOP" "$TMP/exec-vmm.out"
+expect "execve SIGSEGV past the point of no return" "^./kernel-half: executed, killed by Segmentation" "$TMP/exec-vmm.out"
+refused "--mem 0" 2 "too small" "$VMM" --mem 0 "$GUEST/test_args"
+refused "--mem 1E" 2 "not a size" "$VMM" --mem 1E "$GUEST/test_args"
+refused "--mem 2T" 2 "too large" "$VMM" --mem 2048G "$GUEST/test_args"
+refused "--inject garbage" 2 "no point named" "$VMM" --inject garbage "$GUEST/test_args"
+refused "--root a file" 2 "Not a directory" "$VMM" --root "$GUEST/test_args" "$GUEST/test_args"
+refused "unknown option" 2 "--bogus: unknown option" "$VMM" --bogus "$GUEST/test_args"
+refused "option without its value" 2 "--timeout: needs a value" "$VMM" --timeout
+refused "no program" 2 "no program to run" "$VMM" --mem 64M
+refused "--timeout x" 2 "not a number of seconds" "$VMM" --timeout x "$GUEST/test_args"
+refused "--timeout -1" 2 "not a number of seconds" "$VMM" --timeout -1 "$GUEST/test_args"
+
+echo "bounded resources:"
+# plain NAME ARGS...: native vs monitor without --check (65530 VMAs would make it slow)
+plain() {
+	"$GUEST/test_hostile" "$@" >"$TMP/h-native.out" 2>&1
+	echo "status $?" >>"$TMP/h-native.out"
+	"$VMM" "$GUEST/test_hostile" "$@" >"$TMP/h-vmm.out" 2>"$TMP/h-vmm.err"
+	echo "status $?" >>"$TMP/h-vmm.out"
+	if cmp -s "$TMP/h-native.out" "$TMP/h-vmm.out"; then
+		ok "test_hostile $*: $(grep -v '^status\|running$' "$TMP/h-vmm.out" | head -1)"
+	else
+		diff -u "$TMP/h-native.out" "$TMP/h-vmm.out" >"$TMP/diff"
+		cat "$TMP/h-vmm.err" >>"$TMP/diff"
+		bad "test_hostile $*: differs from a native run" "$TMP/diff"
+	fi
+}
+plain maps
+plain huge
+plain files
+(ulimit -n 40 && plain files)
+# fork: EAGAIN at the monitor's 64 processes (root's fork is not bounded by
+# RLIMIT_NPROC natively, so the count is not compared), every child reaped
+"$VMM" --check "$GUEST/test_hostile" forks >"$TMP/forks.out" 2>"$TMP/forks.err"
+st=$?
+[ $st -eq 0 ] && grep -q "forks: EAGAIN" "$TMP/forks.out" && grep -q "reaped: yes" "$TMP/forks.out" &&
+	ok "fork past the process limit: EAGAIN, every child reaped" ||
+	bad "forks: status $st" "$TMP/forks.out"
+# measure NAME LIMIT-KIB WANT-STATUS OPTS... : the monitor's peak RSS stays under LIMIT
+measure() {
+	name=$1 limit=$2 want_st=$3
+	shift 3
+	/usr/bin/time -f "maxrss %M" -o "$TMP/rss" "$VMM" "$@" >"$TMP/m.out" 2>"$TMP/m.err"
+	st=$?
+	rss=$(sed -n 's/^maxrss //p' "$TMP/rss")
+	if [ $st -eq "$want_st" ] && [ -n "$rss" ] && [ "$rss" -le "$limit" ]; then
+		ok "$name: status $st, monitor peak RSS $rss KiB <= $limit KiB"
+	else
+		echo "status $st (want $want_st), peak RSS ${rss:-?} KiB (limit $limit)" >>"$TMP/m.err"
+		bad "$name" "$TMP/m.err"
+	fi
+}
+# the bound: --mem plus 48 MiB (64M + 48M = 114688 KiB)
+if [ -x /usr/bin/time ]; then
+	measure "map without end, --mem 64M" 114688 0 --mem 64M "$GUEST/test_hostile" maps
+	measure "touch 4 GiB, --mem 64M: OOM kill" 114688 137 --mem 64M "$GUEST/test_hostile" touch
+	measure "fork bomb, --mem 64M --timeout 3" 114688 124 --mem 64M --timeout 3 "$GUEST/test_hostile" forkbomb
+	expect "the fork bomb ends with the timeout's line" "^vmm: timeout: the program ran for more than 3 s" "$TMP/m.err"
+	measure "files without end, --mem 64M" 114688 0 --mem 64M "$GUEST/test_hostile" files
+else
+	echo "  skip  monitor memory bound: no /usr/bin/time"
+fi
+refused "--timeout ends an endless loop" 124 "timeout: the program ran for more than 1 s" \
+	"$VMM" --timeout 1 "$GUEST/test_hostile" spin
+refused "--timeout ends a deadlocked guest" 124 "timeout" "$VMM" --timeout 0.5 "$GUEST/test_hostile" sleep
+# signal SIG MODE STATUS: the monitor stops the program once it runs, prints --stats
+signal_monitor() {
+	"$VMM" --stats "$GUEST/test_hostile" "$2" >"$TMP/sig.out" 2>"$TMP/sig.err" &
+	pid=$!
+	n=0
+	while ! grep -q running "$TMP/sig.out" 2>/dev/null && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	kill -"$1" $pid
+	wait $pid
+	st=$?
+	if [ $st -eq "$3" ] && grep -q "^vmm: got $1: the program was stopped" "$TMP/sig.err" &&
+	   grep -q "^exits: " "$TMP/sig.err"; then
+		ok "SIG$1 to the monitor, guest in $2: status $st, --stats printed"
+	else
+		echo "status $st, want $3" >>"$TMP/sig.err"
+		bad "SIG$1 to the monitor, guest in $2" "$TMP/sig.err"
+	fi
+}
+signal_monitor TERM spin 143
+signal_monitor INT block 130
+signal_monitor TERM sleep 143
+signal_monitor HUP forkbomb 129
 
 echo "integration tests: $pass passed, $fail failed"
 [ $fail -eq 0 ]

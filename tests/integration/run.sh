@@ -319,47 +319,33 @@ root_check() {
 	fi
 }
 
-# step 2: the monitor's runs, in one go
-if [ "$where" = host ]; then
-	"$top/tools/emu/emu" --host --cmd-timeout 600 --batch "$TMP/batch" --out "$RES"
-else
-	echo "integration tests: $n monitor runs in the emulated machine (one boot)"
-	# shellcheck disable=SC2086
-	"$top/tools/emu/emu" --pku --cmd-timeout 600 --timeout 3000 $EMU_OPTS \
-		--batch "$TMP/batch" --out "$RES" || {
-		echo "integration tests: FAILED: the emulated machine did not run the batch"
-		exit 1
-	}
-fi
-
-# step 3: the assertions
-. "$TMP/checks"
-
-
 # ---- hostile binaries, command lines and resource exhaustion ----
 # The monitor's own statuses: 2 a bad option, 124 --timeout, 126 cannot
 # execute, 127 no such program, 128+N a signal to the monitor; one line each.
-echo "hostile binaries and command lines:"
+later echo "hostile binaries and command lines:"
 MUTATE=$(dirname "$VMM")/../tools/elf-mutate
 # refused NAME STATUS PATTERN CMD...: exactly STATUS and exactly one line on stderr
 refused() {
 	name=$1 want_st=$2 want=$3
 	shift 3
-	"$@" >"$TMP/ref.out" 2>"$TMP/ref.err"
-	st=$?
-	if [ $st -eq "$want_st" ] && [ "$(wc -l <"$TMP/ref.err")" -eq 1 ] &&
-	   grep -q -- "$want" "$TMP/ref.err"; then
-		ok "$name: status $st, $(cut -c1-90 "$TMP/ref.err")"
+	mon "$(q "$@")"
+	later refused_check $n "$name" "$want_st" "$want"
+}
+refused_check() {
+	st=$(st $1)
+	if [ "$st" -eq "$3" ] && [ "$(wc -l <"$RES/$1.err")" -eq 1 ] &&
+	   grep -q -- "$4" "$RES/$1.err"; then
+		ok "$2: status $st, $(cut -c1-90 "$RES/$1.err")"
 	else
-		echo "status $st, want $want_st and one line with '$want'" >>"$TMP/ref.err"
-		bad "$name" "$TMP/ref.err"
+		{ cat "$RES/$1.err"; echo "status $st, want $3 and one line with '$4'"; } >"$TMP/ref.err"
+		bad "$2" "$TMP/ref.err"
 	fi
 }
 C=$TMP/corpus
 if "$MUTATE" --corpus "$C" "$GUEST/test_args"; then
-	ok "elf-mutate wrote the corpus of hostile executables"
+	later ok "elf-mutate wrote the corpus of hostile executables"
 else
-	bad "elf-mutate --corpus failed" /dev/null
+	later bad "elf-mutate --corpus failed" /dev/null
 fi
 refused "empty file" 126 "not an ELF executable (empty)" "$VMM" "$C/empty"
 refused "truncated ELF header" 126 "too short" "$VMM" "$C/short-ehdr"
@@ -392,29 +378,37 @@ refused "missing program" 127 "No such file" "$VMM" "$C/nonexistent"
 # what Linux runs, the monitor runs: EI_CLASS/EI_DATA unchecked, unsorted PT_LOADs, #!
 # (a script's argv: the interpreter, the script's path, then a b)
 for t in class32:3 big-endian:3 unsorted:3 script-ok:4; do
-	"$VMM" --root "$C" "$C/${t%:*}" a b >"$TMP/acc.out" 2>"$TMP/acc.err"
-	st=$?
-	[ $st -eq "${t#*:}" ] && grep -q "argc ${t#*:}" "$TMP/acc.out" && ok "${t%:*} runs, as on Linux" ||
-		bad "${t%:*}: status $st, want ${t#*:} (test_args a b)" "$TMP/acc.err"
+	mon "$(q "$VMM" --root "$C" "$C/${t%:*}" a b)"
+	later accepted_check $n "${t%:*}" "${t#*:}"
 done
-expect "a #! script's interpreter gets the script's path under --root" "argv\[1\] = \"/script-ok\"" "$TMP/acc.out"
+accepted_check() {
+	st=$(st $1)
+	[ "$st" -eq "$3" ] && grep -q "argc $3" "$RES/$1.out" && ok "$2 runs, as on Linux" ||
+		bad "$2: status $st, want $3 (test_args a b)" "$RES/$1.err"
+}
+later expect "a #! script's interpreter gets the script's path under --root" \
+	"argv\[1\] = \"/script-ok\"" "$RES/$n.out"
 # execve() of every case from a guest: Linux's errno, or its SIGSEGV past the
 # point of no return (at-zero is left out: root may map page 0 natively)
 cases=$(cd "$C" && ls | grep -v '^at-zero$' | sed 's|^|./|')
 (cd "$C" && "$absguest/test_exec_bad" $cases) >"$TMP/exec-native.out" 2>/dev/null
 echo "status $?" >>"$TMP/exec-native.out"
-(cd "$C" && "$absvmm" --check --root "$C" "$absguest/test_exec_bad" $cases) >"$TMP/exec-vmm.out" 2>"$TMP/exec-vmm.err"
-echo "status $?" >>"$TMP/exec-vmm.out"
-if cmp -s "$TMP/exec-native.out" "$TMP/exec-vmm.out" && [ "$(wc -l <"$TMP/exec-vmm.out")" -gt 30 ]; then
-	ok "execve of $(echo $cases | wc -w) hostile files: the errnos and deaths of a native run"
-else
-	diff -u "$TMP/exec-native.out" "$TMP/exec-vmm.out" >"$TMP/diff"
-	cat "$TMP/exec-vmm.err" >>"$TMP/diff"
-	bad "execve of hostile files differs from a native run" "$TMP/diff"
-fi
-expect "execve ENOEXEC for an ELF it cannot load" "^./et-rel: execve: ENOEXEC" "$TMP/exec-vmm.out"
-expect "execve ELOOP for a #! loop" "^./script-loop: execve: ELOOP" "$TMP/exec-vmm.out"
-expect "execve SIGSEGV past the point of no return" "^./kernel-half: executed, killed by Segmentation" "$TMP/exec-vmm.out"
+# shellcheck disable=SC2086
+mon "cd $(q "$C") && $(q "$absvmm" --check --root "$C" "$absguest/test_exec_bad") $cases"
+later exec_check $n "$(echo $cases | wc -w)"
+exec_check() {
+	{ cat "$RES/$1.out"; echo "status $(st $1)"; } >"$TMP/exec-vmm.out"
+	if cmp -s "$TMP/exec-native.out" "$TMP/exec-vmm.out" && [ "$(wc -l <"$TMP/exec-vmm.out")" -gt 30 ]; then
+		ok "execve of $2 hostile files: the errnos and deaths of a native run"
+	else
+		diff -u "$TMP/exec-native.out" "$TMP/exec-vmm.out" >"$TMP/diff"
+		cat "$RES/$1.err" >>"$TMP/diff"
+		bad "execve of hostile files differs from a native run" "$TMP/diff"
+	fi
+}
+later expect "execve ENOEXEC for an ELF it cannot load" "^./et-rel: execve: ENOEXEC" "$RES/$n.out"
+later expect "execve ELOOP for a #! loop" "^./script-loop: execve: ELOOP" "$RES/$n.out"
+later expect "execve SIGSEGV past the point of no return" "^./kernel-half: executed, killed by Segmentation" "$RES/$n.out"
 refused "--mem 0" 2 "too small" "$VMM" --mem 0 "$GUEST/test_args"
 refused "--mem 1E" 2 "not a size" "$VMM" --mem 1E "$GUEST/test_args"
 refused "--mem 2T" 2 "too large" "$VMM" --mem 2048G "$GUEST/test_args"
@@ -426,83 +420,108 @@ refused "no program" 2 "no program to run" "$VMM" --mem 64M
 refused "--timeout x" 2 "not a number of seconds" "$VMM" --timeout x "$GUEST/test_args"
 refused "--timeout -1" 2 "not a number of seconds" "$VMM" --timeout -1 "$GUEST/test_args"
 
-echo "bounded resources:"
-# plain NAME ARGS...: native vs monitor without --check (65530 VMAs would make it slow)
+later echo "bounded resources:"
+# plain ARGS...: native vs monitor without --check (65530 VMAs would make it slow)
 plain() {
-	"$GUEST/test_hostile" "$@" >"$TMP/h-native.out" 2>&1
-	echo "status $?" >>"$TMP/h-native.out"
-	"$VMM" "$GUEST/test_hostile" "$@" >"$TMP/h-vmm.out" 2>"$TMP/h-vmm.err"
-	echo "status $?" >>"$TMP/h-vmm.out"
-	if cmp -s "$TMP/h-native.out" "$TMP/h-vmm.out"; then
-		ok "test_hostile $*: $(grep -v '^status\|running$' "$TMP/h-vmm.out" | head -1)"
+	"$GUEST/test_hostile" "$@" >"$TMP/native.$((n + 1))" 2>&1
+	echo "status $?" >>"$TMP/native.$((n + 1))"
+	mon "$(q "$VMM" "$GUEST/test_hostile" "$@")"
+	later plain_check $n "$*"
+}
+plain_check() {
+	{ cat "$RES/$1.out"; echo "status $(st $1)"; } >"$TMP/h-vmm.out"
+	if cmp -s "$TMP/native.$1" "$TMP/h-vmm.out"; then
+		ok "test_hostile $2: $(grep -v '^status\|running$' "$TMP/h-vmm.out" | head -1)"
 	else
-		diff -u "$TMP/h-native.out" "$TMP/h-vmm.out" >"$TMP/diff"
-		cat "$TMP/h-vmm.err" >>"$TMP/diff"
-		bad "test_hostile $*: differs from a native run" "$TMP/diff"
+		diff -u "$TMP/native.$1" "$TMP/h-vmm.out" >"$TMP/diff"
+		cat "$RES/$1.err" >>"$TMP/diff"
+		bad "test_hostile $2: differs from a native run" "$TMP/diff"
 	fi
 }
 plain maps
 plain huge
 plain files
-(ulimit -n 40 && plain files)
+(ulimit -n 40 && "$GUEST/test_hostile" files) >"$TMP/native.$((n + 1))" 2>&1
+echo "status $?" >>"$TMP/native.$((n + 1))"
+mon "ulimit -n 40 && $(q "$VMM" "$GUEST/test_hostile" files)"
+later plain_check $n "files (ulimit -n 40)"
 # fork: EAGAIN at the monitor's 64 processes (root's fork is not bounded by
 # RLIMIT_NPROC natively, so the count is not compared), every child reaped
-"$VMM" --check "$GUEST/test_hostile" forks >"$TMP/forks.out" 2>"$TMP/forks.err"
-st=$?
-[ $st -eq 0 ] && grep -q "forks: EAGAIN" "$TMP/forks.out" && grep -q "reaped: yes" "$TMP/forks.out" &&
-	ok "fork past the process limit: EAGAIN, every child reaped" ||
-	bad "forks: status $st" "$TMP/forks.out"
+mon "$(q "$VMM" --check "$GUEST/test_hostile" forks)"
+later forks_check $n
+forks_check() {
+	st=$(st $1)
+	[ "$st" -eq 0 ] && grep -q "forks: EAGAIN" "$RES/$1.out" && grep -q "reaped: yes" "$RES/$1.out" &&
+		ok "fork past the process limit: EAGAIN, every child reaped" ||
+		bad "forks: status $st" "$RES/$1.out"
+}
 # measure NAME LIMIT-KIB WANT-STATUS OPTS... : the monitor's peak RSS stays under LIMIT
 measure() {
 	name=$1 limit=$2 want_st=$3
 	shift 3
-	/usr/bin/time -f "maxrss %M" -o "$TMP/rss" "$VMM" "$@" >"$TMP/m.out" 2>"$TMP/m.err"
-	st=$?
-	rss=$(sed -n 's/^maxrss //p' "$TMP/rss")
-	if [ $st -eq "$want_st" ] && [ -n "$rss" ] && [ "$rss" -le "$limit" ]; then
-		ok "$name: status $st, monitor peak RSS $rss KiB <= $limit KiB"
+	mon "/usr/bin/time -f 'maxrss %M' -o $(q "$TMP/rss.$((n + 1))" "$VMM" "$@")"
+	later measure_check $n "$name" "$limit" "$want_st"
+}
+measure_check() {
+	st=$(st $1)
+	rss=$(sed -n 's/^maxrss //p' "$TMP/rss.$1")
+	if [ "$st" -eq "$4" ] && [ -n "$rss" ] && [ "$rss" -le "$3" ]; then
+		ok "$2: status $st, monitor peak RSS $rss KiB <= $3 KiB"
 	else
-		echo "status $st (want $want_st), peak RSS ${rss:-?} KiB (limit $limit)" >>"$TMP/m.err"
-		bad "$name" "$TMP/m.err"
+		{ cat "$RES/$1.err"; echo "status $st (want $4), peak RSS ${rss:-?} KiB (limit $3)"; } >"$TMP/m.err"
+		bad "$2" "$TMP/m.err"
 	fi
 }
-# the bound: --mem plus 48 MiB (64M + 48M = 114688 KiB)
-if [ -x /usr/bin/time ]; then
-	measure "map without end, --mem 64M" 114688 0 --mem 64M "$GUEST/test_hostile" maps
-	measure "touch 4 GiB, --mem 64M: OOM kill" 114688 137 --mem 64M "$GUEST/test_hostile" touch
-	measure "fork bomb, --mem 64M --timeout 3" 114688 124 --mem 64M --timeout 3 "$GUEST/test_hostile" forkbomb
-	expect "the fork bomb ends with the timeout's line" "^vmm: timeout: the program ran for more than 3 s" "$TMP/m.err"
-	measure "files without end, --mem 64M" 114688 0 --mem 64M "$GUEST/test_hostile" files
-else
-	echo "  skip  monitor memory bound: no /usr/bin/time"
-fi
+# the bound: --mem plus 48 MiB (64M + 48M = 114688 KiB); /usr/bin/time is
+# Debian's time package, a dependency (integration.mk)
+measure "map without end, --mem 64M" 114688 0 --mem 64M "$GUEST/test_hostile" maps
+measure "touch 4 GiB, --mem 64M: OOM kill" 114688 137 --mem 64M "$GUEST/test_hostile" touch
+measure "fork bomb, --mem 64M --timeout 3" 114688 124 --mem 64M --timeout 3 "$GUEST/test_hostile" forkbomb
+later expect "the fork bomb ends with the timeout's line" \
+	"^vmm: timeout: the program ran for more than 3 s" "$RES/$n.err"
+measure "files without end, --mem 64M" 114688 0 --mem 64M "$GUEST/test_hostile" files
 refused "--timeout ends an endless loop" 124 "timeout: the program ran for more than 1 s" \
 	"$VMM" --timeout 1 "$GUEST/test_hostile" spin
 refused "--timeout ends a deadlocked guest" 124 "timeout" "$VMM" --timeout 0.5 "$GUEST/test_hostile" sleep
-# signal SIG MODE STATUS: the monitor stops the program once it runs, prints --stats
+# signal SIG MODE STATUS: the monitor stops the program once it runs, prints
+# --stats; the whole dance is one batch line, wherever the monitor runs
 signal_monitor() {
-	"$VMM" --stats "$GUEST/test_hostile" "$2" >"$TMP/sig.out" 2>"$TMP/sig.err" &
-	pid=$!
-	n=0
-	while ! grep -q running "$TMP/sig.out" 2>/dev/null && [ $n -lt 100 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	kill -"$1" $pid
-	wait $pid
-	st=$?
-	if [ $st -eq "$3" ] && grep -q "^vmm: got $1: the program was stopped" "$TMP/sig.err" &&
-	   grep -q "^exits: " "$TMP/sig.err"; then
-		ok "SIG$1 to the monitor, guest in $2: status $st, --stats printed"
+	out=$TMP/sig.$((n + 1))
+	mon "$(q "$VMM") --stats $(q "$GUEST/test_hostile" "$2") >$(q "$out") & pid=\$!; i=0; \
+while ! grep -q running $(q "$out") 2>/dev/null && [ \$i -lt 300 ]; do sleep 0.1; i=\$((i + 1)); done; \
+kill -$1 \$pid; wait \$pid"
+	later signal_check $n "$1" "$2" "$3" "$out"
+}
+signal_check() {
+	st=$(st $1)
+	if [ "$st" -eq "$4" ] && grep -q "^vmm: got $2: the program was stopped" "$RES/$1.err" &&
+	   grep -q "^exits: " "$RES/$1.err"; then
+		ok "SIG$2 to the monitor, guest in $3: status $st, --stats printed"
 	else
-		echo "status $st, want $3" >>"$TMP/sig.err"
-		bad "SIG$1 to the monitor, guest in $2" "$TMP/sig.err"
+		{ cat "$RES/$1.err"; echo "status $st, want $4"; } >"$TMP/sig.err"
+		bad "SIG$2 to the monitor, guest in $3" "$TMP/sig.err"
 	fi
 }
 signal_monitor TERM spin 143
 signal_monitor INT block 130
 signal_monitor TERM sleep 143
 signal_monitor HUP forkbomb 129
+
+# step 2: the monitor's runs, in one go
+if [ "$where" = host ]; then
+	"$top/tools/emu/emu" --host --cmd-timeout 600 --batch "$TMP/batch" --out "$RES"
+else
+	echo "integration tests: $n monitor runs in the emulated machine (one boot)"
+	# shellcheck disable=SC2086
+	"$top/tools/emu/emu" --pku --cmd-timeout 600 --timeout 3000 $EMU_OPTS \
+		--batch "$TMP/batch" --out "$RES" || {
+		echo "integration tests: FAILED: the emulated machine did not run the batch"
+		exit 1
+	}
+fi
+
+# step 3: the assertions
+. "$TMP/checks"
 
 echo "integration tests: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -23,6 +23,11 @@
 
 #include "helpers.h"
 
+#ifndef MREMAP_MAYMOVE
+#define MREMAP_MAYMOVE	1
+#define MREMAP_FIXED	2
+#endif
+
 #define BASE	0x10000000UL
 #define RW	(PROT_READ | PROT_WRITE)
 #define AD(k)	(PKRU_AD_BIT << (2 * (k)))
@@ -587,6 +592,175 @@ static void keyed_huge_pmd(void **state)
 	env_free(env);
 }
 
+/* ---- a random walk with keys: invariants after every call, touches against a model ---- */
+
+struct walk {
+	struct env *env;
+	struct file *file;
+	uint64_t rng;
+	int held[16], nheld;
+};
+
+static uint64_t walk_rnd(struct walk *w, uint64_t n)
+{
+	w->rng ^= w->rng << 13;
+	w->rng ^= w->rng >> 7;
+	w->rng ^= w->rng << 17;
+	return n ? w->rng % n : 0;
+}
+
+#define WALK_PAGES	64
+
+/*
+ * x86's order: no VMA is SEGV_MAPERR; a key PKRU refuses is SEGV_PKUERR
+ * (never for a fetch); then the VMA's rights, where read is implied.
+ */
+static int walk_expect(struct walk *w, uint64_t addr, unsigned int flags, int *code, int *pkey)
+{
+	struct mm_struct *mm = w->env->mm;
+	int key = mm_vma_pkey(mm, addr);
+	uint32_t bits = key >= 0 ? mm->pkru >> (2 * key) : 0;
+	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	uint64_t f = vma ? vma->vm_flags : 0;
+
+	*pkey = 0;
+	if (!vma) {
+		*code = SEGV_MAPERR;
+		return -1;
+	}
+	if (!(flags & FAULT_FLAG_INSTRUCTION) &&
+	    ((bits & PKRU_AD_BIT) || ((flags & FAULT_FLAG_WRITE) && (bits & PKRU_WD_BIT)))) {
+		*code = SEGV_PKUERR;
+		*pkey = key;
+		return -1;
+	}
+	*code = SEGV_ACCERR;
+	if (flags & FAULT_FLAG_WRITE)
+		return f & VM_WRITE ? 0 : -1;
+	if (flags & FAULT_FLAG_INSTRUCTION)
+		return f & VM_EXEC ? 0 : -1;
+	return f & VM_ACCESS_FLAGS ? 0 : -1;
+}
+
+static void walk_touch(struct walk *w, uint64_t addr)
+{
+	unsigned int how = (unsigned int)walk_rnd(w, 3);
+	unsigned int flags = how == 1 ? FAULT_FLAG_WRITE : how == 2 ? FAULT_FLAG_INSTRUCTION : 0;
+	struct fault_result res;
+	int code, pkey, want = walk_expect(w, addr, flags, &code, &pkey), got;
+
+	if (flags & FAULT_FLAG_INSTRUCTION)
+		got = guest_fetch(w->env, addr, &res);
+	else
+		got = guest_touch(w->env, addr, flags & FAULT_FLAG_WRITE, &res);
+	if (got != want || (got && (res.si_code != code || res.pkey != pkey))) {
+		struct vm_area_struct *vma = vma_lookup(w->env->mm, addr);
+
+		fail_msg("%s at %#lx: got %d code %d pkey %d (%s), expected %d code %d pkey %d; "
+			 "vm_flags %#lx pkru %#x",
+			 how == 1 ? "write" : how == 2 ? "fetch" : "read", (unsigned long)addr,
+			 got, res.si_code, res.pkey, fault_kind_name(res.kind), want, code, pkey,
+			 vma ? (unsigned long)vma->vm_flags : 0UL, w->env->mm->pkru);
+	}
+}
+
+static int walk_key(struct walk *w)
+{
+	if (w->nheld && walk_rnd(w, 3))
+		return w->held[walk_rnd(w, (uint64_t)w->nheld)];
+	return (int)walk_rnd(w, 18) - 1;
+}
+
+static void walk_step(struct walk *w)
+{
+	static const int prots[] = { PROT_NONE, PROT_READ, RW, PROT_EXEC, PROT_EXEC,
+				     PROT_READ | PROT_EXEC, RW | PROT_EXEC, PROT_WRITE };
+	struct mm_struct *mm = w->env->mm;
+	uint64_t pages = 1 + walk_rnd(w, 8), first = walk_rnd(w, WALK_PAGES - pages + 1);
+	uint64_t addr = BASE + PG(first), len = PG(pages);
+	int prot = prots[walk_rnd(w, sizeof(prots) / sizeof(prots[0]))];
+	long r;
+
+	switch (walk_rnd(w, 10)) {
+	case 0:
+		mm_mmap(mm, addr, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0);
+		break;
+	case 1:
+		mm_mmap(mm, addr, len, prot, (walk_rnd(w, 2) ? MAP_SHARED : MAP_PRIVATE) |
+			(walk_rnd(w, 2) ? MAP_ANONYMOUS : 0) | MAP_FIXED,
+			w->file, PG(walk_rnd(w, 4)));
+		break;
+	case 2:
+		mm_mprotect(mm, addr, len, prot);
+		break;
+	case 3:
+		mm_pkey_mprotect(mm, addr, len, (unsigned long)prot, walk_key(w));
+		break;
+	case 4:
+		r = mm_pkey_alloc(mm, 0, walk_rnd(w, 4));
+		if (r > 0)
+			w->held[w->nheld++] = (int)r;
+		break;
+	case 5:
+		if (w->nheld) {
+			uint64_t i = walk_rnd(w, (uint64_t)w->nheld);
+
+			assert_int_equal(mm_pkey_free(mm, w->held[i]), 0);
+			w->held[i] = w->held[--w->nheld];
+		}
+		break;
+	case 6:
+		mm_munmap(mm, addr, len);
+		break;
+	case 7:
+		mm_mremap(mm, addr, len, PG(1 + walk_rnd(w, 8)), MREMAP_MAYMOVE | MREMAP_FIXED,
+			  BASE + PG(WALK_PAGES) + PG(walk_rnd(w, WALK_PAGES)));
+		mm_munmap(mm, BASE + PG(WALK_PAGES), PG(2 * WALK_PAGES));
+		break;
+	case 8:		/* the program's WRPKRU, on keys other than 0 */
+		mm->pkru ^= 3u << (2 * (1 + walk_rnd(w, 15)));
+		break;
+	default:
+		if (walk_rnd(w, 2))
+			mm_madvise(mm, addr, len, MADV_DONTNEED);
+		else
+			shrink_zone(w->env->zone, 1 + walk_rnd(w, 16));	/* to swap */
+		break;
+	}
+	env_check(w->env);
+	for (int i = 0; i < 3; i++)
+		walk_touch(w, BASE + PG(walk_rnd(w, WALK_PAGES)) + walk_rnd(w, PAGE_SIZE));
+}
+
+/* a few thousand random calls with keys, swap and fault-around on */
+static void keyed_random_walk(void **state)
+{
+	struct env *env = keyed_env(PG(512));
+	const char *seed = getenv("PKEYS_WALK_SEED");	/* another walk, reproducibly */
+	struct walk w = { .env = env, .rng = 0x2545f4914f6cdd1dULL };
+	char path[] = "/tmp/mmu-pkeys-swap-XXXXXX";
+	int fd = mkstemp(path), step;
+
+	(void)state;
+	if (seed && *seed)
+		w.rng = strtoull(seed, NULL, 0) * 0x9e3779b97f4a7c15ULL + 1;
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_int_equal(swap_on(env->zone, fd, PG(2048)), 0);
+	close(fd);
+	env->zone->fault_around_bytes = 64 << 10;
+	w.file = shmem_file_setup(env->zone, "/memfd:walk (deleted)", PG(32));
+	assert_non_null(w.file);
+	for (step = 0; step < 4000; step++)
+		walk_step(&w);
+	/* the walk met what it is for */
+	assert_true(env->mm->stats.faults[FAULT_SEGV_PKUERR] > 100);
+	assert_true(env->mm->stats.faults[FAULT_SEGV_ACCERR] > 100);
+	assert_true(env->zone->stats.pswpout > 0);
+	fput(w.file);
+	env_free(env);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -607,6 +781,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(keyed_smaps, keyed_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(keyed_populate_refused, keyed_setup, env_teardown),
 		cmocka_unit_test(keyed_huge_pmd),
+		cmocka_unit_test(keyed_random_walk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -298,9 +298,17 @@ static enum fault_kind do_fault(struct mm_struct *mm, struct vm_area_struct *vma
 		.flags = flags,
 	};
 	bool write = flags & FAULT_FLAG_WRITE;
-	vm_fault_t ret = vma->vm_ops->fault(&vmf);
 	struct page *copy;
+	vm_fault_t ret;
 
+	/*
+	 * do_cow_fault() prepares the anon_vma before it reads the file: a
+	 * write past the end is SIGBUS but leaves the VMA with an anon_vma,
+	 * which decides later merges.
+	 */
+	if (write && !(vma->vm_flags & VM_SHARED) && anon_vma_prepare(vma))
+		return FAULT_OOM;
+	ret = vma->vm_ops->fault(&vmf);
 	if (ret & VM_FAULT_SIGBUS)
 		return FAULT_SIGBUS;
 	if (ret & VM_FAULT_ERROR)

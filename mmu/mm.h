@@ -93,7 +93,8 @@ uint64_t get_unmapped_area(struct mm_struct *mm, struct file *file, uint64_t add
 /*
  * ---- protection keys (pkeys.c) ----
  *
- * The CPU model is zone->cpu_pkeys, read by mm_create(): without keys
+ * The CPU model is zone->cpu_pkeys, read by mm_create() (set it before
+ * creating the address spaces: an mm made without keys stays so): without keys
  * PROT_EXEC implies read and these calls fail as Linux's do on such a CPU.
  * With keys a PROT_EXEC-only mmap/mprotect gives the VMA the mm's
  * execute-only key (allocated on first use, access-disabled in mm->pkru),

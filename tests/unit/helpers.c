@@ -279,18 +279,30 @@ void expect_prot_at(struct mm_struct *mm, uint64_t addr, const char *prot, const
 			 got, prot);
 }
 
+/* the CPU's protection-key check of a present entry: PKRU against its key */
+static bool pkru_denies(struct env *env, pteval_t pte, bool write)
+{
+	uint32_t bits = env->mm->pkru >> (2 * pte_pkey(pte));
+
+	if (!env->zone->cpu_pkeys || !pte_present(pte))
+		return false;
+	return (bits & PKRU_AD_BIT) || (write && (bits & PKRU_WD_BIT));
+}
+
 int guest_touch(struct env *env, uint64_t addr, bool write, struct fault_result *res)
 {
 	pteval_t pte = mm_walk(env->mm, addr);
+	bool pk = pkru_denies(env, pte, write);
 	struct fault_result local;
 	int ret;
 
 	if (!res)
 		res = &local;
 	memset(res, 0, sizeof(*res));
-	if (pte_present(pte) && (!write || pte_write(pte)))
+	if (pte_present(pte) && (!write || pte_write(pte)) && !pk)
 		return 0;
-	ret = mm_fault(env->mm, addr, (write ? FAULT_FLAG_WRITE : 0) | FAULT_FLAG_USER, res);
+	ret = mm_fault(env->mm, addr, (write ? FAULT_FLAG_WRITE : 0) | FAULT_FLAG_USER |
+		       (pk ? FAULT_FLAG_PKEY : 0), res);
 	env_check(env);
 	if (ret)
 		return ret;

@@ -1068,6 +1068,30 @@ static bool host_forbids_zeropage(void)
 	return forbids;
 }
 
+/*
+ * The execute-only key this process already has, if anything mapped
+ * PROT_EXEC alone before the test began (an execute-only segment): its
+ * VMAs are "--x" with a ProtectionKey other than 0.  -1 if none.
+ */
+static int native_execute_only_pkey(void)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512], perms[8] = "";
+	int key = -1, k;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long start, end;
+
+		if (sscanf(line, "%llx-%llx %7s", &start, &end, perms) == 3)
+			continue;
+		if (sscanf(line, "ProtectionKey: %d", &k) == 1 && !strncmp(perms, "--x", 3) && k > 0)
+			key = k;
+	}
+	fclose(f);
+	return key;
+}
+
 static void setup_lib(struct diff *d)
 {
 	struct sysinfo si;
@@ -1093,6 +1117,9 @@ static void setup_lib(struct diff *d)
 	if (pkey_carry.valid) {
 		d->mm->pkey_allocation_map = pkey_carry.map;
 		d->mm->execute_only_pkey = pkey_carry.execute_only_pkey;
+	} else if (d->pkeys && native_execute_only_pkey() > 0) {
+		d->mm->execute_only_pkey = native_execute_only_pkey();
+		d->mm->pkey_allocation_map |= (uint16_t)(1u << d->mm->execute_only_pkey);
 	}
 	if (d->pkeys)
 		d->mm->pkru = rdpkru();
@@ -1385,8 +1412,12 @@ static int brk_child(uint64_t seed, unsigned long steps)
 	d->zone->max_map_count = read_sysctl("/proc/sys/vm/max_map_count");
 	d->zone->totalram_pages = get_phys_pages();
 	d->zone->forbids_zeropage = host_forbids_zeropage();
+	d->pkeys = host_has_pkeys();
+	d->zone->cpu_pkeys = d->pkeys;
 	d->mm = mm_create(d->zone, NULL);
 	assert_non_null(d->mm);
+	if (d->pkeys)
+		d->mm->pkru = rdpkru();
 	d->mm->start_data = stat_field(45);
 	d->mm->end_data = stat_field(46);
 	mm_set_rlimit(d->mm, MM_RLIMIT_DATA, rl.rlim_cur, rl.rlim_max);

@@ -198,6 +198,39 @@ static void file_pgoff_decides_merge(void **state)
 	fput(f);
 }
 
+/*
+ * DIFF_SEED=37 (10,000 steps), step 1895: a private writable file mapping
+ * wholly past the end of its file, split by MADV_DONTDUMP.  Each half takes
+ * a write fault, SIGBUS, but do_cow_fault() gave each an anon_vma before
+ * reading the file (not the other's: their flags differed), so after
+ * MADV_DODUMP makes the flags equal again they stay two VMAs.
+ *
+ *   aaaaaaaa   rwxp, file offset 33 pages (past the 32-page file)
+ *   aaaabbbb   MADV_DONTDUMP on the first half; a write in each: SIGBUS
+ *   aaaabbbb   MADV_DODUMP on both: no merge
+ */
+static void sigbus_write_fault_prepares_anon_vma(void **state)
+{
+	struct env *env = *state;
+	struct file *f = shmem_file_setup(env->zone, "/memfd:t (deleted)", PG(32) + 1000);
+	struct fault_result res;
+
+	assert_int_equal(mm_mmap(env->mm, BASE, PG(8), RW | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, f,
+				 PG(33)), BASE);
+	fput(f);
+	env_check(env);
+	assert_int_equal(mm_madvise(env->mm, BASE, PG(4), MADV_DONTDUMP), 0);
+	env_check(env);
+	expect_layout(env->mm, BASE, "aaaabbbb");
+	assert_int_equal(guest_touch(env, BASE + PG(6) + 0xecc, true, &res), -1);
+	assert_int_equal(res.signo, SIGBUS);
+	assert_int_equal(guest_touch(env, BASE + 0x703, true, &res), -1);
+	assert_int_equal(res.signo, SIGBUS);
+	assert_int_equal(mm_madvise(env->mm, BASE, PG(8), MADV_DODUMP), 0);
+	env_check(env);
+	expect_layout(env->mm, BASE, "aaaabbbb");
+}
+
 /* get_unmapped_area: top-down below mmap_base, first fit from the top */
 static void unmapped_area_top_down(void **state)
 {
@@ -343,6 +376,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(anon_vma_blocks_three_way_merge, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(vm_account_decides_merge, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(file_pgoff_decides_merge, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(sigbus_write_fault_prepares_anon_vma, env_setup,
+						env_teardown),
 		cmocka_unit_test_setup_teardown(unmapped_area_top_down, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(unmapped_area_thp_aligned, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(stack_guard_gap_keeps_hints_out, env_setup, env_teardown),

@@ -855,6 +855,26 @@ static void sigsegv_forced(struct vmm *vmm, int sig)
 }
 
 /* handle_signal() and signal_setup_done() */
+/*
+ * sig_prepare_pkru(): the frame is written (and read back by sigreturn)
+ * with every protection key open, whichever key guards the stack or the
+ * alternate stack; the program's PKRU itself goes into the frame's XSAVE
+ * area and comes back from it.
+ */
+static int frame_access(struct vmm *vmm,
+			int (*fn)(struct vmm *, const struct ksiginfo *, const struct guest_sigaction *),
+			const struct ksiginfo *info, const struct guest_sigaction *ka)
+{
+	struct mm_struct *mm = vmm->cur->mm;
+	uint32_t pkru = mm->pkru;
+	int ret;
+
+	mm->pkru = 0;
+	ret = fn(vmm, info, ka);
+	mm->pkru = pkru;
+	return ret;
+}
+
 static void handle_signal(struct vmm *vmm, const struct ksiginfo *info,
 			  const struct guest_sigaction *ka)
 {
@@ -862,7 +882,7 @@ static void handle_signal(struct vmm *vmm, const struct ksiginfo *info,
 	struct iret_frame *f = trap_frame(vmm);
 
 	syscall_restart_handler(vmm, ka);
-	if (setup_rt_frame(vmm, info, ka)) {
+	if (frame_access(vmm, setup_rt_frame, info, ka)) {
 		if (vmm->trace)
 			fprintf(stderr, "[signal] cannot build the frame for %s: SIGSEGV\n",
 				sigabbrev_np(info->signo) ? sigabbrev_np(info->signo) : "?");
@@ -1013,22 +1033,33 @@ static int restore_fpstate(struct vmm *vmm, uint64_t fp_addr)
 	return fpu_load(vmm, buf, xsave, xsave ? sw.xfeatures : XFEATURE_MASK_FPSSE);
 }
 
-long sys_rt_sigreturn(struct vmm *vmm, const uint64_t *a)
+static int rt_sigreturn_frame(struct vmm *vmm, const struct ksiginfo *info,
+			      const struct guest_sigaction *ka)
 {
 	struct sigstate *s = &vmm->cur->sig;
-	struct k_ucontext uc;
 	uint64_t frame = trap_frame(vmm)->rsp - 8;
+	struct k_ucontext uc;
 
-	s->syscall_nr = -1;	/* restore_sigcontext(): no restart */
 	if (frame + sizeof(struct rt_sigframe) > TASK_SIZE || frame > TASK_SIZE ||
 	    copy_from_user(vmm, &uc, frame + offsetof(struct rt_sigframe, uc), sizeof(uc)))
-		goto badframe;
+		return -1;
 	s->blocked = uc.uc_sigmask & ~SIG_KERNEL_ONLY;
 	if (restore_sigcontext(vmm, &uc.uc_mcontext, uc.uc_flags) ||
 	    restore_fpstate(vmm, uc.uc_mcontext.fpstate))
-		goto badframe;
+		return -1;
 	/* restore_altstack(): errors ignored */
 	do_sigaltstack(vmm, &uc.uc_stack, NULL, trap_frame(vmm)->rsp);
+	return 0;
+}
+
+long sys_rt_sigreturn(struct vmm *vmm, const uint64_t *a)
+{
+	struct sigstate *s = &vmm->cur->sig;
+	uint64_t frame = trap_frame(vmm)->rsp - 8;
+
+	s->syscall_nr = -1;	/* restore_sigcontext(): no restart */
+	if (frame_access(vmm, rt_sigreturn_frame, NULL, NULL))
+		goto badframe;
 	return (long)vmm->run->s.regs.regs.rax;
 badframe:
 	/* signal_fault(): "bad frame in rt_sigreturn" */

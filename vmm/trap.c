@@ -87,7 +87,8 @@ static bool user_frame_ok(const struct iret_frame *f)
  * --fast-exit: back to the program by loading its registers and its CS and
  * SS from the IRET frame, with no guest instruction in ring 0: on
  * shadow-paging KVM every ring-0 instruction is emulated (platform note,
- * fact 6).  Only when nothing is to be committed: the re-writes need ring 0.
+ * fact 6).  Only when nothing is to be committed: re-writes and
+ * invalidations need ring 0.
  * Segments as the IRET would load them from the GDT (SDM Vol. 3A, 6.14.3).
  */
 static void resume_direct(struct vmm *vmm)
@@ -155,8 +156,10 @@ void resume_user(struct vmm *vmm)
 /*
  * Resume the program from the frame in trap_frame(), running a signal
  * handler first if one is due (signal.c).  Pending page-table changes go
- * first: a commit stub applies them and reports back (commit_done()), and
- * the program resumes after that exit.
+ * first, as the platform's commit protocol has it (platform.h): under
+ * shadow paging a commit stub re-writes them and reports back, and the
+ * program resumes after that exit; under nested paging a stub invalidates
+ * and returns to the program itself.
  */
 void return_to_user(struct vmm *vmm)
 {
@@ -462,10 +465,12 @@ static void user_io_fault(struct vmm *vmm)
 }
 
 /*
- * IN/OUT from ring 3 are not refused on shadow-paging KVM (platform note,
- * fact 4), so a port alone proves nothing: a hypercall counts only when it
- * comes from the trampoline in ring 0.  Anything else is what real
- * hardware does without an I/O bitmap: #GP, SIGSEGV.
+ * IN/OUT from ring 3 may reach the monitor: the ports the I/O bitmap opens
+ * do on hardware, and on some shadow-paging KVMs every port did (platform
+ * note, fact 4; the start-up probe says what this one does, --stats).  So a
+ * port alone proves nothing: a hypercall counts only when it comes from the
+ * trampoline's RIPs.  Anything else is what real hardware does for a port
+ * the bitmap refuses: #GP, SIGSEGV.
  */
 static void handle_io(struct vmm *vmm)
 {

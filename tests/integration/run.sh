@@ -236,9 +236,11 @@ for p in "" "--platform shadow"; do
 		fi
 	done
 done
+compare test_fault_regs /dev/null
 VMM_OPTS="--platform shadow"
 compare test_fork /dev/null
 compare test_bigcommit /dev/null
+compare test_fault_regs /dev/null
 VMM_OPTS=
 if grep -q "^platform: shadow" "$TMP/plat.err"; then
 	"$VMM" --platform npt "$GUEST/test_args" >/dev/null 2>"$TMP/npt.err"

@@ -33,7 +33,7 @@
 #include <x86intrin.h>
 
 #define MAX_ARGS	24
-#define MAX_ROWS	256
+#define MAX_ROWS	512
 #define MAX_RUNS	64
 #define MAX_CTR		16
 #define OUT_MAX		(1 << 16)

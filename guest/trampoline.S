@@ -139,6 +139,55 @@ commit_inval:
 	write_runs
 	jmp	commit_inval
 
+/*
+ * Nested paging (EPT/NPT, platform_nested.c): the host's writes to guest
+ * page tables are plain memory stores the guest's page walks read, so the
+ * guest only drops its stale translations (Intel SDM Vol. 3A, 4.10.4.1;
+ * AMD APM Vol. 2, 5.5.2) and returns to the program: no re-write, no report
+ * back.  The monitor leaves the program's registers loaded except RSI, RCX
+ * and RAX, which it pushed under the IRET frame; IF=0, DF=0.
+ */
+	.org	TRAMP_OFF_INVAL_IRET
+	movq	data + TD_NR_INVAL(%rip), %rcx
+	leaq	data + TD_INVAL(%rip), %rsi
+	jrcxz	2f
+1:	lodsq
+	invlpg	(%rax)
+	loop	1b
+2:	cmpq	$0, data + TD_FLUSH(%rip)
+	je	3f
+	movq	%cr3, %rax
+	movq	%rax, %cr3
+3:	popq	%rsi
+	popq	%rcx
+	popq	%rax
+	iretq
+
+/*
+ * The start-up probe (platform.c), in ring 3 through the probe space's
+ * user-executable alias of this page, since ring 0 is emulated on PVM and
+ * its reads walk the tables in memory: read (RDI) and report with #UD
+ * (the vector 6 entry's OUT); then the host points that present entry at
+ * another frame, ring 0 runs INVLPG and IRETs to the same read.  Then
+ * SYSCALL (does it enter ring 0?), an OUT the I/O bitmap refuses (is it
+ * refused?) and one it allows (is the bitmap honoured?).
+ */
+	.org	TRAMP_OFF_PROBE_INVAL
+	invlpg	(%rdi)
+	iretq
+	.org	TRAMP_OFF_PROBE3_READ
+	movq	(%rdi), %rax
+	ud2
+	.org	TRAMP_OFF_PROBE3_SYSCALL
+	syscall
+	ud2
+	.org	TRAMP_OFF_PROBE3_DENIED
+	outb	%al, $PORT_PROBE_DENIED
+	ud2
+	.org	TRAMP_OFF_PROBE3_OUT
+	outb	%al, $PORT_PROBE
+	ud2
+
 	.org	TRAMP_OFF_DATA
 data:
 	.skip	TRAMP_SIZE - TRAMP_OFF_DATA

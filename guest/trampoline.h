@@ -49,6 +49,12 @@
 #define TRAMP_OFF_BENCH		0x1e0	/* hypercall loop for the exit floor */
 #define TRAMP_OFF_SYSCALL	0x200	/* copied to the SYSCALL entry page */
 #define TRAMP_OFF_COMMIT_RUNS	0x280	/* the commit stub for runs of entries */
+#define TRAMP_OFF_INVAL_IRET	0x300	/* nested paging: invalidate, then IRET */
+#define TRAMP_OFF_PROBE_INVAL	0x380	/* the start-up probe, ring 0: INVLPG (RDI), IRET */
+#define TRAMP_OFF_PROBE3_READ	0x390	/* ring 3: RAX = (RDI), then #UD */
+#define TRAMP_OFF_PROBE3_SYSCALL 0x3a0	/* ring 3: SYSCALL */
+#define TRAMP_OFF_PROBE3_DENIED	0x3a8	/* ring 3: OUT to a port the bitmap refuses */
+#define TRAMP_OFF_PROBE3_OUT	0x3b0	/* ring 3: OUT to a port the bitmap allows */
 #define SYSCALL_PAGE_BYTES	0x60	/* copied from TRAMP_OFF_SYSCALL */
 #define SYSCALL_OFF_COMMIT3	0x40	/* in that page: the ring-3 commit helper */
 #define SYSCALL_COMMIT3_OUT	0x50	/* its OUT */
@@ -59,6 +65,8 @@
 /* the data page, as the host fills it */
 #define TD_NR_INVAL		0x20	/* addresses after the entries to invlpg */
 #define TD_FLUSH		0x28	/* non-zero: reload CR3 instead */
+#define TD_INVAL		0x40	/* TRAMP_OFF_INVAL_IRET: the addresses (at most 64) */
+#define TD_INVAL_MAX		64
 
 /* I/O ports of the hypercalls; only honoured from the trampoline's RIPs */
 #define PORT_TRAP_BASE		0x40	/* + vector */
@@ -67,6 +75,8 @@
 #define PORT_SYSCALL		0x62	/* only from the SYSCALL entry page */
 #define PORT_COMMIT_DONE	0x63	/* a commit stub is done */
 #define PORT_COMMIT3		0x64	/* the ring-3 commit helper is done */
+#define PORT_PROBE		0x65	/* the start-up probe; open to ring 3 */
+#define PORT_PROBE_DENIED	0x66	/* the probe's port that ring 3 may not use */
 
 /*
  * The commit context (--ring3-commit): an address space of the monitor's
@@ -75,5 +85,13 @@
  * runs instructions natively instead of emulating them.
  */
 #define CCTX_DIRECT_BASE	0x0000100000000000
+
+/*
+ * The start-up probe's address space (platform.c): a PGD of the monitor's
+ * own whose slot at PROBE_VA maps the trampoline's code page user-executable
+ * and, a page above, one of two data frames; no program's space has this slot.
+ */
+#define PROBE_VA		0xfffffd0000000000
+#define PROBE_DATA_VA		(PROBE_VA + 0x1000)
 
 #endif

@@ -21,8 +21,8 @@
 #define GDT_USER_CS	0x33
 #define GDT_TSS		0x40
 #define GDT_ENTRIES	10
-/* the 104-byte TSS, an I/O bitmap up to PORT_COMMIT3 and its 0xff end byte */
-#define IOBITMAP_BYTES	(PORT_COMMIT3 / 8 + 1)
+/* the 104-byte TSS, an I/O bitmap up to PORT_PROBE_DENIED and its 0xff end byte */
+#define IOBITMAP_BYTES	(PORT_PROBE_DENIED / 8 + 1)
 #define TSS_LIMIT	(104 + IOBITMAP_BYTES)
 
 #define PTE_P		(1ULL << 0)
@@ -103,9 +103,10 @@ static uint64_t nr_kernel_tables(uint64_t mem_size)
 
 	/*
 	 * direct map: one PUD and a PMD per GiB; KTEXT: PUD, PMD, PT; LSTAR:
-	 * the same; the commit context: its PGD, then as the direct map
+	 * the same; the commit context: its PGD, then as the direct map; the
+	 * probe space: PGD, PUD, PMD, PT and two data frames
 	 */
-	return 1 + gib + 3 + 3 + 1 + 1 + gib;
+	return 1 + gib + 3 + 3 + 1 + 1 + gib + 6;
 }
 
 /* all of guest memory at DIRECT_MAP_BASE, 2 MiB pages, writable, not executable */
@@ -206,6 +207,39 @@ static void map_commit_context(struct vmm *vmm, struct pt_alloc *pa)
 	vmm->cctx_cr3 = pgd_gpa;
 }
 
+/*
+ * The start-up probe's address space (platform.c): the kernel half of every
+ * mm, and at PROBE_VA the trampoline's code page user-executable (U/S at
+ * every level, SDM Vol. 3A, 4.6.1) with, a page above, the first of two
+ * data frames that the probe swaps under the guest.  Called last, once the
+ * kernel half is complete.
+ */
+static void map_probe_space(struct vmm *vmm, struct pt_alloc *pa)
+{
+	uint64_t pgd_gpa, pud_gpa, pmd_gpa, pt_gpa, *pgd, *pud, *pmd, *pt, *d;
+	const uint64_t table = PTE_TABLE | PTE_US;
+	unsigned int i, j;
+
+	pgd = pt_new(pa, &pgd_gpa);
+	pud = pt_new(pa, &pud_gpa);
+	pmd = pt_new(pa, &pmd_gpa);
+	pt = pt_new(pa, &pt_gpa);
+	for (i = 0; i < 2; i++) {
+		d = pt_new(pa, &vmm->probe.data_gpa[i]);
+		for (j = 0; j < PAGE_SIZE / 8; j++)
+			d[j] = PROBE_MARK(i);
+	}
+	for (i = 0; i < 256; i++)
+		pgd[256 + i] = vmm->zone->kernel_pgd[i];
+	pgd[(PROBE_VA >> PGDIR_SHIFT) & 511] = pud_gpa | table;
+	pud[(PROBE_VA >> PUD_SHIFT) & 511] = pmd_gpa | table;
+	pmd[(PROBE_VA >> PMD_SHIFT) & 511] = pt_gpa | table;
+	pt[(PROBE_VA >> PAGE_SHIFT) & 511] = (vmm->kern_gpa + KERN_TRAMP) | PTE_P | PTE_US | PTE_A;
+	vmm->probe.data_pte = &pt[(PROBE_DATA_VA >> PAGE_SHIFT) & 511];
+	*vmm->probe.data_pte = vmm->probe.data_gpa[0] | PTE_P | PTE_US | PTE_A | PTE_NX;
+	vmm->probe.cr3 = pgd_gpa;
+}
+
 static void setup_gdt_tss(struct vmm *vmm)
 {
 	uint64_t *gdt = kern_ptr(vmm, KERN_GDT);
@@ -234,7 +268,11 @@ static void setup_gdt_tss(struct vmm *vmm)
 	 * SDM Vol. 3A, 20.5.2: the I/O permission bitmap.  Ring 3 may use
 	 * no port but PORT_SYSCALL, and that one only with --fast-exit: the
 	 * SYSCALL entry page's OUT runs at CPL 3 on shadow-paging KVM.
-	 * Ports past the bitmap (past the TSS limit) are refused.
+	 * Ports past the bitmap (past the TSS limit) are refused.  PORT_PROBE
+	 * is open and PORT_PROBE_DENIED closed for the start-up probe, which
+	 * finds out whether the bitmap is honoured at all (platform.c).  The
+	 * monitor honours each port only from its own RIPs, so an open port
+	 * gives a program nothing but the SIGSEGV it would get from the #GP.
 	 */
 	memcpy(tss + 102, &iomap, 2);
 	memset(tss + iomap, 0xff, IOBITMAP_BYTES + 1);
@@ -242,6 +280,7 @@ static void setup_gdt_tss(struct vmm *vmm)
 		tss[iomap + PORT_SYSCALL / 8] &= ~(1 << (PORT_SYSCALL % 8));
 	if (vmm->cctx_cr3)
 		tss[iomap + PORT_COMMIT3 / 8] &= ~(1 << (PORT_COMMIT3 % 8));
+	tss[iomap + PORT_PROBE / 8] &= ~(1 << (PORT_PROBE % 8));
 }
 
 static void setup_idt(struct vmm *vmm)
@@ -306,7 +345,7 @@ static uint64_t setup_xcr0(struct vmm *vmm)
 	return CR4_OSXSAVE;
 }
 
-static int setup_sregs(struct vmm *vmm, uint64_t cr3)
+int cpu_set_sregs(struct vmm *vmm, uint64_t cr3)
 {
 	struct kvm_sregs s;
 
@@ -319,7 +358,19 @@ static int setup_sregs(struct vmm *vmm, uint64_t cr3)
 	s.tr.base = kern_va(vmm, KERN_TSS);
 	s.tr.limit = TSS_LIMIT;
 	s.tr.selector = GDT_TSS;
-	s.tr.type = 11;		/* busy 64-bit TSS */
+	/*
+	 * A busy 64-bit TSS, as LTR leaves it (SDM Vol. 3A, 8.2.4 "Task
+	 * Register") and as VM entry requires of a 64-bit guest (SDM Vol. 3C,
+	 * 28.3.1.2 "Checks on Guest Segment Registers": TR type 11); KVM on SVM
+	 * reports TR busy whatever was set.  The I/O permission check looks at
+	 * the I/O map base and the bitmap within the TSS limit, never at the
+	 * busy bit (SDM Vol. 1, 19.5.2 "I/O Permission Bit Map"; AMD APM Vol. 2,
+	 * "I/O-Permission Bitmap").  QEMU's TCG, emulating SVM, does look:
+	 * it refuses every IN/OUT at CPL 3 unless the TR cache holds an
+	 * available TSS (type 9).  The start-up probe finds out whether the
+	 * bitmap is honoured and turns off what needs it (platform.c).
+	 */
+	s.tr.type = 11;
 	s.tr.present = 1;
 	s.gdt.base = kern_va(vmm, KERN_GDT);
 	s.gdt.limit = GDT_ENTRIES * 8 - 1;
@@ -408,6 +459,7 @@ int cpu_setup(struct vmm *vmm)
 	map_ktext(vmm, &pa);
 	map_syscall_page(vmm, &pa);
 	map_commit_context(vmm, &pa);
+	map_probe_space(vmm, &pa);
 	setup_gdt_tss(vmm);
 	setup_idt(vmm);
 	return setup_msrs(vmm);
@@ -415,7 +467,7 @@ int cpu_setup(struct vmm *vmm)
 
 int cpu_load_mm(struct vmm *vmm)
 {
-	return setup_sregs(vmm, vmm->cur->mm->pgd_pfn << PAGE_SHIFT);
+	return cpu_set_sregs(vmm, vmm->cur->mm->pgd_pfn << PAGE_SHIFT);
 }
 
 int cpu_set_fs_base(struct vmm *vmm, uint64_t base)

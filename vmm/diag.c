@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "vmm.h"
+#include "platform.h"
 
 #define PTE_PRESENT	1ULL
 #define PTE_PFN_MASK	0x000ffffffffff000ULL
@@ -288,7 +289,9 @@ void diag_print_stats(struct vmm *vmm, FILE *out)
 {
 	unsigned int i;
 
-	fprintf(out, "vmm: stats\nexits:");
+	fprintf(out, "vmm: stats\n");
+	platform_print(vmm, out);
+	fprintf(out, "exits:");
 	for (i = 0; i < NR_EXIT_REASONS; i++)
 		if (vmm->stats.exits[i])
 			fprintf(out, " %s=%" PRIu64, kvm_exit_reason_name(i), vmm->stats.exits[i]);

@@ -19,6 +19,7 @@
 
 #include "vmm.h"
 #include "elf_load.h"
+#include "platform.h"
 
 #define DEFAULT_MEM	(1ULL << 30)
 #define MIN_MEM		(4ULL << 20)
@@ -59,6 +60,11 @@ static void usage(FILE *out)
 		"  --inject SPEC    fail an injection point, POINT[:knob=value,...]; repeatable;\n"
 		"                   --inject list names the points and the knobs\n"
 		"  --seed N         the seed of the injections' random choices (default 1)\n"
+		"  --platform auto|npt|shadow  the commit protocol: probe this KVM at start\n"
+		"                   (auto, the default), or nested paging (EPT/NPT: the\n"
+		"                   host writes page-table entries, the guest only\n"
+		"                   invalidates; refused where the probe finds shadow\n"
+		"                   paging), or shadow paging (the guest re-writes them)\n"
 		"  --exit-floor N   time N hypercall round trips first, from ring 0 and\n"
 		"                   (with --fast-exit) from ring 3; the results are passed\n"
 		"                   to the program as VMM_EXIT_FLOOR and VMM_USER_EXIT_FLOOR\n"
@@ -164,6 +170,7 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 		{ "thp", required_argument, NULL, 'T' },
 		{ "pku", required_argument, NULL, 'K' },
 		{ "timeout", required_argument, NULL, 'O' },
+		{ "platform", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -190,6 +197,10 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 				pr_err("--mem %s: not a size (try 256M or 2G)", optarg);
 				return -1;
 			}
+			break;
+		case 'p':
+			if (platform_parse(vmm, optarg))
+				return -1;
 			break;
 		case 'r':
 			vmm->root = optarg;
@@ -455,7 +466,7 @@ static int start_vm(struct vmm *vmm)
 		vmm->fast_exit = vmm->batch = vmm->prezero = vmm->host_thp = false;
 		vmm->ring3_commit = false;
 	}
-	if (kvm_init(vmm) || cpu_setup(vmm) || reclaim_setup(vmm))
+	if (kvm_init(vmm) || cpu_setup(vmm) || platform_setup(vmm) || reclaim_setup(vmm))
 		return -1;
 	if (fault_around_set) {
 		vmm->zone->fault_around_bytes = fault_around;

@@ -12,6 +12,7 @@
 #include <x86intrin.h>
 
 #include "vmm.h"
+#include "platform.h"
 #include "../guest/trampoline.h"
 
 #define USER_CS		0x33
@@ -29,12 +30,12 @@ struct iret_frame *trap_frame(struct vmm *vmm)
 	return kern_ptr(vmm, KERN_IST1_TOP - sizeof(struct iret_frame));
 }
 
-static uint64_t trap_frame_va(struct vmm *vmm)
+uint64_t trap_frame_va(struct vmm *vmm)
 {
 	return kern_va(vmm, KERN_IST1_TOP - sizeof(struct iret_frame));
 }
 
-static uint64_t tramp_va(struct vmm *vmm, uint64_t off)
+uint64_t tramp_va(struct vmm *vmm, uint64_t off)
 {
 	return kern_va(vmm, KERN_TRAMP + off);
 }
@@ -56,7 +57,7 @@ void guest_kill(struct vmm *vmm, int signo)
  * is at CPL 3: load the kernel's CS and SS as well (preempt_user() does the
  * same).
  */
-static void enter_stub(struct vmm *vmm, uint64_t off)
+void enter_stub(struct vmm *vmm, uint64_t off)
 {
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
 	struct kvm_sregs *s = &vmm->run->s.regs.sregs;
@@ -87,7 +88,8 @@ static bool user_frame_ok(const struct iret_frame *f)
  * --fast-exit: back to the program by loading its registers and its CS and
  * SS from the IRET frame, with no guest instruction in ring 0: on
  * shadow-paging KVM every ring-0 instruction is emulated (platform note,
- * fact 6).  Only when nothing is to be committed: the re-writes need ring 0.
+ * fact 6).  Only when nothing is to be committed: re-writes and
+ * invalidations need ring 0.
  * Segments as the IRET would load them from the GDT (SDM Vol. 3A, 6.14.3).
  */
 static void resume_direct(struct vmm *vmm)
@@ -106,260 +108,6 @@ static void resume_direct(struct vmm *vmm)
 	cpu_user_segment(&s->cs, f->cs);
 	cpu_user_segment(&s->ss, f->ss);
 	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
-}
-
-/*
- * A page-table entry's address as a stub writes it: through the direct map,
- * or through the commit context's alias of guest memory (vmm->in_cctx).
- */
-static uint64_t commit_entry_va(struct vmm *vmm, const struct commit_entry *e)
-{
-	if (e->pte_gpa + 8 > vmm->mem_size || (e->pte_gpa & 7))
-		die("MMU bug: commit entry at guest-physical %#llx",
-		    (unsigned long long)e->pte_gpa);
-	return (vmm->in_cctx ? CCTX_DIRECT_BASE : DIRECT_MAP_BASE) + e->pte_gpa;
-}
-
-/* runs of entries at consecutive addresses, the order kept */
-static size_t count_runs(const struct commit_entry *e, size_t n)
-{
-	size_t runs = n ? 1 : 0, i;
-
-	for (i = 1; i < n; i++)
-		if (e[i].pte_gpa != e[i - 1].pte_gpa + 8)
-			runs++;
-	return runs;
-}
-
-/*
- * Fill the commit buffer from @e (@n entries left), at most @cap words,
- * and say how many entries went in (*taken).  Entries in runs of three or
- * more on average (fork, munmap, mprotect, mremap rewrite whole tables)
- * go as runs, each (address, count, values...): the stub writes a run with
- * one REP MOVSQ.  Otherwise as (address, value) pairs.  The log's order is
- * kept either way: an entry written twice in a batch ends with its last
- * value.  Returns the count for the stub: pairs in RCX or runs in RDX.
- */
-static size_t fill_commit(struct vmm *vmm, const struct commit_entry *e, size_t n,
-			  uint64_t *buf, size_t cap, bool *runs, size_t *taken)
-{
-	size_t i = 0, w = 0, nr = 0, len;
-
-	*runs = vmm->in_cctx || (vmm->batch && n && n >= 3 * count_runs(e, n));
-	if (!*runs) {
-		for (; i < n && w + 2 <= cap; i++, nr++) {
-			buf[w++] = commit_entry_va(vmm, &e[i]);
-			buf[w++] = e[i].val;
-		}
-		*taken = i;
-		return nr;
-	}
-	while (i < n && w + 3 <= cap) {
-		buf[w++] = commit_entry_va(vmm, &e[i]);
-		len = 0;
-		buf[w++] = 0;
-		do {
-			buf[w + len] = e[i + len].val;
-			len++;
-		} while (i + len < n && w + len < cap &&
-			 e[i + len].pte_gpa == e[i + len - 1].pte_gpa + 8);
-		buf[w - 1] = len;
-		w += len;
-		i += len;
-		nr++;
-	}
-	*taken = i;
-	return nr;
-}
-
-/* the buffer's capacity in words, leaving room for the pages to invlpg */
-static size_t commit_cap(struct vmm *vmm)
-{
-	/* --batch off: one entry per exit, whatever the buffer holds */
-	return vmm->batch ? COMMIT_BUF_SIZE / 8 - COMMIT_FLUSH_CEILING : 2;
-}
-
-static void commit_continue(struct vmm *vmm);
-
-/*
- * The next part of @log, from *@next, into the buffer for the ring-0 stubs,
- * with their registers: RSI the buffer, RCX the pairs or RDX the runs
- * (*@runs says which).  *@next moves past what went in; returns the count.
- */
-static size_t load_commit(struct vmm *vmm, struct commit_log *log, size_t *next, bool *runs)
-{
-	struct kvm_regs *r = &vmm->run->s.regs.regs;
-	size_t taken, count;
-
-	count = fill_commit(vmm, log->ent + *next, log->nr - *next, kern_ptr(vmm, KERN_COMMIT),
-			    commit_cap(vmm), runs, &taken);
-	*next += taken;
-	r->rsi = kern_va(vmm, KERN_COMMIT);
-	r->rdx = *runs ? count : 0;
-	r->rcx = *runs ? 0 : count;
-	return count;
-}
-
-/* a commit this large goes to the ring-3 helper (--ring3-commit) */
-#define COMMIT3_MIN	64
-
-/*
- * --ring3-commit: the helper in the SYSCALL entry page writes the next part
- * of a large commit at CPL 3 with the commit context loaded; shadow-paging
- * KVM runs ring-3 code natively, ring-0 code one emulated instruction at a
- * time (platform note, fact 6).  The stores trap to KVM's write protection
- * of page tables exactly as ring-0 stores do.  When all entries are
- * written the program's CR3 comes back and the ring-0 commit stub, with no
- * entries left, does the invalidation: INVLPG and CR3 reloads need ring 0.
- */
-static void commit3_continue(struct vmm *vmm)
-{
-	struct commit_log *log;
-	struct kvm_regs *r = &vmm->run->s.regs.regs;
-	struct kvm_sregs *s = &vmm->run->s.regs.sregs;
-	size_t *next, left, taken, count;
-	bool runs;
-
-	/* the current process's commit, or the clears of a dying mm */
-	if (vmm->tearing_down) {
-		log = &vmm->dead_mms[vmm->nr_dead - 1]->log;
-		next = &vmm->teardown_next;
-	} else {
-		log = &vmm->cur->mm->log;
-		next = &vmm->cur->commit_next;
-	}
-	left = log->nr - *next;
-	if (!left) {
-		vmm->in_cctx = false;
-		s->cr3 = vmm->cur->mm->pgd_pfn << PAGE_SHIFT;
-		vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
-		if (vmm->tearing_down)
-			teardown_continue(vmm);
-		else
-			commit_continue(vmm);
-		return;
-	}
-	if (!vmm->in_cctx) {
-		vmm->stats.commits3++;
-		vmm->in_cctx = true;
-		s->cr3 = vmm->cctx_cr3;
-		cpu_user_segment(&s->cs, USER_CS);
-		cpu_user_segment(&s->ss, USER_DS);
-		vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
-	}
-	count = fill_commit(vmm, log->ent + *next, left, kern_ptr(vmm, KERN_COMMIT),
-			    commit_cap(vmm), &runs, &taken);
-	*next += taken;
-	vmm->stats.commit_chunks += taken < left;
-	r->rsi = CCTX_DIRECT_BASE + vmm->kern_gpa + KERN_COMMIT;
-	r->rdx = count;
-	r->rip = SYSCALL_LSTAR + SYSCALL_OFF_COMMIT3;
-	r->rflags = 0x2;
-	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
-}
-
-/* whether the next part of @log from @next goes to the ring-3 helper */
-static bool commit3_wanted(struct vmm *vmm, struct commit_log *log, size_t next)
-{
-	return vmm->cctx_cr3 && vmm->batch && log->nr - next >= COMMIT3_MIN;
-}
-
-/* the helper's OUT, at CPL 3 in the commit context and nowhere else */
-static bool from_commit3(struct vmm *vmm)
-{
-	uint64_t rip = vmm->run->s.regs.regs.rip;
-	uint64_t out = SYSCALL_LSTAR + SYSCALL_COMMIT3_OUT;
-
-	return vmm->in_cctx && vmm->run->s.regs.sregs.cr3 == vmm->cctx_cr3 &&
-	       (rip == out || rip == out + 2);
-}
-
-/*
- * Hand the next part of the commit log to the guest.  The entries go to the
- * buffer (fill_commit()), the pages to invalidate after them.  A log larger
- * than the buffer goes in chunks, each reporting back.
- */
-static void commit_continue(struct vmm *vmm)
-{
-	struct commit_log *log = &vmm->cur->mm->log;
-	struct kvm_regs *r = &vmm->run->s.regs.regs;
-	uint64_t *buf = kern_ptr(vmm, KERN_COMMIT);
-	uint64_t *data = kern_ptr(vmm, KERN_TRAMP + TRAMP_OFF_DATA);
-	size_t left = log->nr - vmm->cur->commit_next, i, words, count;
-	bool runs, flush = log->flush_all || vmm->flush_on_entry;
-
-	if (commit3_wanted(vmm, log, vmm->cur->commit_next)) {
-		commit3_continue(vmm);
-		return;
-	}
-	if (left == 1 && !flush && log->nr_inval <= 1) {
-		/* the stub for one entry: its address and value in registers */
-		r->rdi = commit_entry_va(vmm, &log->ent[vmm->cur->commit_next]);
-		r->rax = log->ent[vmm->cur->commit_next].val;
-		r->rsi = log->nr_inval ? log->inval[0] : kern_va(vmm, KERN_TRAMP + TRAMP_OFF_DATA);
-		commit_log_done(vmm->cur->mm);
-		vmm->cur->commit_next = 0;
-		enter_stub(vmm, TRAMP_OFF_COMMIT_ONE);
-		return;
-	}
-	count = load_commit(vmm, log, &vmm->cur->commit_next, &runs);
-	if (vmm->cur->commit_next < log->nr) {
-		vmm->stats.commit_chunks++;
-		enter_stub(vmm, runs ? TRAMP_OFF_CHUNK_RUNS : TRAMP_OFF_CHUNK);
-		return;
-	}
-	/* where the entries end: the stub's RSI after them */
-	words = runs ? 2 * count + left : 2 * count;
-	if (flush) {
-		data[TD_NR_INVAL / 8] = 0;
-		data[TD_FLUSH / 8] = 1;
-	} else {
-		for (i = 0; i < log->nr_inval; i++)
-			buf[words + i] = log->inval[i];
-		data[TD_NR_INVAL / 8] = log->nr_inval;
-		data[TD_FLUSH / 8] = 0;
-	}
-	commit_log_done(vmm->cur->mm);
-	vmm->cur->commit_next = 0;
-	vmm->flush_on_entry = false;
-	enter_stub(vmm, runs && count ? TRAMP_OFF_COMMIT_RUNS : TRAMP_OFF_COMMIT);
-}
-
-/*
- * An address space that is going away was unmapped through its commit
- * log; the guest writes those clears (through the direct map, whatever CR3
- * is loaded) with the chunk stub before mm_destroy() frees the tables, so
- * no frame comes back as a page table with a stale shadow.  The current
- * process's registers wait in teardown_regs meanwhile.
- */
-void teardown_continue(struct vmm *vmm)
-{
-	struct mm_struct *mm = vmm->dead_mms[vmm->nr_dead - 1];
-	struct commit_log *log = &mm->log;
-	struct kvm_regs *r = &vmm->run->s.regs.regs;
-	bool runs;
-
-	if (!vmm->tearing_down) {
-		vmm->tearing_down = true;
-		vmm->teardown_next = 0;
-		vmm->teardown_regs = *r;
-	}
-	if (commit3_wanted(vmm, log, vmm->teardown_next)) {
-		commit3_continue(vmm);
-		return;
-	}
-	if (vmm->teardown_next < log->nr) {
-		load_commit(vmm, log, &vmm->teardown_next, &runs);
-		enter_stub(vmm, runs ? TRAMP_OFF_CHUNK_RUNS : TRAMP_OFF_CHUNK);
-		return;
-	}
-	commit_log_done(mm);
-	mm_destroy(mm);
-	vmm->nr_dead--;
-	vmm->tearing_down = false;
-	*r = vmm->teardown_regs;
-	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
-	return_to_user(vmm);
 }
 
 /* a sleeper was woken: finish its call before any signal (process.c) */
@@ -398,7 +146,7 @@ static bool pick_user(struct vmm *vmm)
 }
 
 /* the registers are the program's and the frame holds RIP, RSP, RFLAGS */
-static void resume_user(struct vmm *vmm)
+void resume_user(struct vmm *vmm)
 {
 	if (vmm->fast_exit && user_frame_ok(trap_frame(vmm)))
 		resume_direct(vmm);
@@ -409,18 +157,19 @@ static void resume_user(struct vmm *vmm)
 /*
  * Resume the program from the frame in trap_frame(), running a signal
  * handler first if one is due (signal.c).  Pending page-table changes go
- * first: a commit stub applies them and reports back (commit_done()), and
- * the program resumes after that exit.
+ * first, as the platform's commit protocol has it (platform.h): under
+ * shadow paging a commit stub re-writes them and reports back, and the
+ * program resumes after that exit; under nested paging a stub invalidates
+ * and returns to the program itself.
  */
 void return_to_user(struct vmm *vmm)
 {
 	struct commit_log *log;
-	struct kvm_regs *r = &vmm->run->s.regs.regs;
 
 	if (!pick_user(vmm))
 		return;
 	if (vmm->nr_dead) {
-		teardown_continue(vmm);
+		vmm->platform->teardown(vmm);
 		return;
 	}
 	log = &vmm->cur->mm->log;
@@ -428,18 +177,7 @@ void return_to_user(struct vmm *vmm)
 		resume_user(vmm);
 		return;
 	}
-	/* the stubs clobber registers: commit_done() puts them back */
-	vmm->user_regs = *r;
-	vmm->cur->commit_next = 0;
-	commit_continue(vmm);
-}
-
-/* the guest applied the whole commit: back to the program it was for */
-static void commit_done(struct vmm *vmm)
-{
-	vmm->run->s.regs.regs = vmm->user_regs;
-	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
-	resume_user(vmm);
+	vmm->platform->commit(vmm);
 }
 
 /* math_error(): the si_code of an x87 or SIMD exception from its status */
@@ -687,7 +425,7 @@ static void handle_exception(struct vmm *vmm, unsigned int vec)
  * changed (complete_fast_pio_out); the shadow-paging platform reports it
  * already skipped.  Both addresses are supervisor-only trampoline code.
  */
-static bool from_trampoline(struct vmm *vmm, uint64_t off)
+bool from_trampoline(struct vmm *vmm, uint64_t off)
 {
 	struct kvm_run *run = vmm->run;
 	uint64_t rip = run->s.regs.regs.rip, out = tramp_va(vmm, off);
@@ -710,7 +448,7 @@ static bool from_syscall_page(struct vmm *vmm)
 }
 
 /* an OUT from anywhere in the trampoline's code, in ring 0 */
-static bool in_trampoline(struct vmm *vmm)
+bool in_trampoline(struct vmm *vmm)
 {
 	struct kvm_run *run = vmm->run;
 	uint64_t rip = run->s.regs.regs.rip;
@@ -736,10 +474,12 @@ static void user_io_fault(struct vmm *vmm)
 }
 
 /*
- * IN/OUT from ring 3 are not refused on shadow-paging KVM (platform note,
- * fact 4), so a port alone proves nothing: a hypercall counts only when it
- * comes from the trampoline in ring 0.  Anything else is what real
- * hardware does without an I/O bitmap: #GP, SIGSEGV.
+ * IN/OUT from ring 3 may reach the monitor: the ports the I/O bitmap opens
+ * do on hardware, and on some shadow-paging KVMs every port did (platform
+ * note, fact 4; the start-up probe says what this one does, --stats).  So a
+ * port alone proves nothing: a hypercall counts only when it comes from the
+ * trampoline's RIPs.  Anything else is what real hardware does for a port
+ * the bitmap refuses: #GP, SIGSEGV.
  */
 static void handle_io(struct vmm *vmm)
 {
@@ -754,24 +494,11 @@ static void handle_io(struct vmm *vmm)
 			handle_exception(vmm, vec);
 			return;
 		}
-	} else if (port == PORT_COMMIT_DONE && in_trampoline(vmm)) {
-		vmm->stats.hypercalls++;
-		commit_done(vmm);
-		return;
-	} else if (port == PORT_COMMIT3 && from_commit3(vmm)) {
-		vmm->stats.hypercalls++;
-		commit3_continue(vmm);
-		return;
 	} else if (port == PORT_SYSCALL && from_syscall_page(vmm)) {
 		handle_syscall(vmm, true);
 		return;
-	} else if (port == PORT_CHUNK && (from_trampoline(vmm, TRAMP_OFF_CHUNK_OUT) ||
-					  from_trampoline(vmm, TRAMP_OFF_CHUNK_RUNS_OUT))) {
+	} else if (vmm->platform->hypercall(vmm, port)) {
 		vmm->stats.hypercalls++;
-		if (vmm->tearing_down)
-			teardown_continue(vmm);
-		else
-			commit_continue(vmm);
 		return;
 	}
 	if ((run->s.regs.sregs.cs.selector & 3) == 0)
@@ -834,10 +561,9 @@ static bool exit_mid_commit(struct vmm *vmm)
 {
 	struct kvm_run *run = vmm->run;
 
-	if (run->exit_reason == KVM_EXIT_IO)
-		return run->io.port == PORT_CHUNK || run->io.port == PORT_COMMIT3;
-	return run->exit_reason == KVM_EXIT_INTR &&
-	       (!(run->s.regs.sregs.cs.selector & 3) || vmm->in_cctx);
+	if (vmm->platform->mid_commit(vmm))
+		return true;
+	return run->exit_reason == KVM_EXIT_INTR && !(run->s.regs.sregs.cs.selector & 3);
 }
 
 static void check_mmu(struct vmm *vmm)
@@ -928,7 +654,8 @@ uint64_t bench_user_exit_floor(struct vmm *vmm, uint64_t n)
 	struct kvm_sregs *s = &vmm->run->s.regs.sregs, saved_s = *s;
 	uint64_t i, t0, t1;
 
-	if (!n || !vmm->fast_exit)
+	if (!n || !vmm->fast_exit ||
+	    (vmm->facts.io3_refused && !vmm->facts.io3_bitmap))
 		return 0;
 	cpu_user_segment(&s->cs, USER_CS);
 	cpu_user_segment(&s->ss, USER_DS);

@@ -101,6 +101,27 @@ struct vmm_stats {
 	uint64_t fault_cycles[NR_FAULT_KINDS];
 };
 
+/* the start-up probe's address space (cpu_x86_64.c, platform.c) */
+#define PROBE_MARK(i)	(0x5052304245000000ULL + (i))
+struct probe_space {
+	uint64_t cr3;
+	uint64_t *data_pte;	/* the entry of PROBE_DATA_VA, in host memory */
+	uint64_t data_gpa[2];	/* frames filled with PROBE_MARK(0) and (1) */
+};
+
+/* what the probe measured at start-up (platform.c) */
+struct platform_facts {
+	bool syscall_ring0;	/* SYSCALL enters CPL 0 */
+	bool host_pte_seen;	/* a host write to a present entry is seen after INVLPG */
+	bool io3_refused;	/* IN/OUT at CPL 3 to a port the bitmap refuses: #GP */
+	bool io3_bitmap;	/* ... and to a port it allows: the exit */
+	unsigned int exits;	/* what the probe cost */
+};
+
+enum platform_mode { PLATFORM_AUTO, PLATFORM_NPT, PLATFORM_SHADOW };
+
+struct platform;
+
 #define MAX_PROCS	64	/* RLIMIT_NPROC of the guest: fork past it is EAGAIN */
 #define TIMESLICE_MS	10
 
@@ -165,6 +186,12 @@ struct vmm {
 	/* protection keys: KVM offers PKU and --pku is not off (SDM Vol. 3A, 4.6.2) */
 	bool pku_allowed;	/* --pku on|off */
 	bool has_pku;		/* the vCPU has them: CPUID.7.ECX.PKU, CR4.PKE, XCR0.PKRU */
+	/* the platform: what the probe found and the commit protocol it chose */
+	enum platform_mode platform_mode;	/* --platform */
+	const struct platform *platform;
+	struct platform_facts facts;
+	struct probe_space probe;
+	const char *fast_path_note;	/* a fast path the platform turned off, and why */
 
 	/* KVM */
 	int kvm_fd, vm_fd, vcpu_fd;
@@ -228,6 +255,7 @@ const char *kvm_exit_reason_name(unsigned int reason);
 /* cpu_x86_64.c */
 int cpu_setup(struct vmm *vmm);
 int cpu_load_mm(struct vmm *vmm);
+int cpu_set_sregs(struct vmm *vmm, uint64_t cr3);
 uint64_t kern_va(const struct vmm *vmm, uint64_t off);
 void *kern_ptr(const struct vmm *vmm, uint64_t off);
 void cpu_user_segment(struct kvm_segment *s, uint16_t sel);
@@ -242,7 +270,12 @@ void vmm_exit_all(struct vmm *vmm);
 struct iret_frame *trap_frame(struct vmm *vmm);
 void return_to_user(struct vmm *vmm);
 void guest_kill(struct vmm *vmm, int signo);
-void teardown_continue(struct vmm *vmm);
+void enter_stub(struct vmm *vmm, uint64_t off);
+void resume_user(struct vmm *vmm);
+uint64_t tramp_va(struct vmm *vmm, uint64_t off);
+uint64_t trap_frame_va(struct vmm *vmm);
+bool from_trampoline(struct vmm *vmm, uint64_t off);
+bool in_trampoline(struct vmm *vmm);
 void fpu_reset(struct vmm *vmm);
 uint64_t bench_exit_floor(struct vmm *vmm, uint64_t n);
 uint64_t bench_user_exit_floor(struct vmm *vmm, uint64_t n);

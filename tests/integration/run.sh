@@ -254,7 +254,16 @@ histogram_check() {
 # a large commit (test_bigcommit unmaps thousands of pages) goes to the
 # ring-3 helper, and its output is still the native one (compared above)
 mon "$(q "$VMM" --stats "$GUEST/test_bigcommit")"
-later expect "--ring3-commit writes large commits at CPL 3" "written at CPL 3=[1-9]" "$RES/$n.err"
+later r3_check "$RES/$n.err"
+# the helper runs where the probe found shadow paging and OUT let through at CPL 3
+r3_check() {
+	if grep -q "^platform: shadow.*IN/OUT at CPL 3 \(not refused\|refused, allowed\)" "$1"; then
+		expect "--ring3-commit writes large commits at CPL 3" "written at CPL 3=[1-9]" "$1"
+	else
+		expect "--ring3-commit off where the platform needs no re-writes or refuses OUT at CPL 3" \
+			"ring3-commit off: " "$1"
+	fi
+}
 # one exit per system call with the SYSCALL entry page, none of them a #PF
 mon "$(q "$VMM" --stats "$GUEST/test_args")"
 later exits_check "$RES/$n.err"
@@ -316,6 +325,44 @@ root_check() {
 		bad "--root: $2 escapes" "$RES/$1.out"
 	else
 		ok "--root: $2 -> $(head -1 "$RES/$1.out")"
+	fi
+}
+
+later echo "platform (the start-up probe; fork, COW and large commits with the defaults):"
+mon "$(q "$VMM" --stats "$GUEST/test_args")"
+plat=$RES/$n.err
+later expect "--stats names the platform the probe found" "^platform: \(npt\|shadow\) (auto)" "$plat"
+for p in "" "--platform shadow"; do
+	for t in test_bigcommit test_fork; do
+		mon "$(q "$VMM") $p $(q "$GUEST/$t")"
+		later nobug_check $n "$t ${p:-(defaults)}"
+	done
+done
+nobug_check() {
+	if grep -q "monitor bug" "$RES/$1.err"; then
+		bad "$2: monitor bug" "$RES/$1.err"
+	else
+		ok "$2: no monitor bug"
+	fi
+}
+compare test_fault_regs /dev/null
+VMM_OPTS="--platform shadow"
+compare test_fork /dev/null
+compare test_bigcommit /dev/null
+compare test_fault_regs /dev/null
+VMM_OPTS=
+# --platform npt: refused in one line under shadow paging, else as Linux
+TEST_A="one two" TEST_B= "$GUEST/test_fork" </dev/null >"$TMP/native.$((n + 1))" 2>/dev/null
+echo "status $?" >>"$TMP/native.$((n + 1))"
+mon "TEST_A='one two' TEST_B= $(q "$VMM" --check --platform npt "$GUEST/test_fork") </dev/null"
+later npt_check $n "$plat"
+npt_check() {
+	if grep -q "^platform: shadow" "$2"; then
+		[ "$(st $1)" -ne 0 ] && [ "$(wc -l <"$RES/$1.err")" -eq 1 ] &&
+			ok "--platform npt refused under shadow paging, in one line" ||
+			bad "--platform npt under shadow paging" "$RES/$1.err"
+	else
+		compare_check $1 "test_fork (--platform npt)"
 	fi
 }
 

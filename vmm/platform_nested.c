@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The commit protocol of hardware-assisted KVM with nested paging (Intel
+ * EPT, AMD NPT).  The guest's page walks go through guest-physical memory
+ * (SDM Vol. 3C, 29.3 "The Extended Page Table Mechanism"; AMD APM Vol. 2,
+ * 15.25 "Nested Paging"), so the MMU's host-side writes to the tables are
+ * the guest's own tables: nothing is re-written.  What the guest may still
+ * hold is stale translations in its TLB and paging-structure caches, which
+ * only the guest can drop (SDM Vol. 3A, 4.10.4.1; AMD APM Vol. 2, 5.5.2):
+ * one stub runs INVLPG per page (or reloads CR3) in ring 0 and IRETs
+ * straight to the program.  Ring-0 code runs natively here, so that costs
+ * a few instructions and no exit: a COW break, an mprotect or a fork is
+ * the one exit that asked for it.
+ *
+ * Page-table frames unlinked in a batch may be reused as soon as the batch
+ * is handed over: the single vCPU runs the stub, which drops every cached
+ * translation through them, before any instruction of the program, and the
+ * host touches guest memory only at exits after that.
+ */
+#include <string.h>
+
+#include "vmm.h"
+#include "platform.h"
+#include "../guest/trampoline.h"
+
+/*
+ * Hand the invalidations to TRAMP_OFF_INVAL_IRET and resume the program
+ * through it: its registers stay loaded but RSI, RCX and RAX, which go
+ * under the IRET frame for the stub to pop.
+ */
+static void nested_commit(struct vmm *vmm)
+{
+	struct commit_log *log = &vmm->cur->mm->log;
+	struct kvm_regs *r = &vmm->run->s.regs.regs;
+	uint64_t *data = kern_ptr(vmm, KERN_TRAMP + TRAMP_OFF_DATA);
+	uint64_t *saved = (uint64_t *)trap_frame(vmm) - 3;
+	bool flush = log->flush_all || vmm->flush_on_entry ||
+		     log->nr_inval > TD_INVAL_MAX;
+	size_t i;
+
+	if (flush) {
+		data[TD_NR_INVAL / 8] = 0;
+		data[TD_FLUSH / 8] = 1;
+	} else {
+		for (i = 0; i < log->nr_inval; i++)
+			data[TD_INVAL / 8 + i] = log->inval[i];
+		data[TD_NR_INVAL / 8] = log->nr_inval;
+		data[TD_FLUSH / 8] = 0;
+	}
+	commit_log_done(vmm->cur->mm);
+	vmm->cur->commit_next = 0;
+	vmm->flush_on_entry = false;
+
+	saved[0] = r->rsi;
+	saved[1] = r->rcx;
+	saved[2] = r->rax;
+	enter_stub(vmm, TRAMP_OFF_INVAL_IRET);
+	r->rsp = trap_frame_va(vmm) - 3 * 8;
+}
+
+/*
+ * A dead address space: its tables are nobody's.  Its CR3 left the vCPU
+ * when another process (or the exec'ed image) was loaded, which set
+ * flush_on_entry, so the guest reloads CR3 before it runs the program
+ * again; the frames may go back to the zone now.
+ */
+static void nested_teardown(struct vmm *vmm)
+{
+	while (vmm->nr_dead) {
+		struct mm_struct *mm = vmm->dead_mms[--vmm->nr_dead];
+
+		commit_log_done(mm);
+		mm_destroy(mm);
+	}
+	vmm->flush_on_entry = true;
+	return_to_user(vmm);
+}
+
+/* no stub of this protocol reports back */
+static bool nested_hypercall(struct vmm *vmm, unsigned int port)
+{
+	(void)vmm;
+	(void)port;
+	return false;
+}
+
+static bool nested_mid_commit(const struct vmm *vmm)
+{
+	(void)vmm;
+	return false;
+}
+
+const struct platform platform_nested = {
+	.name = "npt",
+	.commit = nested_commit,
+	.teardown = nested_teardown,
+	.hypercall = nested_hypercall,
+	.mid_commit = nested_mid_commit,
+};

@@ -437,7 +437,7 @@ later expect "a #! script's interpreter gets the script's path under --root" \
 	"argv\[1\] = \"/script-ok\"" "$RES/$n.out"
 # execve() of every case from a guest: Linux's errno, or its SIGSEGV past the
 # point of no return (at-zero is left out: root may map page 0 natively)
-cases=$(cd "$C" && ls | grep -v '^at-zero$' | sed 's|^|./|')
+cases=$(cd "$C" && ls | grep -v '^at-zero$' | sed 's|^|./|' | tr '\n' ' ')
 (cd "$C" && "$absguest/test_exec_bad" $cases) >"$TMP/exec-native.out" 2>/dev/null
 echo "status $?" >>"$TMP/exec-native.out"
 # shellcheck disable=SC2086

@@ -192,13 +192,14 @@ void platform_print(const struct vmm *vmm, FILE *out)
 	const struct platform_facts *f = &vmm->facts;
 
 	fprintf(out, "platform: %s (%s): SYSCALL enters ring %d; host PTE writes %s "
-		"after INVLPG; IN/OUT at CPL 3 %s%s; probe exits=%u%s%s\n",
+		"after INVLPG; IN/OUT at CPL 3 %s%s; protection keys %s; probe exits=%u%s%s\n",
 		vmm->platform->name,
 		vmm->platform_mode == PLATFORM_AUTO ? "auto" : "forced",
 		f->syscall_ring0 ? 0 : 3, f->host_pte_seen ? "seen" : "not seen",
 		f->io3_refused ? "refused" : "not refused",
 		f->io3_refused ? (f->io3_bitmap ? ", allowed by the I/O bitmap" :
 				  ", even where the I/O bitmap allows") : "",
+		vmm->has_pku ? "on" : vmm->pku_allowed ? "not offered" : "off (--pku off)",
 		f->exits, vmm->fast_path_note ? "; " : "",
 		vmm->fast_path_note ? vmm->fast_path_note : "");
 }

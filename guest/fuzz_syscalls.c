@@ -81,6 +81,7 @@ static volatile unsigned long faults, signals_seen;
 static uint64_t restorer;	/* musl's sa_restorer, read back from the kernel */
 static char big_buf[3 * PAGE] __attribute__((aligned(4096)));
 static char long_name[5000];
+static const char *const own_names[] = { "fz.a", "fz.b", "fz.dir" };
 static unsigned long done, skipped;
 
 /* ---- raw system calls: no errno, no libc wrapper checks ---- */
@@ -392,7 +393,7 @@ static long out_buf(uint64_t len, int *skip)
 static long in_buf(void)
 {
 	static const char *const paths[] = {
-		"fz.a", "fz.b", "fz.dir", "/proc/self/maps", "/dev/zero", "/dev/null",
+		"/proc/self/maps", "/dev/zero", "/dev/null",
 		"/proc/self/status", "/proc/meminfo", "/nonexistent/x", "", ".", "/",
 	};
 
@@ -400,6 +401,8 @@ static long in_buf(void)
 		return (long)gen_addr();
 	if (chance(8))
 		return (long)long_name;
+	if (chance(2))
+		return (long)own_names[below(3)];
 	return (long)paths[below(sizeof(paths) / sizeof(paths[0]))];
 }
 
@@ -410,6 +413,21 @@ struct call {
 	int track;	/* 1: an mmap-like result to remember; 2: an fd */
 	uint64_t track_len;
 };
+
+/*
+ * A path a call may create or remove: its own names, or an address that
+ * cannot be read (EFAULT).  Random memory as a path could name anything
+ * when the fuzzer runs natively.
+ */
+static int harmless_path(long p)
+{
+	if (p == 0 || (uint64_t)p >= TASK_SIZE)
+		return 1;
+	for (int i = 0; i < 3; i++)
+		if (p == (long)own_names[i])
+			return 1;
+	return 0;
+}
 
 static void gen_mmap(struct call *c)
 {
@@ -546,6 +564,9 @@ static void gen_file_call(struct call *c, int which)
 			c->a[2] = (long)gen_bits(O_RDWR | O_CREAT);
 			c->a[3] = 0600;
 		}
+		/* creating is for its own names only */
+		if (!harmless_path(c->a[c->nr == SYS_open ? 0 : 1]))
+			c->a[c->nr == SYS_open ? 1 : 2] &= ~(long)(O_CREAT | O_TMPFILE | O_TRUNC);
 		c->track = 2;
 		break;
 	case 1:
@@ -633,13 +654,15 @@ static void gen_file_call(struct call *c, int which)
 	case 9:
 		c->nr = (long[]){ SYS_access, SYS_unlink, SYS_mkdir, SYS_rmdir, SYS_unlinkat }[below(5)];
 		/* only its own names in the current directory, or bad pointers */
-		c->a[0] = chance(3) ? (long)gen_addr() : (long)(chance(2) ? "fz.a" : "fz.dir");
+		c->a[0] = chance(3) ? (long)gen_addr() : (long)own_names[below(3)];
 		c->a[1] = (long)gen_bits(0700);
 		if (c->nr == SYS_unlinkat) {
 			c->a[0] = chance(2) ? AT_FDCWD : gen_fd();
-			c->a[1] = chance(3) ? (long)gen_addr() : (long)"fz.dir";
+			c->a[1] = chance(3) ? (long)gen_addr() : (long)own_names[2];
 			c->a[2] = (long)gen_bits(AT_REMOVEDIR);
 		}
+		if (c->nr != SYS_access && !harmless_path(c->a[c->nr == SYS_unlinkat]))
+			c->skip = 1;
 		break;
 	case 10:
 		c->nr = chance(2) ? SYS_getcwd : SYS_readlink;
@@ -842,11 +865,11 @@ static void gen_misc_call(struct call *c, int which)
 		break;
 	case 13:
 		c->nr = SYS_execve;	/* never a program: it must fail */
-		c->a[0] = chance(2) ? (long)gen_addr() : (long)(chance(2) ? "/nonexistent" : "fz.a");
+		c->a[0] = chance(2) ? (long)gen_addr() : (long)(chance(2) ? "/nonexistent" : own_names[0]);
 		c->a[1] = chance(2) ? 0 : (long)gen_addr();
 		c->a[2] = chance(2) ? 0 : (long)gen_addr();
 		if (c->a[0] < (long)TASK_SIZE && c->a[0] > 0 && hits_self(c->a[0], 1) &&
-		    c->a[0] != (long)"/nonexistent" && c->a[0] != (long)"fz.a")
+		    !harmless_path(c->a[0]))
 			c->skip = 1;
 		break;
 	case 14: {
@@ -854,7 +877,7 @@ static void gen_misc_call(struct call *c, int which)
 		static const long nrs[] = { SYS_sysinfo, SYS_times, SYS_getrusage, SYS_getpgid,
 					    SYS_getsid, SYS_sched_getaffinity, SYS_personality,
 					    SYS_umask, SYS_getpriority, SYS_rt_sigqueueinfo,
-					    SYS_membarrier, SYS_capget, 335, 512, 1000, -1, 0x40000000 };
+					    SYS_membarrier, SYS_capget, 0x3fff, 1000, -1 };
 
 		c->nr = nrs[below(sizeof(nrs) / sizeof(nrs[0]))];
 		if (c->nr == SYS_personality || c->nr == SYS_umask)
@@ -1093,8 +1116,6 @@ static int parse_mask(const char *s, uint64_t n)
 
 static void setup(void)
 {
-	static const char *const names[] = { "fz.a", "fz.b" };
-
 	memset(long_name, 'a', sizeof(long_name) - 1);
 	install_handlers();
 	find_self();
@@ -1102,11 +1123,11 @@ static void setup(void)
 	add_fd((int)rsys(SYS_memfd_create, (long)"fuzz", 0, 0, 0, 0, 0));
 	rsys(SYS_ftruncate, fds[0], 16 * PAGE, 0, 0, 0, 0);
 	for (int i = 0; i < 2; i++) {
-		long fd = rsys(SYS_open, (long)names[i], O_RDWR | O_CREAT | O_TRUNC, 0600, 0, 0, 0);
+		long fd = rsys(SYS_open, (long)own_names[i], O_RDWR | O_CREAT | O_TRUNC, 0600, 0, 0, 0);
 
 		if (fd >= 0) {
 			rsys(SYS_ftruncate, fd, (long)(8 + 8 * i) * (long)PAGE, 0, 0, 0, 0);
-			rsys(SYS_unlink, (long)names[i], 0, 0, 0, 0, 0);
+			rsys(SYS_unlink, (long)own_names[i], 0, 0, 0, 0, 0);
 			add_fd((int)fd);
 		}
 	}

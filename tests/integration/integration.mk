@@ -24,3 +24,25 @@ inject-campaign-test: $(BUILD)/tools/inject-campaign guest.bin
 	else \
 		echo "fault-injection campaign: SKIPPED: no usable /dev/kvm"; \
 	fi
+
+# System-call fuzzing: guest/fuzz_syscalls for FUZZ_SEEDS x FUZZ_CALLS under
+# an ASan+UBSan monitor with --check; any monitor failure (crash, sanitizer
+# report, broken invariant, leak, hang, undocumented status) fails, and the
+# campaign prints the command and a minimised call list for each.
+# FUZZ_INJECT='--inject POINT:KNOBS' adds fault injection.
+TEST_TARGETS	+= fuzz-campaign-test
+FUZZ_SEEDS	?= 1-4
+FUZZ_CALLS	?= 300
+FUZZ_INJECT	?=
+
+.PHONY: fuzz-campaign-test
+fuzz-campaign-test: $(BUILD)/tools/fuzz-campaign $(BUILD)/guest/fuzz_syscalls
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(SAN_BUILD) $(SAN_BUILD)/bin/vmm
+	$(Q)if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then \
+		echo "system-call fuzz campaign (seeds $(FUZZ_SEEDS) x $(FUZZ_CALLS) calls, ASan+UBSan monitor, --check):"; \
+		./$(BUILD)/tools/fuzz-campaign --seeds $(FUZZ_SEEDS) --calls $(FUZZ_CALLS) \
+			$(FUZZ_INJECT) --vmm ./$(SAN_BUILD)/bin/vmm \
+			--fuzzer ./$(BUILD)/guest/fuzz_syscalls --csv $(BUILD)/fuzz-campaign.csv; \
+	else \
+		echo "system-call fuzz campaign: SKIPPED: no usable /dev/kvm"; \
+	fi

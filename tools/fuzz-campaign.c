@@ -390,7 +390,7 @@ static void minimise_failure(FILE *out, struct job *fail)
 	failure_key(fail, m.key, sizeof(m.key));
 	if (last >= calls)
 		last = calls - 1;
-	idx = malloc((last + 1) * sizeof(*idx));
+	idx = calloc(last + 1, sizeof(*idx));
 	for (n = 0; n <= last; n++)
 		idx[n] = n;
 	{
@@ -400,7 +400,7 @@ static void minimise_failure(FILE *out, struct job *fail)
 		/* the prefix up to the last logged call must fail, or all calls are kept */
 		if (first_failing(&m, c, nc, 1) < 0) {
 			free(idx);
-			idx = malloc(calls * sizeof(*idx));
+			idx = calloc(calls, sizeof(*idx));
 			for (n = 0; n < calls; n++)
 				idx[n] = n;
 		}

@@ -731,9 +731,12 @@ static void gen_misc_call(struct call *c, int which)
 			c->a[2] = chance(6) ? (long)gen_addr() : (long)&ts;
 			c->a[3] = chance(2) ? 0 : out_buf(16, &c->skip);
 		}
-		if (c->a[0] == (long)&ts || c->a[2] == (long)&ts)
-			break;
-		c->skip |= 0;
+		/* a time read from random memory could be years: only ones that fault */
+		if (c->nr == SYS_nanosleep && (uint64_t)c->a[0] < TASK_SIZE && c->a[0] != (long)&ts)
+			c->a[0] = (long)(TASK_SIZE + (uint64_t)c->a[0]);
+		if (c->nr == SYS_clock_nanosleep && (uint64_t)c->a[2] < TASK_SIZE &&
+		    c->a[2] != (long)&ts)
+			c->a[2] = (long)(TASK_SIZE + (uint64_t)c->a[2]);
 		break;
 	case 5:
 		c->nr = SYS_getrandom;

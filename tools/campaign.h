@@ -90,11 +90,12 @@ static inline const char *campaign_monitor_failure(int wstatus, const char *err)
 		CAMPAIGN_TIMEOUT_LINE,
 	};
 
-	if (WIFSIGNALED(wstatus))
-		return "the monitor died of a signal";
+	/* the words first: a timeout is also a death by SIGKILL */
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strstr(err, words[i]))
 			return words[i];
+	if (WIFSIGNALED(wstatus))
+		return "the monitor died of a signal";
 	return NULL;
 }
 

@@ -186,8 +186,12 @@ static void failure_key(const struct job *j, char *key, size_t n)
 	}
 }
 
-/* run @n jobs, @jobs at a time; each job's outcome, output and time filled in */
-static void run_jobs(struct job *js, int n)
+/*
+ * Run @n jobs, @jobs at a time; each job's outcome, output and time filled
+ * in.  @report: a line on stderr per failure as it happens (a long campaign
+ * shows its findings before the end).
+ */
+static void run_jobs(struct job *js, int n, bool report)
 {
 	struct { pid_t pid; int job; char out[64], err[64]; } *slots;
 	int next = 0, done = 0, i, wstatus;
@@ -238,6 +242,9 @@ static void run_jobs(struct job *js, int n)
 			unlink(slots[i].out);
 			unlink(slots[i].err);
 			classify(j);
+			if (report && j->outcome == MONITOR_FAILURE)
+				fprintf(stderr, "fuzz-campaign: seed %lu failed: %s\n", j->seed,
+					j->failure);
 			slots[i].pid = 0;
 			done++;
 		}
@@ -296,7 +303,7 @@ static int first_failing(struct minimiser *m, unsigned long **cand, size_t *ncan
 		js[i].seed = m->seed;
 		js[i].keep = lists[i];
 	}
-	run_jobs(js, n);
+	run_jobs(js, n, false);
 	m->runs += n;
 	for (int i = 0; i < n; i++) {
 		char key[160];
@@ -370,7 +377,7 @@ static unsigned long last_logged_call(struct job *fail)
 
 	v.verbose = true;
 	v.out = v.err = NULL;
-	run_jobs(&v, 1);
+	run_jobs(&v, 1, false);
 	for (p = v.err; (p = strstr(p, "\n#")) != NULL; p++)
 		last = p + 2;
 	if (!last && !strncmp(v.err, "#", 1))
@@ -489,7 +496,7 @@ int main(int argc, char **argv)
 	js = calloc(total, sizeof(*js));
 	for (unsigned long i = 0; i < total; i++)
 		js[i].seed = seed_lo + i;
-	run_jobs(js, (int)total);
+	run_jobs(js, (int)total, true);
 	fprintf(csv, "seed,calls,inject,outcome,exit_status,signal,seconds,failure\n");
 	for (unsigned long i = 0; i < total; i++) {
 		struct job *j = &js[i];

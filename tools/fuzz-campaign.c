@@ -147,8 +147,11 @@ static void classify(struct job *j)
 
 		campaign_first_line(line ? line : why, j->failure, sizeof(j->failure));
 		j->outcome = MONITOR_FAILURE;
-	} else if (inv || status == 70) {
-		snprintf(j->failure, sizeof(j->failure), "MMU invariant broken (status %d)", status);
+	} else if (inv) {
+		campaign_first_line(inv, j->failure, sizeof(j->failure));
+		j->outcome = MONITOR_FAILURE;
+	} else if (status == 70) {
+		snprintf(j->failure, sizeof(j->failure), "status 70 without a checker's line");
 		j->outcome = MONITOR_FAILURE;
 	} else if (status == 0) {
 		j->outcome = OK;

@@ -725,8 +725,15 @@ static void gen_misc_call(struct call *c, int which)
 			c->a[0] = chance(6) ? (long)gen_addr() : (long)&ts;
 			c->a[1] = chance(2) ? 0 : out_buf(16, &c->skip);
 		} else {
-			/* TIMER_ABSTIME with these times is in the past: no sleep */
+			/*
+			 * TIMER_ABSTIME with these times is in the past: no sleep.
+			 * Not CLOCK_PROCESS_CPUTIME_ID: a sleeping single-threaded
+			 * process's CPU clock stands still, so it never wakes (Linux
+			 * too); the monitor sleeps on its own host CPU clock.
+			 */
 			c->a[0] = (long)below(12);
+			if (c->a[0] == CLOCK_PROCESS_CPUTIME_ID)
+				c->a[0] = CLOCK_MONOTONIC;
 			c->a[1] = (long)gen_bits(TIMER_ABSTIME);
 			c->a[2] = chance(6) ? (long)gen_addr() : (long)&ts;
 			c->a[3] = chance(2) ? 0 : out_buf(16, &c->skip);

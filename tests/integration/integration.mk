@@ -46,3 +46,20 @@ fuzz-campaign-test: $(BUILD)/tools/fuzz-campaign $(BUILD)/guest/fuzz_syscalls
 	else \
 		echo "system-call fuzz campaign: SKIPPED: no usable /dev/kvm"; \
 	fi
+
+# What the fuzz campaigns found, each a program that exits 0 when the
+# monitor answers as Linux does; run natively and under the ASan+UBSan monitor.
+TEST_TARGETS	+= fuzz-regress-test
+FUZZ_REGRESS	= regress_lseek
+
+.PHONY: fuzz-regress-test
+fuzz-regress-test: $(patsubst %,$(BUILD)/guest/%,$(FUZZ_REGRESS))
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(SAN_BUILD) $(SAN_BUILD)/bin/vmm
+	$(Q)set -e; for t in $(FUZZ_REGRESS); do \
+		./$(BUILD)/guest/$$t >/dev/null || { echo "fuzz regression $$t: FAIL natively"; exit 1; }; \
+		if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then \
+			./$(SAN_BUILD)/bin/vmm --check ./$(BUILD)/guest/$$t >/dev/null || \
+				{ echo "fuzz regression $$t: FAIL under the monitor"; exit 1; }; \
+		fi; \
+		echo "fuzz regression $$t: ok"; \
+	done

@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "campaign.h"
 #include "fault_inject.h"
 
 #define TIMEOUT_S	60
@@ -65,42 +66,13 @@ static bool use_check;
 static char **guest_argv;
 static char tmpdir[] = "/tmp/inject-campaign-XXXXXX";
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
-
-	if (!f)
-		return strdup("");
-	do {
-		if (n + 4096 + 1 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			buf = realloc(buf, cap);
-			if (!buf)
-				abort();
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got);
-	fclose(f);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
-
 /* the monitor, its output to files, in its own process group for the timeout */
 static pid_t spawn(int point, unsigned long seed, const char *out, const char *err)
 {
 	char spec[256], seedbuf[32];
 	char *argv[64];
 	int argc = 0, i;
-	pid_t pid = fork();
 
-	if (pid)
-		return pid;
-	setpgid(0, 0);
 	snprintf(spec, sizeof(spec), "%s:%s", inject_point_name(point), knobs);
 	snprintf(seedbuf, sizeof(seedbuf), "%lu", seed);
 	argv[argc++] = (char *)vmm_path;
@@ -115,11 +87,7 @@ static pid_t spawn(int point, unsigned long seed, const char *out, const char *e
 	for (i = 0; guest_argv[i] && argc < 62; i++)
 		argv[argc++] = guest_argv[i];
 	argv[argc] = NULL;
-	if (!freopen(out, "w", stdout) || !freopen(err, "w", stderr) ||
-	    !freopen("/dev/null", "r", stdin))
-		_exit(126);
-	execv(vmm_path, argv);
-	_exit(127);
+	return campaign_spawn(argv, NULL, out, err);
 }
 
 static bool contains(const char *s, const char *what)
@@ -137,9 +105,7 @@ static enum outcome classify(const struct result *ref, const struct result *r)
 {
 	int status;
 
-	if (WIFSIGNALED(r->wstatus) || contains(r->err, "AddressSanitizer") ||
-	    contains(r->err, "LeakSanitizer") || contains(r->err, "runtime error:") ||
-	    contains(r->err, "monitor bug") || contains(r->err, "campaign: timeout"))
+	if (campaign_monitor_failure(r->wstatus, r->err))
 		return MONITOR_FAILURE;
 	status = WEXITSTATUS(r->wstatus);
 	if (status == 70 && contains(r->err, "MMU invariant broken"))
@@ -162,8 +128,8 @@ static enum outcome classify(const struct result *ref, const struct result *r)
 static void collect(struct run *run, int wstatus, struct result *r)
 {
 	r->wstatus = wstatus;
-	r->out = slurp(run->out, &r->out_len);
-	r->err = slurp(run->err, NULL);
+	r->out = campaign_slurp(run->out, &r->out_len);
+	r->err = campaign_slurp(run->err, NULL);
 	unlink(run->out);
 	unlink(run->err);
 }
@@ -172,16 +138,6 @@ static void free_result(struct result *r)
 {
 	free(r->out);
 	free(r->err);
-}
-
-/* the line a CSV cell may hold: the first line of stderr, commas removed */
-static void first_line(const char *s, char *buf, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n && s[i] && s[i] != '\n'; i++)
-		buf[i] = s[i] == ',' || s[i] == '"' ? ';' : s[i];
-	buf[i] = '\0';
 }
 
 static void usage(void)
@@ -224,17 +180,9 @@ static void reap_timeouts(struct run *slots, int jobs)
 {
 	time_t now = time(NULL);
 
-	for (int i = 0; i < jobs; i++) {
-		if (slots[i].pid > 0 && now - slots[i].started > TIMEOUT_S) {
-			FILE *f = fopen(slots[i].err, "a");
-
-			if (f) {
-				fprintf(f, "campaign: timeout after %d s\n", TIMEOUT_S);
-				fclose(f);
-			}
-			kill(-slots[i].pid, SIGKILL);
-		}
-	}
+	for (int i = 0; i < jobs; i++)
+		if (slots[i].pid > 0 && now - slots[i].started > TIMEOUT_S)
+			campaign_kill_timeout(slots[i].pid, slots[i].err, TIMEOUT_S);
 }
 
 int main(int argc, char **argv)
@@ -333,7 +281,7 @@ int main(int argc, char **argv)
 			o = classify(&ref, &r);
 			counts[s->point][o]++;
 			failures += o == MONITOR_FAILURE;
-			first_line(r.err, line, sizeof(line));
+			campaign_first_line(r.err, line, sizeof(line));
 			fprintf(csv, "%s,%lu,\"%s\",%s,%d,%d,\"%s\"\n", inject_point_name(s->point),
 				s->seed, knobs, outcome_names[o],
 				WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1,

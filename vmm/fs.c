@@ -725,9 +725,10 @@ long sys_lseek(struct vmm *vmm, const uint64_t *a)
 	default:
 		return -EINVAL;
 	}
-	if (base + off < 0)
+	/* vfs_setpos(): a position past LLONG_MAX (the sum wraps) or below 0 is EINVAL */
+	if (__builtin_add_overflow(base, off, &base) || base < 0)
 		return -EINVAL;
-	vf->pos = base + off;
+	vf->pos = base;
 	return vf->pos;
 }
 

@@ -6,6 +6,16 @@
 
 TEST_TARGETS	+= integration-test
 
+# MONITOR_SIDE: sets $$run to the prefix that runs a command where the
+# monitor can run (empty here, tools/emu/emu in the emulated machine) and
+# $$where_note; never skips: with neither, the target fails with the reason.
+MONITOR_SIDE	= where=$$(sh tools/emu/mode ./$(VMM) $(BUILD)/guest/test_args) || exit 1; \
+		  run=; where_note=; \
+		  if [ $$where = emu ]; then \
+			run="tools/emu/emu --cmd-timeout 1500 --timeout 1600 $(EMU_OPTS) --"; \
+			where_note=", in the emulated machine"; \
+		  fi
+
 .PHONY: integration-test
 integration-test: $(VMM) $(GUEST_PROGS)
 	$(Q)sh tests/integration/run.sh ./$(VMM) $(BUILD)/guest
@@ -65,16 +75,50 @@ DEPS		+= busybox-static
 TEST_TARGETS	+= elf-mutate-test
 ELF_MUTATE_CASES ?= 200
 ELF_MUTATE_SEED	?= 1
+ELF_MUTATE_CASES_EMU ?= 20
 
 .PHONY: elf-mutate-test
-elf-mutate-test: $(BUILD)/tools/elf-mutate guest.bin
+elf-mutate-test: $(BUILD)/tools/elf-mutate guest.bin $(VMM) $(BUILD)/guest/test_args
 	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(SAN_BUILD) $(SAN_BUILD)/bin/vmm
-	$(Q)if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then \
-		set -- guest.bin; \
-		if [ -x /usr/bin/busybox ]; then set -- "$$@" "/usr/bin/busybox echo hello"; fi; \
-		echo "ELF mutation fuzzer ($(ELF_MUTATE_CASES) cases, seed $(ELF_MUTATE_SEED), ASan+UBSan monitor):"; \
-		./$(BUILD)/tools/elf-mutate --vmm ./$(SAN_BUILD)/bin/vmm --cases $(ELF_MUTATE_CASES) \
-			--seed $(ELF_MUTATE_SEED) --timeout 5 --csv $(BUILD)/elf-mutate.csv "$$@"; \
-	else \
-		echo "ELF mutation fuzzer: SKIPPED: no usable /dev/kvm"; \
-	fi
+	$(Q)$(MONITOR_SIDE); cases=$(ELF_MUTATE_CASES) limit=5; \
+	[ -z "$$run" ] || { cases=$(ELF_MUTATE_CASES_EMU); limit=60; }; \
+	set -- guest.bin; \
+	if [ -x /usr/bin/busybox ]; then set -- "$$@" "/usr/bin/busybox echo hello"; fi; \
+	echo "ELF mutation fuzzer ($$cases cases, seed $(ELF_MUTATE_SEED), ASan+UBSan monitor$$where_note):"; \
+	$$run ./$(BUILD)/tools/elf-mutate --vmm ./$(SAN_BUILD)/bin/vmm --cases $$cases \
+		--seed $(ELF_MUTATE_SEED) --timeout $$limit --csv $(BUILD)/elf-mutate.csv "$$@"
+
+# System-call fuzzing: guest/fuzz_syscalls for FUZZ_SEEDS x FUZZ_CALLS under
+# an ASan+UBSan monitor with --check; any monitor failure (crash, sanitizer
+# report, broken invariant, leak, hang, undocumented status) fails, and the
+# campaign prints the command and a minimised call list for each.
+# FUZZ_INJECT='--inject POINT:KNOBS' adds fault injection.
+TEST_TARGETS	+= fuzz-campaign-test
+FUZZ_SEEDS	?= 1-4
+FUZZ_CALLS	?= 300
+FUZZ_SEEDS_EMU	?= 1
+FUZZ_INJECT	?=
+
+.PHONY: fuzz-campaign-test
+fuzz-campaign-test: $(BUILD)/tools/fuzz-campaign $(BUILD)/guest/fuzz_syscalls $(VMM) $(BUILD)/guest/test_args
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(SAN_BUILD) $(SAN_BUILD)/bin/vmm
+	$(Q)$(MONITOR_SIDE); seeds=$(FUZZ_SEEDS); [ -z "$$run" ] || seeds=$(FUZZ_SEEDS_EMU); \
+	echo "system-call fuzz campaign (seeds $$seeds x $(FUZZ_CALLS) calls, ASan+UBSan monitor, --check$$where_note):"; \
+	$$run ./$(BUILD)/tools/fuzz-campaign --seeds $$seeds --calls $(FUZZ_CALLS) \
+		$(FUZZ_INJECT) --vmm ./$(SAN_BUILD)/bin/vmm \
+		--fuzzer ./$(BUILD)/guest/fuzz_syscalls --csv $(BUILD)/fuzz-campaign.csv
+
+# What the fuzz campaigns found, each a program that exits 0 when the
+# monitor answers as Linux does; run natively and under the ASan+UBSan monitor.
+TEST_TARGETS	+= fuzz-regress-test
+FUZZ_REGRESS	= regress_lseek
+
+.PHONY: fuzz-regress-test
+fuzz-regress-test: $(patsubst %,$(BUILD)/guest/%,$(FUZZ_REGRESS)) $(VMM) $(BUILD)/guest/test_args
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(SAN_BUILD) $(SAN_BUILD)/bin/vmm
+	$(Q)$(MONITOR_SIDE); set -e; for t in $(FUZZ_REGRESS); do \
+		./$(BUILD)/guest/$$t >/dev/null || { echo "fuzz regression $$t: FAIL natively"; exit 1; }; \
+		$$run ./$(SAN_BUILD)/bin/vmm --check ./$(BUILD)/guest/$$t >/dev/null || \
+			{ echo "fuzz regression $$t: FAIL under the monitor$$where_note"; exit 1; }; \
+		echo "fuzz regression $$t: ok$$where_note"; \
+	done

@@ -17,6 +17,8 @@
 # The native side always runs here: this kernel is the specification.
 #
 # usage: run.sh VMM GUEST_DIR
+# INTEGRATION_SET=protocol runs only the checks whose outcome depends on
+# the commit protocol (integration.mk's second pass); the default is all.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 VMM=$1
 GUEST=$2
@@ -27,6 +29,7 @@ absvmm=$(cd "$(dirname "$VMM")" && pwd)/$(basename "$VMM")
 absguest=$(cd "$GUEST" && pwd)
 pass=0
 fail=0
+SET=${INTEGRATION_SET:-all}
 
 ok() { pass=$((pass + 1)); printf '  ok    %s\n' "$1"; }
 bad() { fail=$((fail + 1)); printf '  FAIL  %s\n' "$1"; [ -f "$2" ] && sed 's/^/        /' "$2" | head -40; }
@@ -75,7 +78,11 @@ compare() {
 	prog=$GUEST/$name
 	TEST_A="one two" TEST_B= "$prog" "$@" <"$input" >"$TMP/native.$((n + 1))" 2>/dev/null
 	echo "status $?" >>"$TMP/native.$((n + 1))"
-	mon "TEST_A='one two' TEST_B= $(q "$VMM") --check $VMM_OPTS $(q "$prog" "$@") <$(q "$input")"
+	# --check after every exit of test_bigcommit takes three minutes under
+	# TCG: in the emulated machine only its default run is checked
+	check=--check
+	[ "$where" != host ] && [ -n "$VMM_OPTS" ] && [ "$name" = test_bigcommit ] && check=
+	mon "TEST_A='one two' TEST_B= $(q "$VMM") $check $VMM_OPTS $(q "$prog" "$@") <$(q "$input")"
 	later compare_check $n "$name $*${VMM_OPTS:+ ($VMM_OPTS)}"
 }
 
@@ -146,6 +153,7 @@ expect() {
 	if grep -q -- "$2" "$3"; then ok "$1"; else bad "$1 (no '$2')" "$3"; fi
 }
 
+if [ "$SET" = all ]; then
 later echo "crash report:"
 mon "$(q "$VMM" "$GUEST/test_crash")"
 later crash_status $n
@@ -205,7 +213,12 @@ later echo "reclaim and swap:"
 mkdir -p "$TMP/swap-native" "$TMP/swap-vmm" "$TMP/oom"
 (cd "$TMP/swap-native" && "$absguest/test_swap" 64 keep) >"$TMP/swap-native.out" 2>&1
 echo "status $?" >>"$TMP/swap-native.out"
-mon "cd $(q "$TMP/swap-vmm") && $(q "$absvmm" --check --mem 16M --swap 128M --stats "$absguest/test_swap" 64 keep)"
+# In the emulated machine --check after each of its 70,000 exits takes 20
+# minutes under TCG: there it runs without (it passed with --check there
+# once; see README, "The emulated machine").
+swap_check_opt=--check
+[ "$where" = host ] || swap_check_opt=
+mon "cd $(q "$TMP/swap-vmm") && $(q "$absvmm") $swap_check_opt $(q --mem 16M --swap 128M --stats "$absguest/test_swap" 64 keep)"
 later swap_check $n
 swap_check() {
 	{ cat "$RES/$1.out"; echo "status $(st $1)"; } >"$TMP/swap-vmm.out"
@@ -282,6 +295,8 @@ exits_check() {
 # (expected/test_pkeys.pku, .nopku; their first line says where).  The
 # emulated machine offers keys (--pku below): there the default run has
 # them and the --pku off run has none.
+fi	# SET=all
+
 later echo "protection keys:"
 pkeys() {
 	"$GUEST/test_pkeys" >"$TMP/native.$((n + 1))" 2>/dev/null
@@ -311,6 +326,7 @@ pkeys_check() {
 pkeys ""
 pkeys "--pku off"
 
+if [ "$SET" = all ]; then
 later echo "root confinement:"
 mkdir -p "$TMP/root/sub"
 echo inside >"$TMP/root/sub/file"
@@ -327,6 +343,8 @@ root_check() {
 		ok "--root: $2 -> $(head -1 "$RES/$1.out")"
 	fi
 }
+
+fi	# SET=all
 
 later echo "platform (the start-up probe; fork, COW and large commits with the defaults):"
 mon "$(q "$VMM" --stats "$GUEST/test_args")"
@@ -346,10 +364,12 @@ nobug_check() {
 	fi
 }
 compare test_fault_regs /dev/null
+# the re-writing protocol wherever the probe picks the other one
 VMM_OPTS="--platform shadow"
-compare test_fork /dev/null
-compare test_bigcommit /dev/null
-compare test_fault_regs /dev/null
+for t in test_fork test_bigcommit test_fault_regs test_mremap test_pt_reuse \
+	 test_stale_unmap test_stale_protect test_signal_segv test_thp test_shared_file; do
+	compare $t /dev/null
+done
 VMM_OPTS=
 # --platform npt: refused in one line under shadow paging, else as Linux
 TEST_A="one two" TEST_B= "$GUEST/test_fork" </dev/null >"$TMP/native.$((n + 1))" 2>/dev/null
@@ -366,6 +386,7 @@ npt_check() {
 	fi
 }
 
+if [ "$SET" = all ]; then
 # ---- hostile binaries, command lines and resource exhaustion ----
 # The monitor's own statuses: 2 a bad option, 124 --timeout, 126 cannot
 # execute, 127 no such program, 128+N a signal to the monitor; one line each.
@@ -553,6 +574,8 @@ signal_monitor TERM spin 143
 signal_monitor INT block 130
 signal_monitor TERM sleep 143
 signal_monitor HUP forkbomb 129
+
+fi	# SET=all
 
 # step 2: the monitor's runs, in one go
 if [ "$where" = host ]; then

@@ -38,7 +38,7 @@ where=$(sh "$top/tools/emu/mode" "$VMM" "$GUEST/test_args") || {
 	echo "integration tests: FAILED: the monitor has nowhere to run"
 	exit 1
 }
-# not under /tmp: the emulated machine has its own
+# beside the build: the machine shares it (and the files are large)
 TMP=$(cd "$(mktemp -d "$(dirname "$GUEST")/integration.XXXXXX")" && pwd)
 trap 'rm -rf "$TMP"' EXIT INT TERM
 RES=$TMP/res

@@ -96,7 +96,7 @@ elf-mutate-test: $(BUILD)/tools/elf-mutate guest.bin $(VMM) $(BUILD)/guest/test_
 TEST_TARGETS	+= fuzz-campaign-test
 FUZZ_SEEDS	?= 1-4
 FUZZ_CALLS	?= 300
-FUZZ_SEEDS_EMU	?= 1
+FUZZ_SEEDS_EMU	?= 1-1
 FUZZ_INJECT	?=
 
 .PHONY: fuzz-campaign-test

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 
 #include "helpers.h"
@@ -340,4 +341,24 @@ void guest_write8(struct env *env, uint64_t addr, uint8_t v)
 long map_anon(struct mm_struct *mm, uint64_t addr, uint64_t pages, int prot)
 {
 	return mm_mmap(mm, addr, PG(pages), prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0);
+}
+
+struct file *host_file_filled(struct env *env, size_t pages, int first)
+{
+	char path[] = "/tmp/mmu-test-XXXXXX";
+	uint8_t buf[PAGE_SIZE];
+	struct file *f;
+	size_t i;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	for (i = 0; i < pages; i++) {
+		memset(buf, first + (int)i, sizeof(buf));
+		assert_int_equal(write(fd, buf, sizeof(buf)), sizeof(buf));
+	}
+	f = host_file_open(env->zone, fd, path, FMODE_READ);
+	assert_non_null(f);
+	close(fd);
+	unlink(path);
+	return f;
 }

@@ -64,6 +64,9 @@ int guest_touch(struct env *env, uint64_t addr, bool write, struct fault_result 
 uint8_t guest_read8(struct env *env, uint64_t addr);
 void guest_write8(struct env *env, uint64_t addr, uint8_t v);
 
+/* a read-only host file of @pages pages, page i filled with @first + i (unlinked) */
+struct file *host_file_filled(struct env *env, size_t pages, int first);
+
 /* anonymous private read-write mapping at @addr, MAP_FIXED */
 long map_anon(struct mm_struct *mm, uint64_t addr, uint64_t pages, int prot);
 

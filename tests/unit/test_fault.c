@@ -40,33 +40,11 @@ static void segv_maperr_and_accerr(void **state)
 	assert_int_equal(env->mm->stats.faults[FAULT_SEGV_ACCERR], 3);
 }
 
-static struct file *make_host_file(struct env *env, size_t pages, char *path)
-{
-	struct file *f;
-	uint8_t buf[PAGE_SIZE];
-	size_t i;
-	int fd;
-
-	strcpy(path, "/tmp/mmu-test-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	for (i = 0; i < pages; i++) {
-		memset(buf, (int)(0x10 + i), sizeof(buf));
-		assert_int_equal(write(fd, buf, sizeof(buf)), sizeof(buf));
-	}
-	f = host_file_open(env->zone, fd, path, FMODE_READ);
-	assert_non_null(f);
-	close(fd);
-	unlink(path);
-	return f;
-}
-
 /* private file pages: read from the file, copied on write, file untouched */
 static void file_private_cow(void **state)
 {
 	struct env *env = *state;
-	char path[64];
-	struct file *f = make_host_file(env, 4, path);
+	struct file *f = host_file_filled(env, 4, 0x10);
 
 	assert_int_equal(mm_mmap(env->mm, BASE, PG(4), RW, MAP_PRIVATE | MAP_FIXED, f, PG(1)), BASE);
 	assert_int_equal(mm_mmap(env->mm, BASE + PG(8), PG(4), PROT_READ, MAP_PRIVATE | MAP_FIXED, f, 0),
@@ -95,8 +73,7 @@ static void file_private_cow(void **state)
 static void file_shared_readonly_refuses_write(void **state)
 {
 	struct env *env = *state;
-	char path[64];
-	struct file *f = make_host_file(env, 2, path);
+	struct file *f = host_file_filled(env, 2, 0x10);
 
 	assert_int_equal(mm_mmap(env->mm, BASE, PG(2), RW, MAP_SHARED | MAP_FIXED, f, 0), -EACCES);
 	assert_int_equal(mm_mmap(env->mm, BASE, PG(2), PROT_READ, MAP_SHARED | MAP_FIXED, f, 0), BASE);

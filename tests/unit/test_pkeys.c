@@ -86,26 +86,6 @@ static void expect_pkey(struct env *env, uint64_t addr, int pkey)
 	assert_int_equal(mm_vma_pkey(env->mm, addr), pkey);
 }
 
-static struct file *make_host_file(struct env *env, size_t pages)
-{
-	char path[] = "/tmp/mmu-pkeys-XXXXXX";
-	uint8_t buf[PAGE_SIZE];
-	struct file *f;
-	size_t i;
-	int fd = mkstemp(path);
-
-	assert_true(fd >= 0);
-	for (i = 0; i < pages; i++) {
-		memset(buf, (int)(0x40 + i), sizeof(buf));
-		assert_int_equal(write(fd, buf, sizeof(buf)), sizeof(buf));
-	}
-	f = host_file_open(env->zone, fd, path, FMODE_READ);
-	assert_non_null(f);
-	close(fd);
-	unlink(path);
-	return f;
-}
-
 /* the smaps lines of the VMA starting at @addr */
 static char *smaps_of(struct env *env, uint64_t addr)
 {
@@ -224,7 +204,7 @@ static void keyed_exec_only_anon(void **state)
 static void keyed_exec_only_file(void **state)
 {
 	struct env *env = *state;
-	struct file *f = make_host_file(env, 2);
+	struct file *f = host_file_filled(env, 2, 0x40);
 	struct fault_result res;
 	uint8_t byte = 0;
 

@@ -13,6 +13,7 @@
 #include <linux/kvm.h>
 
 #include "../mmu/mm.h"
+#include "uaccess.h"
 
 #define NR_EXIT_REASONS	64
 #define NR_SYSCALLS	512
@@ -24,27 +25,7 @@ struct iret_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
-enum vfile_kind {
-	VF_HOST,	/* a host file under --root */
-	VF_STDIO,	/* the monitor's own fd 0, 1 or 2 */
-	VF_PROC,	/* generated text: /proc/self/maps, /proc/sys/vm/... */
-	VF_ZERO,
-	VF_NULL,
-	VF_MEMFD,
-};
-
-struct vfile {
-	enum vfile_kind kind;
-	int refcount;		/* fds sharing this open file description */
-	int host_fd;		/* VF_HOST, VF_STDIO */
-	int flags;		/* the guest's open flags */
-	uint64_t pos;
-	struct file *file;	/* this open's MMU view (its own f_mode, the inode's cache) */
-	char *path;		/* as maps shows it */
-	char *text;		/* VF_PROC: generated at offset 0 */
-	size_t text_len;
-	int proc_id;
-};
+struct vfile;	/* fs.h */
 
 struct guest_sigaction {
 	uint64_t handler, flags, restorer, mask;
@@ -287,17 +268,6 @@ void force_sig_fault(struct vmm *vmm, int sig, int code, uint64_t addr,
 void force_sig_pkuerr(struct vmm *vmm, uint64_t addr, int pkey, uint64_t err);
 void force_sig_kernel(struct vmm *vmm, int sig, int trapno, uint64_t err);
 void signal_deliver(struct vmm *vmm);
-long sys_rt_sigaction(struct vmm *vmm, const uint64_t *a);
-long sys_rt_sigprocmask(struct vmm *vmm, const uint64_t *a);
-long sys_rt_sigreturn(struct vmm *vmm, const uint64_t *a);
-long sys_rt_sigpending(struct vmm *vmm, const uint64_t *a);
-long sys_rt_sigsuspend(struct vmm *vmm, const uint64_t *a);
-long sys_rt_sigtimedwait(struct vmm *vmm, const uint64_t *a);
-long sys_sigaltstack(struct vmm *vmm, const uint64_t *a);
-long sys_pause(struct vmm *vmm, const uint64_t *a);
-long sys_kill(struct vmm *vmm, const uint64_t *a);
-long sys_tkill(struct vmm *vmm, const uint64_t *a);
-long sys_tgkill(struct vmm *vmm, const uint64_t *a);
 
 /* process.c: fork, exec, exit, wait, the scheduler */
 struct process *process_first(struct vmm *vmm);
@@ -308,17 +278,6 @@ bool schedule(struct vmm *vmm);
 void preempt_user(struct vmm *vmm);
 int timer_setup(struct vmm *vmm);
 int mm_users(struct vmm *vmm, struct mm_struct *mm);
-long sys_fork(struct vmm *vmm, const uint64_t *a);
-long sys_vfork(struct vmm *vmm, const uint64_t *a);
-long sys_clone(struct vmm *vmm, const uint64_t *a);
-long sys_wait4(struct vmm *vmm, const uint64_t *a);
-long sys_waitid(struct vmm *vmm, const uint64_t *a);
-long sys_execve(struct vmm *vmm, const uint64_t *a);
-long sys_exit_group(struct vmm *vmm, const uint64_t *a);
-long sys_sched_yield(struct vmm *vmm, const uint64_t *a);
-long sys_getpid(struct vmm *vmm, const uint64_t *a);
-long sys_getppid(struct vmm *vmm, const uint64_t *a);
-long sys_set_tid_address(struct vmm *vmm, const uint64_t *a);
 
 /* signal.c, across processes */
 int send_signal_to(struct vmm *vmm, struct process *p, const struct ksiginfo *info);
@@ -330,42 +289,13 @@ bool sigchld_autoreap(struct process *parent);
 void syscall_dispatch(struct vmm *vmm);
 const char *syscall_name(unsigned long nr);
 
-/* fs.c: the guest's files */
+/* the guest's files (fs.h has the rest) */
 void fs_init(struct vmm *vmm);
 void fs_close_all(struct process *p);
 void fs_fork(struct process *child, struct process *parent);
 void fs_exec(struct process *p);
-long sys_pwrite64(struct vmm *vmm, const uint64_t *a);
-long sys_fsync(struct vmm *vmm, const uint64_t *a);
-long sys_unlink(struct vmm *vmm, const uint64_t *a);
-long sys_unlinkat(struct vmm *vmm, const uint64_t *a);
-long sys_mkdir(struct vmm *vmm, const uint64_t *a);
-long sys_rmdir(struct vmm *vmm, const uint64_t *a);
 int fs_open_exec(struct vmm *vmm, uint64_t upath, char *path, size_t len);
 int fs_open_exec_path(struct vmm *vmm, const char *path);
-long sys_read(struct vmm *vmm, const uint64_t *a);
-long sys_write(struct vmm *vmm, const uint64_t *a);
-long sys_readv(struct vmm *vmm, const uint64_t *a);
-long sys_writev(struct vmm *vmm, const uint64_t *a);
-long sys_pread64(struct vmm *vmm, const uint64_t *a);
-long sys_open(struct vmm *vmm, const uint64_t *a);
-long sys_openat(struct vmm *vmm, const uint64_t *a);
-long sys_close(struct vmm *vmm, const uint64_t *a);
-long sys_lseek(struct vmm *vmm, const uint64_t *a);
-long sys_fstat(struct vmm *vmm, const uint64_t *a);
-long sys_stat(struct vmm *vmm, const uint64_t *a);
-long sys_lstat(struct vmm *vmm, const uint64_t *a);
-long sys_newfstatat(struct vmm *vmm, const uint64_t *a);
-long sys_access(struct vmm *vmm, const uint64_t *a);
-long sys_ioctl(struct vmm *vmm, const uint64_t *a);
-long sys_fcntl(struct vmm *vmm, const uint64_t *a);
-long sys_dup(struct vmm *vmm, const uint64_t *a);
-long sys_dup2(struct vmm *vmm, const uint64_t *a);
-long sys_dup3(struct vmm *vmm, const uint64_t *a);
-long sys_memfd_create(struct vmm *vmm, const uint64_t *a);
-long sys_ftruncate(struct vmm *vmm, const uint64_t *a);
-long sys_readlink(struct vmm *vmm, const uint64_t *a);
-long sys_getcwd(struct vmm *vmm, const uint64_t *a);
 struct file *fs_mmap_file(struct vmm *vmm, int fd, int prot, int flags, long *err);
 struct file *ftab_open(struct vmm *vmm, int hfd, const char *path, unsigned int f_mode);
 void ftab_exit(struct vmm *vmm);
@@ -391,9 +321,5 @@ void diag_print_stats(struct vmm *vmm, FILE *out);
 void diag_print_regs(struct vmm *vmm, FILE *out);
 void diag_signal_report(struct vmm *vmm, int signo, const char *why);
 
-/* user memory helpers (syscall.c) */
-int copy_from_user(struct vmm *vmm, void *dst, uint64_t src, size_t n);
-int copy_to_user(struct vmm *vmm, uint64_t dst, const void *src, size_t n);
-long strncpy_from_user(struct vmm *vmm, char *dst, uint64_t src, size_t n);
 
 #endif

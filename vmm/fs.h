@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The guest's files (Linux: struct file, file_operations, the fd table).
+ * Each kind of open file is a struct vfile_ops in the file named after it:
+ * hostfs.c (files under --root and the monitor's stdio), chardev.c
+ * (/dev/null, /dev/zero), procfs.c, memfd.c.  file.c owns the descriptor
+ * table, read_write.c the calls that move bytes, namei.c the paths.
+ */
+#ifndef VMM_FS_H
+#define VMM_FS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "vmm.h"
+
+#define PATH_MAX_GUEST	4096
+
+enum vfile_kind {
+	VF_HOST,	/* a host file under --root */
+	VF_STDIO,	/* the monitor's own fd 0, 1 or 2 */
+	VF_PROC,	/* generated text: /proc/self/maps, /proc/sys/vm/... */
+	VF_ZERO,
+	VF_NULL,
+	VF_MEMFD,
+};
+
+struct vfile;
+
+/*
+ * What one kind of open file does.  @pos < 0: at the file position, which
+ * the op advances; otherwise at @pos (pread/pwrite), leaving it alone.
+ * A NULL op is what Linux answers when file_operations lacks it.
+ */
+struct vfile_ops {
+	enum vfile_kind kind;
+	ssize_t (*read)(struct vmm *vmm, struct vfile *vf, void *buf, size_t n, off_t pos);
+	ssize_t (*write)(struct vmm *vmm, struct vfile *vf, const void *buf, size_t n,
+			 off_t pos);
+	/* NULL: lseek is generic_file_llseek on vf->pos with size() */
+	int64_t (*llseek)(struct vmm *vmm, struct vfile *vf, int64_t off, int whence);
+	/* SEEK_END's base; NULL: SEEK_END is EINVAL */
+	int64_t (*size)(struct vfile *vf);
+	int (*stat)(struct vmm *vmm, struct vfile *vf, struct stat *st);
+	/* the MMU's file for mmap; NULL result with *err == 0: anonymous */
+	struct file *(*mmap_file)(struct vmm *vmm, struct vfile *vf, long *err);
+	int (*fsync)(struct vmm *vmm, struct vfile *vf);
+	int (*truncate)(struct vmm *vmm, struct vfile *vf, uint64_t len);
+	void (*release)(struct vfile *vf);
+	bool no_pread;		/* pread/pwrite: ESPIPE (a pipe, a terminal) */
+};
+
+struct vfile {
+	enum vfile_kind kind;
+	const struct vfile_ops *ops;
+	int refcount;		/* fds sharing this open file description */
+	int host_fd;		/* VF_HOST, VF_STDIO */
+	int flags;		/* the guest's open flags */
+	uint64_t pos;
+	struct file *file;	/* this open's MMU view (its own f_mode, the inode's cache) */
+	char *path;		/* as maps shows it */
+	char *text;		/* VF_PROC: generated at offset 0 */
+	size_t text_len;
+	int proc_id;
+	void *priv;		/* the kind's own state */
+};
+
+/* file.c: open file descriptions and the descriptor table */
+struct vfile *vfile_new(const struct vfile_ops *ops, int host_fd, int flags);
+void vfile_put(struct vfile *vf);
+int fd_install(struct vmm *vmm, struct vfile *vf, int from);
+struct vfile *fd_get(struct vmm *vmm, uint64_t fd);
+long fd_install_new(struct vmm *vmm, struct vfile *vf);
+bool vfile_readable(const struct vfile *vf);
+bool vfile_writable(const struct vfile *vf);
+
+/* hostfs.c: host files under --root, and the monitor's stdio */
+extern const struct vfile_ops hostfs_ops, hostfs_nocache_ops, stdio_ops;
+unsigned int open_fmode(int flags);
+int host_resized(struct file *file, int hfd);
+char *host_path(int host_fd);
+
+/* chardev.c: /dev/null, /dev/zero */
+extern const struct vfile_ops null_ops, zero_ops;
+
+/* procfs.c */
+enum { PROC_MAPS, PROC_SMAPS, PROC_STATUS, PROC_MEMINFO, PROC_MMAP_MIN_ADDR,
+       PROC_MAX_MAP_COUNT, PROC_OVERCOMMIT, PROC_VMM_STATS };
+extern const struct vfile_ops proc_ops;
+int proc_generate(struct vmm *vmm, struct vfile *vf);
+
+/* memfd.c */
+extern const struct vfile_ops memfd_ops;
+
+/* namei.c: paths, confined to --root */
+struct special_path {
+	const char *path;
+	const struct vfile_ops *ops;
+	int proc_id;
+};
+const struct special_path *find_special(const char *path);
+long open_special(struct vmm *vmm, const struct special_path *sp, int flags);
+int host_open_confined(struct vmm *vmm, int dirfd, const char *path, int flags, int mode);
+int parent_confined(struct vmm *vmm, int dirfd, uint64_t upath, char *path, size_t len,
+		    const char **base);
+int dirfd_host(struct vmm *vmm, int dirfd, const char *path);
+
+/* stat.c */
+void stat_synth(struct vfile *vf, struct stat *st);
+
+#endif

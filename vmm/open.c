@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Opening files, and the calls on an open file's inode (Linux: fs/open.c,
+ * fs/sync.c): open, openat, access, ftruncate, fsync; execve's open.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "fs.h"
+#include "syscalls.h"
+
+static long do_openat(struct vmm *vmm, int dirfd, uint64_t upath, int flags, int mode)
+{
+	const struct special_path *sp;
+	struct vfile *vf;
+	char path[4096];
+	long n;
+	int hfd;
+
+	n = strncpy_from_user(vmm, path, upath, sizeof(path));
+	if (n < 0)
+		return n;
+	if (!n)
+		return -ENOENT;
+	sp = find_special(path);
+	if (sp)
+		return open_special(vmm, sp, flags);
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return -EOPNOTSUPP;
+	hfd = dirfd_host(vmm, dirfd, path);
+	if (hfd < 0 && hfd != AT_FDCWD)
+		return hfd;
+	hfd = host_open_confined(vmm, hfd, path,
+				 (flags & (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_DIRECTORY |
+					   O_NOFOLLOW | O_PATH)) | O_CLOEXEC | O_NOCTTY, mode);
+	if (hfd < 0)
+		return hfd;
+	vf = vfile_new(&hostfs_nocache_ops, hfd, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+	if (!vf) {
+		close(hfd);
+		return -ENOMEM;
+	}
+	vf->path = host_path(hfd);
+	if (!(flags & O_PATH))
+		vf->file = ftab_open(vmm, hfd, vf->path ? vf->path : path, open_fmode(flags));
+	if (vf->file)
+		vf->ops = &hostfs_ops;	/* seeks and SEEK_END through the page cache */
+	if (vf->file && (flags & O_TRUNC) && vfile_writable(vf))
+		host_resized(vf->file, hfd);
+	return fd_install_new(vmm, vf);
+}
+
+long sys_open(struct vmm *vmm, const uint64_t *a)
+{
+	return do_openat(vmm, AT_FDCWD, a[0], (int)a[1], (int)a[2]);
+}
+
+long sys_openat(struct vmm *vmm, const uint64_t *a)
+{
+	return do_openat(vmm, (int)a[0], a[1], (int)a[2], (int)a[3]);
+}
+
+long sys_access(struct vmm *vmm, const uint64_t *a)
+{
+	char path[4096];
+	long n;
+	int hfd;
+
+	if (a[1] & ~(uint64_t)(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	n = strncpy_from_user(vmm, path, a[0], sizeof(path));
+	if (n < 0)
+		return n;
+	if (!n)
+		return -ENOENT;
+	if (find_special(path))
+		return 0;
+	hfd = host_open_confined(vmm, AT_FDCWD, path, O_PATH | O_CLOEXEC, 0);
+	if (hfd < 0)
+		return hfd;
+	n = syscall(SYS_faccessat2, hfd, "", (int)a[1], AT_EMPTY_PATH) ? -errno : 0;
+	close(hfd);
+	return n;
+}
+
+long sys_getcwd(struct vmm *vmm, const uint64_t *a)
+{
+	if (a[1] < 2)
+		return -ERANGE;
+	return copy_to_user(vmm, a[0], "/", 2) ? -EFAULT : 2;
+}
+
+long sys_ftruncate(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+
+	if (!vf)
+		return -EBADF;
+	if ((int64_t)a[1] < 0)
+		return -EINVAL;
+	if (!vfile_writable(vf) || !vf->ops->truncate)
+		return -EINVAL;
+	return vf->ops->truncate(vmm, vf, a[1]);
+}
+
+long sys_fsync(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+
+	if (!vf)
+		return -EBADF;
+	return vf->ops->fsync ? vf->ops->fsync(vmm, vf) : -EINVAL;
+}
+
+/*
+ * The MMU's file for mmap of @fd.  NULL with *err == 0 means anonymous
+ * memory (/dev/zero); NULL with *err set is the errno.
+ */
+struct file *fs_mmap_file(struct vmm *vmm, int fd, int prot, int flags, long *err)
+{
+	struct vfile *vf = fd_get(vmm, (uint64_t)fd);
+
+	*err = 0;
+	if (!vf) {
+		*err = -EBADF;
+		return NULL;
+	}
+	if (!vf->ops->mmap_file) {
+		*err = -ENODEV;
+		return NULL;
+	}
+	return vf->ops->mmap_file(vmm, vf, err);
+}
+
+/* execve's file: a regular file under --root, opened read-only for the loader */
+int fs_open_exec_path(struct vmm *vmm, const char *path)
+{
+	struct stat st;
+	int hfd;
+
+	if (!path[0])
+		return -ENOENT;
+	hfd = host_open_confined(vmm, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	if (hfd < 0)
+		return hfd;
+	if (fstat(hfd, &st) || !S_ISREG(st.st_mode)) {
+		close(hfd);
+		return -EACCES;
+	}
+	return hfd;
+}
+
+int fs_open_exec(struct vmm *vmm, uint64_t upath, char *path, size_t len)
+{
+	long n = strncpy_from_user(vmm, path, upath, len);
+
+	if (n < 0)
+		return n;
+	return fs_open_exec_path(vmm, path);
+}

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The calls that move bytes between guest memory and open files (Linux:
+ * fs/read_write.c): read, write, their p- and v- forms, lseek.  Guest
+ * memory goes through a bounce buffer, a chunk at a time.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "fs.h"
+#include "syscalls.h"
+
+#define IO_CHUNK	65536
+#define MAX_RW_COUNT	(INT32_MAX & PAGE_MASK)
+
+static ssize_t vfile_read(struct vmm *vmm, struct vfile *vf, void *buf, size_t n, off_t pos)
+{
+	return vf->ops->read ? vf->ops->read(vmm, vf, buf, n, pos) : -EINVAL;
+}
+
+static ssize_t vfile_write(struct vmm *vmm, struct vfile *vf, const void *buf, size_t n,
+			   off_t pos)
+{
+	return vf->ops->write ? vf->ops->write(vmm, vf, buf, n, pos) : -EINVAL;
+}
+
+/* read into guest memory through a bounce buffer */
+static long do_read(struct vmm *vmm, struct vfile *vf, uint64_t ubuf, uint64_t count,
+		    off_t pos)
+{
+	char *buf;
+	uint64_t done = 0;
+	ssize_t got;
+
+	if (!count)
+		return 0;
+	if (count > MAX_RW_COUNT)
+		count = MAX_RW_COUNT;
+	buf = malloc(IO_CHUNK);
+	if (!buf)
+		return -ENOMEM;
+	while (done < count) {
+		size_t n = count - done < IO_CHUNK ? count - done : IO_CHUNK;
+
+		got = vfile_read(vmm, vf, buf, n, pos < 0 ? -1 : pos + (off_t)done);
+		if (got <= 0) {
+			if (!done)
+				done = got;
+			break;
+		}
+		if (copy_to_user(vmm, ubuf + done, buf, got)) {
+			if (!done)
+				done = -EFAULT;
+			break;
+		}
+		done += got;
+		/* a short read (a pipe, a terminal, end of file) ends the call */
+		if ((size_t)got < n)
+			break;
+	}
+	free(buf);
+	return (long)done;
+}
+
+static long do_write(struct vmm *vmm, struct vfile *vf, uint64_t ubuf, uint64_t count,
+		     off_t pos)
+{
+	char *buf;
+	uint64_t done = 0;
+	ssize_t put;
+
+	if (!count)
+		return 0;
+	if (count > MAX_RW_COUNT)
+		count = MAX_RW_COUNT;
+	buf = malloc(IO_CHUNK);
+	if (!buf)
+		return -ENOMEM;
+	while (done < count) {
+		size_t n = count - done < IO_CHUNK ? count - done : IO_CHUNK;
+
+		if (copy_from_user(vmm, buf, ubuf + done, n)) {
+			if (!done)
+				done = -EFAULT;
+			break;
+		}
+		put = vfile_write(vmm, vf, buf, n, pos < 0 ? -1 : pos + (off_t)done);
+		if (put <= 0) {
+			if (!done)
+				done = put;
+			break;
+		}
+		done += put;
+		if ((size_t)put < n)
+			break;
+	}
+	free(buf);
+	return (long)done;
+}
+long sys_read(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+
+	if (!vf || !vfile_readable(vf))
+		return -EBADF;
+	return do_read(vmm, vf, a[1], a[2], -1);
+}
+
+long sys_pread64(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+
+	if (!vf || !vfile_readable(vf))
+		return -EBADF;
+	if ((int64_t)a[3] < 0)
+		return -EINVAL;
+	if (vf->ops->no_pread)
+		return -ESPIPE;
+	return do_read(vmm, vf, a[1], a[2], (off_t)a[3]);
+}
+
+long sys_write(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+
+	if (!vf || !vfile_writable(vf))
+		return -EBADF;
+	return do_write(vmm, vf, a[1], a[2], -1);
+}
+
+long sys_pwrite64(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+
+	if (!vf || !vfile_writable(vf))
+		return -EBADF;
+	if ((int64_t)a[3] < 0)
+		return -EINVAL;
+	if (vf->ops->no_pread)
+		return -ESPIPE;
+	return do_write(vmm, vf, a[1], a[2], (off_t)a[3]);
+}
+
+static long do_iov(struct vmm *vmm, const uint64_t *a, bool is_write)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+	struct iovec *iov;
+	uint64_t total = 0;
+	long ret = 0, done = 0;
+	int i, cnt = (int)a[2];
+
+	if (!vf || !(is_write ? vfile_writable(vf) : vfile_readable(vf)))
+		return -EBADF;
+	if (cnt < 0 || cnt > UIO_MAXIOV)
+		return -EINVAL;
+	if (!cnt)
+		return 0;
+	iov = calloc(cnt, sizeof(*iov));
+	if (!iov)
+		return -ENOMEM;
+	if (copy_from_user(vmm, iov, a[1], cnt * sizeof(*iov))) {
+		free(iov);
+		return -EFAULT;
+	}
+	for (i = 0; i < cnt; i++) {
+		if ((ssize_t)iov[i].iov_len < 0 || total + iov[i].iov_len > SSIZE_MAX) {
+			free(iov);
+			return -EINVAL;
+		}
+		total += iov[i].iov_len;
+	}
+	for (i = 0; i < cnt; i++) {
+		if (!iov[i].iov_len)
+			continue;
+		ret = is_write ? do_write(vmm, vf, (uint64_t)iov[i].iov_base, iov[i].iov_len, -1) :
+				 do_read(vmm, vf, (uint64_t)iov[i].iov_base, iov[i].iov_len, -1);
+		if (ret < 0)
+			break;
+		done += ret;
+		if ((size_t)ret < iov[i].iov_len)
+			break;
+	}
+	free(iov);
+	return done ? done : ret;
+}
+
+long sys_readv(struct vmm *vmm, const uint64_t *a)
+{
+	return do_iov(vmm, a, false);
+}
+
+long sys_writev(struct vmm *vmm, const uint64_t *a)
+{
+	return do_iov(vmm, a, true);
+}
+
+/* generic_file_llseek() on the file position, unless the kind seeks itself */
+long sys_lseek(struct vmm *vmm, const uint64_t *a)
+{
+	struct vfile *vf = fd_get(vmm, a[0]);
+	int64_t off = (int64_t)a[1], base;
+
+	if (!vf)
+		return -EBADF;
+	if (vf->ops->llseek)
+		return vf->ops->llseek(vmm, vf, off, (int)a[2]);
+	switch (a[2]) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = vf->pos;
+		break;
+	case SEEK_END:
+		if (!vf->ops->size)
+			return -EINVAL;
+		base = vf->ops->size(vf);
+		break;
+	default:
+		return -EINVAL;
+	}
+	/* vfs_setpos(): a position past LLONG_MAX (the sum wraps) or below 0 is EINVAL */
+	if (__builtin_add_overflow(base, off, &base) || base < 0)
+		return -EINVAL;
+	vf->pos = base;
+	return vf->pos;
+}

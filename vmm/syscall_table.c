@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The system-call table (Linux: arch/x86/entry/syscalls/syscall_64.tbl):
+ * every x86-64 number in order, a handler where the monitor has one and a
+ * comment where it has none (the call returns ENOSYS; --trace names it).
+ *
+ * Argument letters for --trace: d int, u unsigned, x hex, s string,
+ * p pointer, f fd, o octal.
+ */
+#include <sys/syscall.h>
+
+#include "syscalls.h"
+
+const struct syscall_desc syscall_table[NR_SYSCALLS] = {
+	[SYS_read]		= { sys_read,		"fpu" },
+	[SYS_write]		= { sys_write,		"fpu" },
+	[SYS_open]		= { sys_open,		"sxo" },
+	[SYS_close]		= { sys_close,		"f" },
+	[SYS_stat]		= { sys_stat,		"sp" },
+	[SYS_fstat]		= { sys_fstat,		"fp" },
+	[SYS_lstat]		= { sys_lstat,		"sp" },
+	/* 7 poll */
+	[SYS_lseek]		= { sys_lseek,		"fdd" },
+	[SYS_mmap]		= { sys_mmap,		"pxxxfx" },
+	[SYS_mprotect]		= { sys_mprotect,		"pxx" },
+	[SYS_munmap]		= { sys_munmap,		"px" },
+	[SYS_brk]		= { sys_brk,		"p" },
+	[SYS_rt_sigaction]	= { sys_rt_sigaction,	"dppu" },
+	[SYS_rt_sigprocmask]	= { sys_rt_sigprocmask,	"dppu" },
+	[SYS_rt_sigreturn]	= { sys_rt_sigreturn,	"" },
+	[SYS_ioctl]		= { sys_ioctl,		"fxx" },
+	[SYS_pread64]		= { sys_pread64,		"fpud" },
+	[SYS_pwrite64]		= { sys_pwrite64,		"fpud" },
+	[SYS_readv]		= { sys_readv,		"fpd" },
+	[SYS_writev]		= { sys_writev,		"fpd" },
+	[SYS_access]		= { sys_access,		"so" },
+	/* 22 pipe */
+	/* 23 select */
+	[SYS_sched_yield]	= { sys_sched_yield,	"" },
+	[SYS_mremap]		= { sys_mremap,		"pxxxp" },
+	[SYS_msync]		= { sys_msync,		"pxx" },
+	[SYS_mincore]		= { sys_mincore,		"pxp" },
+	[SYS_madvise]		= { sys_madvise,		"pxd" },
+	/* 29 shmget */
+	/* 30 shmat */
+	/* 31 shmctl */
+	[SYS_dup]		= { sys_dup,		"f" },
+	[SYS_dup2]		= { sys_dup2,		"ff" },
+	[SYS_pause]		= { sys_pause,		"" },
+	[SYS_nanosleep]		= { sys_nanosleep,	"pp" },
+	/* 36 getitimer */
+	/* 37 alarm */
+	/* 38 setitimer */
+	[SYS_getpid]		= { sys_getpid,		"" },
+	/* 40 sendfile */
+	/* 41 socket */
+	/* 42 connect */
+	/* 43 accept */
+	/* 44 sendto */
+	/* 45 recvfrom */
+	/* 46 sendmsg */
+	/* 47 recvmsg */
+	/* 48 shutdown */
+	/* 49 bind */
+	/* 50 listen */
+	/* 51 getsockname */
+	/* 52 getpeername */
+	/* 53 socketpair */
+	/* 54 setsockopt */
+	/* 55 getsockopt */
+	[SYS_clone]		= { sys_clone,		"xppppx" },
+	[SYS_fork]		= { sys_fork,		"" },
+	[SYS_vfork]		= { sys_vfork,		"" },
+	[SYS_execve]		= { sys_execve,		"spp" },
+	[SYS_exit]		= { sys_exit_group,	"d" },
+	[SYS_wait4]		= { sys_wait4,		"dpxp" },
+	[SYS_kill]		= { sys_kill,		"dd" },
+	[SYS_uname]		= { sys_uname,		"p" },
+	/* 64 semget */
+	/* 65 semop */
+	/* 66 semctl */
+	/* 67 shmdt */
+	/* 68 msgget */
+	/* 69 msgsnd */
+	/* 70 msgrcv */
+	/* 71 msgctl */
+	[SYS_fcntl]		= { sys_fcntl,		"fdx" },
+	/* 73 flock */
+	[SYS_fsync]		= { sys_fsync,		"f" },
+	[SYS_fdatasync]		= { sys_fsync,		"f" },
+	/* 76 truncate */
+	[SYS_ftruncate]		= { sys_ftruncate,	"fd" },
+	/* 78 getdents */
+	[SYS_getcwd]		= { sys_getcwd,		"pu" },
+	/* 80 chdir */
+	/* 81 fchdir */
+	/* 82 rename */
+	[SYS_mkdir]		= { sys_mkdir,		"so" },
+	[SYS_rmdir]		= { sys_rmdir,		"s" },
+	/* 85 creat */
+	/* 86 link */
+	[SYS_unlink]		= { sys_unlink,		"s" },
+	/* 88 symlink */
+	[SYS_readlink]		= { sys_readlink,		"spu" },
+	/* 90 chmod */
+	/* 91 fchmod */
+	/* 92 chown */
+	/* 93 fchown */
+	/* 94 lchown */
+	/* 95 umask */
+	[SYS_gettimeofday]	= { sys_gettimeofday,	"pp" },
+	[SYS_getrlimit]		= { sys_getrlimit,	"dp" },
+	/* 98 getrusage */
+	/* 99 sysinfo */
+	/* 100 times */
+	/* 101 ptrace */
+	[SYS_getuid]		= { sys_getuid,		"" },
+	/* 103 syslog */
+	[SYS_getgid]		= { sys_getgid,		"" },
+	/* 105 setuid */
+	/* 106 setgid */
+	[SYS_geteuid]		= { sys_geteuid,		"" },
+	[SYS_getegid]		= { sys_getegid,		"" },
+	/* 109 setpgid */
+	[SYS_getppid]		= { sys_getppid,		"" },
+	/* 111 getpgrp */
+	/* 112 setsid */
+	/* 113 setreuid */
+	/* 114 setregid */
+	/* 115 getgroups */
+	/* 116 setgroups */
+	/* 117 setresuid */
+	[SYS_getresuid]		= { sys_getresuid,	"ppp" },
+	/* 119 setresgid */
+	[SYS_getresgid]		= { sys_getresgid,	"ppp" },
+	/* 121 getpgid */
+	/* 122 setfsuid */
+	/* 123 setfsgid */
+	/* 124 getsid */
+	/* 125 capget */
+	/* 126 capset */
+	[SYS_rt_sigpending]	= { sys_rt_sigpending,	"pu" },
+	[SYS_rt_sigtimedwait]	= { sys_rt_sigtimedwait,	"pppu" },
+	/* 129 rt_sigqueueinfo */
+	[SYS_rt_sigsuspend]	= { sys_rt_sigsuspend,	"pu" },
+	[SYS_sigaltstack]	= { sys_sigaltstack,	"pp" },
+	/* 132 utime */
+	/* 133 mknod */
+	/* 134 uselib */
+	/* 135 personality */
+	/* 136 ustat */
+	/* 137 statfs */
+	/* 138 fstatfs */
+	/* 139 sysfs */
+	/* 140 getpriority */
+	/* 141 setpriority */
+	/* 142 sched_setparam */
+	/* 143 sched_getparam */
+	/* 144 sched_setscheduler */
+	/* 145 sched_getscheduler */
+	/* 146 sched_get_priority_max */
+	/* 147 sched_get_priority_min */
+	/* 148 sched_rr_get_interval */
+	[SYS_mlock]		= { sys_mlock,		"px" },
+	[SYS_munlock]		= { sys_munlock,		"px" },
+	[SYS_mlockall]		= { sys_mlockall,		"x" },
+	[SYS_munlockall]	= { sys_munlockall,	"" },
+	/* 153 vhangup */
+	/* 154 modify_ldt */
+	/* 155 pivot_root */
+	/* 156 _sysctl */
+	/* 157 prctl */
+	[SYS_arch_prctl]	= { sys_arch_prctl,	"xp" },
+	/* 159 adjtimex */
+	[SYS_setrlimit]		= { sys_setrlimit,	"dp" },
+	/* 161 chroot */
+	/* 162 sync */
+	/* 163 acct */
+	/* 164 settimeofday */
+	/* 165 mount */
+	/* 166 umount2 */
+	/* 167 swapon */
+	/* 168 swapoff */
+	/* 169 reboot */
+	/* 170 sethostname */
+	/* 171 setdomainname */
+	/* 172 iopl */
+	/* 173 ioperm */
+	/* 174 create_module */
+	/* 175 init_module */
+	/* 176 delete_module */
+	/* 177 get_kernel_syms */
+	/* 178 query_module */
+	/* 179 quotactl */
+	/* 180 nfsservctl */
+	/* 181 getpmsg */
+	/* 182 putpmsg */
+	/* 183 afs_syscall */
+	/* 184 tuxcall */
+	/* 185 security */
+	[SYS_gettid]		= { sys_getpid,		"" },
+	/* 187 readahead */
+	/* 188 setxattr */
+	/* 189 lsetxattr */
+	/* 190 fsetxattr */
+	/* 191 getxattr */
+	/* 192 lgetxattr */
+	/* 193 fgetxattr */
+	/* 194 listxattr */
+	/* 195 llistxattr */
+	/* 196 flistxattr */
+	/* 197 removexattr */
+	/* 198 lremovexattr */
+	/* 199 fremovexattr */
+	[SYS_tkill]		= { sys_tkill,		"dd" },
+	[SYS_time]		= { sys_time,		"p" },
+	/* 202 futex */
+	/* 203 sched_setaffinity */
+	/* 204 sched_getaffinity */
+	/* 205 set_thread_area */
+	/* 206 io_setup */
+	/* 207 io_destroy */
+	/* 208 io_getevents */
+	/* 209 io_submit */
+	/* 210 io_cancel */
+	/* 211 get_thread_area */
+	/* 212 lookup_dcookie */
+	/* 213 epoll_create */
+	/* 214 epoll_ctl_old */
+	/* 215 epoll_wait_old */
+	/* 216 remap_file_pages */
+	/* 217 getdents64 */
+	[SYS_set_tid_address]	= { sys_set_tid_address,	"p" },
+	/* 219 restart_syscall */
+	/* 220 semtimedop */
+	/* 221 fadvise64 */
+	/* 222 timer_create */
+	/* 223 timer_settime */
+	/* 224 timer_gettime */
+	/* 225 timer_getoverrun */
+	/* 226 timer_delete */
+	/* 227 clock_settime */
+	[SYS_clock_gettime]	= { sys_clock_gettime,	"dp" },
+	[SYS_clock_getres]	= { sys_clock_getres,	"dp" },
+	[SYS_clock_nanosleep]	= { sys_clock_nanosleep,	"ddpp" },
+	[SYS_exit_group]	= { sys_exit_group,	"d" },
+	/* 232 epoll_wait */
+	/* 233 epoll_ctl */
+	[SYS_tgkill]		= { sys_tgkill,		"ddd" },
+	/* 235 utimes */
+	/* 236 vserver */
+	/* 237 mbind */
+	/* 238 set_mempolicy */
+	/* 239 get_mempolicy */
+	/* 240 mq_open */
+	/* 241 mq_unlink */
+	/* 242 mq_timedsend */
+	/* 243 mq_timedreceive */
+	/* 244 mq_notify */
+	/* 245 mq_getsetattr */
+	/* 246 kexec_load */
+	[SYS_waitid]		= { sys_waitid,		"ddpxp" },
+	/* 248 add_key */
+	/* 249 request_key */
+	/* 250 keyctl */
+	/* 251 ioprio_set */
+	/* 252 ioprio_get */
+	/* 253 inotify_init */
+	/* 254 inotify_add_watch */
+	/* 255 inotify_rm_watch */
+	/* 256 migrate_pages */
+	[SYS_openat]		= { sys_openat,		"fsxo" },
+	/* 258 mkdirat */
+	/* 259 mknodat */
+	/* 260 fchownat */
+	/* 261 futimesat */
+	[SYS_newfstatat]	= { sys_newfstatat,	"fspx" },
+	[SYS_unlinkat]		= { sys_unlinkat,		"fsx" },
+	/* 264 renameat */
+	/* 265 linkat */
+	/* 266 symlinkat */
+	/* 267 readlinkat */
+	/* 268 fchmodat */
+	/* 269 faccessat */
+	/* 270 pselect6 */
+	/* 271 ppoll */
+	/* 272 unshare */
+	/* 273 set_robust_list */
+	/* 274 get_robust_list */
+	/* 275 splice */
+	/* 276 tee */
+	/* 277 sync_file_range */
+	/* 278 vmsplice */
+	/* 279 move_pages */
+	/* 280 utimensat */
+	/* 281 epoll_pwait */
+	/* 282 signalfd */
+	/* 283 timerfd_create */
+	/* 284 eventfd */
+	/* 285 fallocate */
+	/* 286 timerfd_settime */
+	/* 287 timerfd_gettime */
+	/* 288 accept4 */
+	/* 289 signalfd4 */
+	/* 290 eventfd2 */
+	/* 291 epoll_create1 */
+	[SYS_dup3]		= { sys_dup3,		"ffx" },
+	/* 293 pipe2 */
+	/* 294 inotify_init1 */
+	/* 295 preadv */
+	/* 296 pwritev */
+	/* 297 rt_tgsigqueueinfo */
+	/* 298 perf_event_open */
+	/* 299 recvmmsg */
+	/* 300 fanotify_init */
+	/* 301 fanotify_mark */
+	[SYS_prlimit64]		= { sys_prlimit64,	"ddpp" },
+	/* 303 name_to_handle_at */
+	/* 304 open_by_handle_at */
+	/* 305 clock_adjtime */
+	/* 306 syncfs */
+	/* 307 sendmmsg */
+	/* 308 setns */
+	/* 309 getcpu */
+	/* 310 process_vm_readv */
+	/* 311 process_vm_writev */
+	/* 312 kcmp */
+	/* 313 finit_module */
+	/* 314 sched_setattr */
+	/* 315 sched_getattr */
+	/* 316 renameat2 */
+	/* 317 seccomp */
+	[SYS_getrandom]		= { sys_getrandom,	"pux" },
+	[SYS_memfd_create]	= { sys_memfd_create,	"sx" },
+	/* 320 kexec_file_load */
+	/* 321 bpf */
+	/* 322 execveat */
+	/* 323 userfaultfd */
+	/* 324 membarrier */
+	[SYS_mlock2]		= { sys_mlock2,		"pxx" },
+	/* 326 copy_file_range */
+	/* 327 preadv2 */
+	/* 328 pwritev2 */
+	[SYS_pkey_mprotect]	= { sys_pkey_mprotect,	"pxxd" },
+	[SYS_pkey_alloc]	= { sys_pkey_alloc,	"xx" },
+	[SYS_pkey_free]		= { sys_pkey_free,	"d" },
+	/* 332 statx */
+	/* 333 io_pgetevents */
+	/* 334 rseq */
+	/* 424 pidfd_send_signal */
+	/* 425 io_uring_setup */
+	/* 426 io_uring_enter */
+	/* 427 io_uring_register */
+	/* 428 open_tree */
+	/* 429 move_mount */
+	/* 430 fsopen */
+	/* 431 fsconfig */
+	/* 432 fsmount */
+	/* 433 fspick */
+	/* 434 pidfd_open */
+	/* 435 clone3 */
+	/* 436 close_range */
+	/* 437 openat2 */
+	/* 438 pidfd_getfd */
+	/* 439 faccessat2 */
+	/* 440 process_madvise */
+	/* 441 epoll_pwait2 */
+	/* 442 mount_setattr */
+	/* 443 quotactl_fd */
+	/* 444 landlock_create_ruleset */
+	/* 445 landlock_add_rule */
+	/* 446 landlock_restrict_self */
+	/* 447 memfd_secret */
+	/* 448 process_mrelease */
+	/* 449 futex_waitv */
+	/* 450 set_mempolicy_home_node */
+};

@@ -30,6 +30,15 @@ enum vfile_kind {
 struct vfile;
 
 /*
+ * getdents64's sink (Linux: struct dir_context): emit() returns false
+ * when the caller's buffer is full; the entry is then not consumed.
+ */
+struct dir_context {
+	bool (*emit)(struct dir_context *ctx, const char *name, size_t len, uint64_t ino,
+		     unsigned int d_type);
+};
+
+/*
  * What one kind of open file does.  @pos < 0: at the file position, which
  * the op advances; otherwise at @pos (pread/pwrite), leaving it alone.
  * A NULL op is what Linux answers when file_operations lacks it.
@@ -49,6 +58,8 @@ struct vfile_ops {
 	int (*fsync)(struct vmm *vmm, struct vfile *vf);
 	int (*truncate)(struct vmm *vmm, struct vfile *vf, uint64_t len);
 	void (*release)(struct vfile *vf);
+	/* directory entries from vf->pos on, advancing it (Linux: iterate_shared) */
+	int (*iterate)(struct vmm *vmm, struct vfile *vf, struct dir_context *ctx);
 	bool no_pread;		/* pread/pwrite: ESPIPE (a pipe, a terminal) */
 };
 

@@ -142,6 +142,8 @@ struct process {
 	bool cloexec[MAX_FDS];
 	uint64_t tid_address;
 	char *exe_path;		/* malloc'ed */
+	char *cwd;		/* the working directory, as the program sees it (malloc'ed; NULL: "/") */
+	int cwd_fd;		/* its host directory (O_PATH), -1: the root */
 	char comm[16];		/* /proc/self/status Name */
 	size_t commit_next;	/* commit log entries already handed over */
 	uint64_t rlim[16][2];	/* rlimits not owned by the MMU */

@@ -101,6 +101,7 @@ enum { PROC_MAPS, PROC_SMAPS, PROC_STATUS, PROC_MEMINFO, PROC_MMAP_MIN_ADDR,
        PROC_MAX_MAP_COUNT, PROC_OVERCOMMIT, PROC_VMM_STATS };
 extern const struct vfile_ops proc_ops;
 int proc_generate(struct vmm *vmm, struct vfile *vf);
+long procfs_readlink(struct vmm *vmm, const char *path, char *buf, size_t len);
 
 /* memfd.c */
 extern const struct vfile_ops memfd_ops;

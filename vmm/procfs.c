@@ -121,6 +121,23 @@ int proc_generate(struct vmm *vmm, struct vfile *vf)
 	return 0;
 }
 
+/*
+ * The target of a /proc symlink at @path (absolute, as the program sees
+ * it), copied to @buf (not terminated); its length, or -ENOENT.
+ */
+long procfs_readlink(struct vmm *vmm, const char *path, char *buf, size_t len)
+{
+	size_t n;
+
+	if (strcmp(path, "/proc/self/exe"))
+		return -ENOENT;
+	n = strlen(vmm->cur->exe_path);
+	if (n > len)
+		n = len;
+	memcpy(buf, vmm->cur->exe_path, n);
+	return n;
+}
+
 /* like seq_file: a read from the start sees the current state */
 static ssize_t proc_read(struct vmm *vmm, struct vfile *vf, void *buf, size_t n, off_t pos)
 {

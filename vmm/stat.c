@@ -2,6 +2,7 @@
 /* stat and its family, readlink (Linux: fs/stat.c) */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -116,7 +117,7 @@ long sys_newfstatat(struct vmm *vmm, const uint64_t *a)
 
 long sys_readlink(struct vmm *vmm, const uint64_t *a)
 {
-	char path[4096];
+	char path[4096], *buf;
 	long n;
 
 	n = strncpy_from_user(vmm, path, a[0], sizeof(path));
@@ -124,10 +125,18 @@ long sys_readlink(struct vmm *vmm, const uint64_t *a)
 		return n;
 	if ((int64_t)a[2] <= 0)
 		return -EINVAL;
-	if (strcmp(path, "/proc/self/exe"))
-		return -ENOENT;
-	n = strlen(vmm->cur->exe_path);
-	if ((uint64_t)n > a[2])
-		n = a[2];
-	return copy_to_user(vmm, a[1], vmm->cur->exe_path, n) ? -EFAULT : n;
+	buf = malloc(PATH_MAX_GUEST);
+	if (!buf)
+		return -ENOMEM;
+	n = procfs_readlink(vmm, path, buf, PATH_MAX_GUEST);
+	if (n == -ENOENT && strncmp(path, "/proc/", 6))
+		n = -ENOENT;	/* host symlinks: not yet */
+	if (n >= 0) {
+		if ((uint64_t)n > a[2])
+			n = a[2];
+		if (copy_to_user(vmm, a[1], buf, n))
+			n = -EFAULT;
+	}
+	free(buf);
+	return n;
 }

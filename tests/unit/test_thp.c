@@ -495,7 +495,7 @@ static void huge_alloc_failure_falls_back(void **state)
 
 	/* one frame taken out of every block */
 	for (b = 1; b < env->zone->nr_pages / HPAGE_PMD_NR; b++)
-		if (env->zone->mem_map[b * HPAGE_PMD_NR + 7].flags & PG_free)
+		if (zone_frame_free(env->zone, b * HPAGE_PMD_NR + 7))
 			assert_int_equal(zone_reserve(env->zone, b * HPAGE_PMD_NR + 7, 1), 0);
 	map_huge(env, BASE, HPAGES(1));
 	guest_write8(env, BASE + 9, 9);
@@ -534,6 +534,7 @@ static void prezero_grab_put_alloc(void **state)
 	size_t i, n;
 
 	zone->prezero = true;
+	deferred_init_memmap(zone);	/* every free frame on a list, to look at */
 	/* a dirty frame: alloc_page must still hand it out zeroed (a miss) */
 	memset(pfn_to_virt(zone, zone->free_head), 0xff, PAGE_SIZE);
 	page = alloc_page(zone);

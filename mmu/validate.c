@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "internal.h"
 
@@ -468,14 +469,34 @@ static int check_frames(struct checker *c)
 	return check_swap(c);
 }
 
+/*
+ * Per-frame arrays, sized for the whole zone but touched only where the
+ * walk finds something: fresh anonymous memory, returned whole.  calloc()
+ * would clear them in full once malloc's mmap threshold has grown past
+ * their size, and a check would cost what --mem allows, not what is used.
+ */
+static void *frame_array(struct zone *zone, size_t elem)
+{
+	void *p = mmap(NULL, zone->nr_pages * elem, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void frame_array_free(struct zone *zone, void *p, size_t elem)
+{
+	if (p)
+		munmap(p, zone->nr_pages * elem);
+}
+
 /* all address spaces sharing a zone, checked together */
 int validate_mms(struct mm_struct **mms, int n, char *err, size_t errlen)
 {
 	struct checker c = { .zone = mms[0]->zone, .err = err, .errlen = errlen };
 	int i, ret = -1;
 
-	c.maps = calloc(c.zone->nr_pages, sizeof(*c.maps));
-	c.tables = calloc(c.zone->nr_pages, 1);
+	c.maps = frame_array(c.zone, sizeof(*c.maps));
+	c.tables = frame_array(c.zone, 1);
 	c.swap_refs = calloc(swap_nr_slots(c.zone) + 1, sizeof(*c.swap_refs));
 	c.block_free = calloc((c.zone->nr_pages >> HPAGE_PMD_ORDER) + 1, sizeof(*c.block_free));
 	c.block_zeroed = calloc((c.zone->nr_pages >> HPAGE_PMD_ORDER) + 1, sizeof(*c.block_zeroed));
@@ -494,8 +515,8 @@ int validate_mms(struct mm_struct **mms, int n, char *err, size_t errlen)
 			goto out;
 	ret = check_frames(&c);
 out:
-	free(c.maps);
-	free(c.tables);
+	frame_array_free(c.zone, c.maps, sizeof(*c.maps));
+	frame_array_free(c.zone, c.tables, 1);
 	free(c.swap_refs);
 	free(c.block_free);
 	free(c.block_zeroed);

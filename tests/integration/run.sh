@@ -575,6 +575,31 @@ signal_monitor INT block 130
 signal_monitor TERM sleep 143
 signal_monitor HUP forkbomb 129
 
+# Linux's own selftests (tests/linux/README), with the monitor's default
+# options: the "ok" / "not ok" lines and the exit status as natively (the
+# other lines hold timings and a random seed).  mremap_test maps 2 GiB.
+linux_selftest() {
+	prog=$(dirname "$GUEST")/linux/$1
+	"$prog" >"$TMP/lnative.$((n + 1))" 2>&1
+	echo "status $?" >>"$TMP/lnative.$((n + 1))"
+	mon "$(q "$VMM" "$prog")"
+	later linux_selftest_check $n "$1"
+}
+linux_selftest_check() {
+	grep -E '^(ok|not ok|status) ' "$TMP/lnative.$1" >"$TMP/lnative"
+	{ grep -E '^(ok|not ok) ' "$RES/$1.out"; echo "status $(st $1)"; } >"$TMP/lvmm"
+	if ! grep -q '^ok ' "$TMP/lnative"; then
+		bad "Linux's $2: no case passed natively" "$TMP/lnative.$1"
+	elif cmp -s "$TMP/lnative" "$TMP/lvmm"; then
+		ok "Linux's $2: $(grep -c '^ok ' "$TMP/lvmm") cases ok, as natively"
+	else
+		diff -u "$TMP/lnative" "$TMP/lvmm" >"$TMP/diff"
+		cat "$RES/$1.err" >>"$TMP/diff"
+		bad "Linux's $2: results differ from a native run" "$TMP/diff"
+	fi
+}
+linux_selftest mremap_test
+
 fi	# SET=all
 
 # step 2: the monitor's runs, in one go

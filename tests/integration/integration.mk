@@ -144,3 +144,14 @@ $(BUILD)/linux/mremap_test: $(LINUX_SELFTESTS)/mm/mremap_test.c
 	$(Q)$(MUSL_CC) -static -O2 -o $@ $<
 
 integration-test: $(LINUX_TESTS)
+
+# Programs of the integration tests' own that are not guest test programs
+# (run.sh finds them beside the guest directory).
+ITEST_PROGS	= $(BUILD)/itest/overcommit_edge
+
+$(BUILD)/itest/%: tests/integration/%.c | $(DEPS_STAMP)
+	$(say) MUSLCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(MUSL_CC) $(GUEST_CFLAGS) -o $@ $<
+
+integration-test: $(ITEST_PROGS)

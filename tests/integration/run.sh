@@ -600,6 +600,28 @@ linux_selftest_check() {
 }
 linux_selftest mremap_test
 
+# The default --mem is the host's MemTotal (README, "Guest memory"): the
+# heuristic overcommit's edge, one mapping of MemTotal + SwapTotal, falls
+# where it does natively, and the guest's MemTotal is the host's to 2 MiB.
+oc=$(dirname "$GUEST")/itest/overcommit_edge
+"$oc" >"$TMP/native.$((n + 1))" 2>&1
+echo "status $?" >>"$TMP/native.$((n + 1))"
+mon "$(q "$VMM" "$oc")"
+later compare_check $n "overcommit edge at MemTotal + SwapTotal, default --mem"
+# both MemTotals where the monitor runs (here, or the emulated machine)
+mon "$(q "$oc") memtotal && $(q "$VMM" "$oc") memtotal"
+memtotal_check() {
+	host=$(sed -n 1p "$RES/$1.out") guest=$(sed -n 2p "$RES/$1.out")
+	if [ "$(st $1)" -eq 0 ] && [ -n "$host" ] && [ -n "$guest" ] &&
+	   [ "$guest" -le "$host" ] && [ $((host - guest)) -lt 2048 ]; then
+		ok "default --mem: the guest's MemTotal $guest kB, the host's $host kB"
+	else
+		{ cat "$RES/$1.out" "$RES/$1.err"; echo "status $(st $1)"; } >"$TMP/m.err"
+		bad "default --mem is not the host's MemTotal" "$TMP/m.err"
+	fi
+}
+later memtotal_check $n
+
 fi	# SET=all
 
 # step 2: the monitor's runs, in one go

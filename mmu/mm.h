@@ -48,6 +48,13 @@ void zone_prezero_put(struct zone *zone, const uint64_t *pfns, size_t n);
 size_t zone_prezero(struct zone *zone, size_t max);
 /* every free frame is zero: the zone's memory came fresh from the host */
 void zone_mark_free_zeroed(struct zone *zone);
+/*
+ * Describe every frame not yet described (zone_create() defers them until
+ * allocation reaches them): afterwards each free frame is on a free list.
+ */
+void deferred_init_memmap(struct zone *zone);
+/* @pfn is free, whether on a free list or not yet described */
+bool zone_frame_free(struct zone *zone, uint64_t pfn);
 
 /* ---- address spaces (mmap.c) ---- */
 

@@ -108,6 +108,17 @@ struct zone {
 	uint16_t *block_free;	/* free frames in each 2 MiB block, for huge allocations */
 	uint16_t *block_zeroed;	/* of which known to be zero */
 	uint64_t nr_zeroed;	/* frames on the zeroed list */
+	/*
+	 * Deferred struct page init, as Linux's first_deferred_pfn: frames in
+	 * [first_deferred_pfn, end_deferred_pfn) were never handed out.  They
+	 * are free and counted (nr_free, block_free, and nr_zeroed and
+	 * block_zeroed when deferred_zeroed), but neither on a list nor
+	 * described: their struct pages are still the calloc'd zeroes and
+	 * their host memory untouched.  They join the lists lowest first,
+	 * as allocation reaches them, so a zone costs what it is used for.
+	 */
+	uint64_t first_deferred_pfn, end_deferred_pfn;
+	bool deferred_zeroed;	/* zone_mark_free_zeroed(): they hold zeroes */
 	uint64_t zero_pfn;	/* the shared zero page (PG_reserved) */
 	/* sysctls, as /proc/sys/vm/... */
 	int overcommit_memory;		/* 0 heuristic, 1 always, 2 never */

@@ -9,6 +9,12 @@
  * Frame 0 is never handed out (a zero guest-physical address is a useful
  * "none"), and the zero page is allocated once and shared read-only by
  * every mm.
+ *
+ * Frames are described lazily, as Linux defers struct page init: those
+ * from first_deferred_pfn up are free and counted but on no list, and
+ * join one, lowest first, when allocation reaches them.  A zone of many
+ * GiB thus costs its caller neither the time to thread millions of frames
+ * nor the host memory under descriptors and frames nobody used.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +29,17 @@ static uint32_t *free_list_of(struct zone *zone, struct page *page)
 	return page->flags & PG_zeroed ? &zone->zeroed_head : &zone->free_head;
 }
 
-static void free_list_push(struct zone *zone, uint64_t pfn, bool zeroed)
+/* @pfn joins (@delta 1) or leaves (-1) the free frames' counts */
+static void free_count(struct zone *zone, uint64_t pfn, bool zeroed, int delta)
+{
+	zone->block_free[pfn >> HPAGE_PMD_ORDER] += delta;
+	zone->block_zeroed[pfn >> HPAGE_PMD_ORDER] += zeroed ? delta : 0;
+	zone->stats.nr_free += delta;
+	zone->nr_zeroed += zeroed ? delta : 0;
+}
+
+/* @pfn on its free list's head; the caller has counted it */
+static void free_list_link(struct zone *zone, uint64_t pfn, bool zeroed)
 {
 	struct page *page = &zone->mem_map[pfn];
 	uint32_t *head;
@@ -35,10 +51,54 @@ static void free_list_push(struct zone *zone, uint64_t pfn, bool zeroed)
 	if (*head != NO_PFN)
 		zone->mem_map[*head].prev_free = (uint32_t)pfn;
 	*head = (uint32_t)pfn;
-	zone->block_free[pfn >> HPAGE_PMD_ORDER]++;
-	zone->block_zeroed[pfn >> HPAGE_PMD_ORDER] += zeroed;
-	zone->stats.nr_free++;
-	zone->nr_zeroed += zeroed;
+}
+
+static void free_list_push(struct zone *zone, uint64_t pfn, bool zeroed)
+{
+	free_list_link(zone, pfn, zeroed);
+	free_count(zone, pfn, zeroed, 1);
+}
+
+static bool pfn_deferred(struct zone *zone, uint64_t pfn)
+{
+	return pfn >= zone->first_deferred_pfn && pfn < zone->end_deferred_pfn;
+}
+
+/*
+ * Describe the deferred frames below @end_pfn (Linux's deferred_grow_zone):
+ * they go on their free list, already counted.  High to low, so that the
+ * lowest is first on the list.
+ */
+static void deferred_grow_zone(struct zone *zone, uint64_t end_pfn)
+{
+	uint64_t pfn;
+
+	end_pfn = min(end_pfn, zone->end_deferred_pfn);
+	if (end_pfn <= zone->first_deferred_pfn)
+		return;
+	for (pfn = end_pfn; pfn-- > zone->first_deferred_pfn; )
+		free_list_link(zone, pfn, zone->deferred_zeroed);
+	zone->first_deferred_pfn = end_pfn;
+}
+
+void deferred_init_memmap(struct zone *zone)
+{
+	deferred_grow_zone(zone, zone->end_deferred_pfn);
+}
+
+bool zone_frame_free(struct zone *zone, uint64_t pfn)
+{
+	return pfn < zone->nr_pages &&
+	       ((zone->mem_map[pfn].flags & PG_free) || pfn_deferred(zone, pfn));
+}
+
+/* deferred frames in 2 MiB block @b */
+static uint64_t block_deferred(struct zone *zone, uint64_t b)
+{
+	uint64_t lo = max(b << HPAGE_PMD_ORDER, zone->first_deferred_pfn);
+	uint64_t hi = min((b + 1) << HPAGE_PMD_ORDER, zone->end_deferred_pfn);
+
+	return hi > lo ? hi - lo : 0;
 }
 
 /* take @pfn off its free list; the caller sets its new state */
@@ -52,17 +112,14 @@ static void free_list_del(struct zone *zone, uint64_t pfn)
 		*free_list_of(zone, page) = page->next_free;
 	if (page->next_free != NO_PFN)
 		zone->mem_map[page->next_free].prev_free = page->prev_free;
-	zone->block_free[pfn >> HPAGE_PMD_ORDER]--;
-	zone->block_zeroed[pfn >> HPAGE_PMD_ORDER] -= !!(page->flags & PG_zeroed);
-	zone->stats.nr_free--;
-	zone->nr_zeroed -= !!(page->flags & PG_zeroed);
+	free_count(zone, pfn, page->flags & PG_zeroed, -1);
 	page->flags &= ~PG_free;
 }
 
 struct zone *zone_create(void *base, uint64_t size)
 {
 	struct zone *zone;
-	uint64_t pfn;
+	uint64_t b;
 
 	if (!base || size < 16 * PAGE_SIZE || (size & ~PAGE_MASK) ||
 	    size / PAGE_SIZE >= NO_PFN)
@@ -92,9 +149,12 @@ struct zone *zone_create(void *base, uint64_t size)
 	zone->zeroed_head = NO_PFN;
 	zone->lru_head = NO_PFN;
 	zone->mem_map[0].flags = PG_reserved;
-	/* push high to low so that allocation hands out low frames first */
-	for (pfn = zone->nr_pages - 1; pfn >= 1; pfn--)
-		free_list_push(zone, pfn, false);
+	/* every other frame free, described when allocation reaches it */
+	zone->first_deferred_pfn = 1;
+	zone->end_deferred_pfn = zone->nr_pages;
+	zone->stats.nr_free = zone->nr_pages - 1;
+	for (b = 0; b <= zone->nr_pages >> HPAGE_PMD_ORDER; b++)
+		zone->block_free[b] = (uint16_t)block_deferred(zone, b);
 	zone->overcommit_memory = 0;
 	zone->overcommit_ratio = 50;
 	zone->max_map_count = DEFAULT_MAX_MAP_COUNT;
@@ -127,13 +187,25 @@ void zone_destroy(struct zone *zone)
 	free(zone);
 }
 
+/* the first free frame known zero (@zeroed) or not; the deferred ones last */
+static uint64_t free_first(struct zone *zone, bool zeroed)
+{
+	uint32_t head = zeroed ? zone->zeroed_head : zone->free_head;
+
+	if (head != NO_PFN)
+		return head;
+	if (zone->first_deferred_pfn < zone->end_deferred_pfn &&
+	    zone->deferred_zeroed == zeroed)
+		return zone->first_deferred_pfn;
+	return NO_PFN;
+}
+
 /* the free frame to take: a known-zero one first when @want_zeroed */
 static uint64_t pick_frame(struct zone *zone, bool want_zeroed)
 {
-	uint32_t first = want_zeroed ? zone->zeroed_head : zone->free_head;
-	uint32_t second = want_zeroed ? zone->free_head : zone->zeroed_head;
+	uint64_t pfn = free_first(zone, want_zeroed);
 
-	return first != NO_PFN ? first : second;
+	return pfn != NO_PFN ? pfn : free_first(zone, !want_zeroed);
 }
 
 /* take free frame @pfn off its list as a fresh page; *@zeroed: known zero */
@@ -141,6 +213,7 @@ static struct page *claim_frame(struct zone *zone, uint64_t pfn, bool *zeroed)
 {
 	struct page *page = &zone->mem_map[pfn];
 
+	deferred_grow_zone(zone, pfn + 1);
 	*zeroed = page->flags & PG_zeroed;
 	free_list_del(zone, pfn);
 	zone->stats.allocs++;
@@ -312,6 +385,17 @@ int zone_reserve(struct zone *zone, uint64_t pfn, uint64_t nr)
 
 	if (pfn + nr > zone->nr_pages || pfn + nr < pfn)
 		return -1;
+	/* the top of the deferred frames (the monitor's own): nothing to describe */
+	if (nr && pfn >= zone->first_deferred_pfn && pfn + nr == zone->end_deferred_pfn) {
+		for (i = pfn; i < pfn + nr; i++) {
+			free_count(zone, i, zone->deferred_zeroed, -1);
+			zone->mem_map[i].flags = PG_reserved;
+			zone->mem_map[i].refcount = 1;
+		}
+		zone->end_deferred_pfn = pfn;
+		return 0;
+	}
+	deferred_grow_zone(zone, pfn + nr);
 	for (i = pfn; i < pfn + nr; i++)
 		if (!(zone->mem_map[i].flags & PG_free))
 			return -1;
@@ -325,11 +409,11 @@ int zone_reserve(struct zone *zone, uint64_t pfn, uint64_t nr)
 
 size_t zone_prezero_grab(struct zone *zone, uint64_t *pfns, size_t max)
 {
+	uint64_t pfn;
 	size_t n = 0;
 
-	while (n < max && zone->free_head != NO_PFN) {
-		uint64_t pfn = zone->free_head;
-
+	while (n < max && (pfn = free_first(zone, false)) != NO_PFN) {
+		deferred_grow_zone(zone, pfn + 1);
 		free_list_del(zone, pfn);
 		zone->mem_map[pfn].flags = PG_prezeroing;
 		pfns[n++] = pfn;
@@ -357,14 +441,21 @@ void zone_prezero_put(struct zone *zone, const uint64_t *pfns, size_t n)
  */
 void zone_mark_free_zeroed(struct zone *zone)
 {
-	uint64_t pfn;
+	uint64_t pfn, b;
 
-	for (pfn = zone->nr_pages - 1; pfn >= 1; pfn--) {
+	for (pfn = zone->first_deferred_pfn; pfn-- > 1; ) {
 		if (zone->mem_map[pfn].flags != PG_free)
 			continue;
 		free_list_del(zone, pfn);
 		free_list_push(zone, pfn, true);
 	}
+	if (zone->deferred_zeroed)
+		return;
+	/* the deferred frames: counted as zero from now on, in place */
+	for (b = 0; b <= zone->nr_pages >> HPAGE_PMD_ORDER; b++)
+		zone->block_zeroed[b] += (uint16_t)block_deferred(zone, b);
+	zone->nr_zeroed += zone->end_deferred_pfn - zone->first_deferred_pfn;
+	zone->deferred_zeroed = true;
 }
 
 size_t zone_prezero(struct zone *zone, size_t max)

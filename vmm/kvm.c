@@ -71,7 +71,9 @@ static int setup_memory(struct vmm *vmm)
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (vmm->mem == MAP_FAILED) {
 		vmm->mem = NULL;
-		pr_err("cannot reserve %llu MiB of guest memory: %s",
+		/* MAP_NORESERVE is ignored under vm.overcommit_memory=2 */
+		pr_err("cannot reserve %llu MiB of guest memory: %s (under strict "
+		       "overcommit, give a smaller --mem)",
 		       (unsigned long long)(vmm->mem_size >> 20), strerror(errno));
 		return -1;
 	}

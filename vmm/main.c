@@ -21,8 +21,10 @@
 #include "elf_load.h"
 #include "platform.h"
 
-#define DEFAULT_MEM	(1ULL << 30)
+#define FALLBACK_MEM	(1ULL << 30)	/* the default when /proc/meminfo says nothing */
+#define DEFAULT_MEM_MAX	(64ULL << 30)
 #define MIN_MEM		(4ULL << 20)
+#define MAX_MEM		(512ULL << 30)	/* what one PUD table of the direct map covers */
 
 /* the monitor's own exit statuses, as a shell's and timeout(1)'s */
 #define EXIT_USAGE	2	/* a bad option or option value */
@@ -46,7 +48,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: vmm [options] program [args...]\n"
-		"  --mem SIZE       guest memory, e.g. 256M, 2G (default 1G)\n"
+		"  --mem SIZE       guest memory, a hard limit, e.g. 256M, 2G (default: the\n"
+		"                   host's MemTotal, at most 64G; reserved as the guest uses it)\n"
 		"  --root DIR       the directory the program sees as / (default .)\n"
 		"  --trace          print system calls and page faults on stderr\n"
 		"  --maps           print the program's maps when it exits\n"
@@ -147,6 +150,34 @@ static bool *fast_path_switch(struct vmm *vmm, int c, const char **name)
 	return NULL;
 }
 
+/*
+ * The default --mem: the host's MemTotal, so that a program may map and
+ * touch what it could natively under Linux's heuristic overcommit, which
+ * refuses only a single mapping larger than RAM and swap.  Guest memory
+ * is reserved lazily (kvm.c) and frames are described as they are used
+ * (mm/page_alloc.c), so a large default costs only KVM's per-frame
+ * metadata; DEFAULT_MEM_MAX bounds that on a large host.
+ */
+static uint64_t default_mem_size(void)
+{
+	unsigned long long kb;
+	char line[128];
+	uint64_t size = 0;
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return FALLBACK_MEM;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemTotal: %llu kB", &kb) == 1) {
+			size = (uint64_t)kb << 10;
+			break;
+		}
+	fclose(f);
+	if (size < FALLBACK_MEM)
+		return FALLBACK_MEM;
+	return size < DEFAULT_MEM_MAX ? size : DEFAULT_MEM_MAX;
+}
+
 static int parse_args(struct vmm *vmm, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -178,7 +209,7 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 	bool *flag;
 	int c;
 
-	vmm->mem_size = DEFAULT_MEM;
+	vmm->mem_size = default_mem_size();
 	vmm->fast_exit = vmm->batch = vmm->prezero = vmm->host_thp = true;
 	vmm->ring3_commit = vmm->fast_paths = true;
 	vmm->pku_allowed = true;
@@ -290,8 +321,8 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 		       MIN_MEM >> 20);
 		return -1;
 	}
-	if (vmm->mem_size > (1ULL << 40)) {
-		pr_err("--mem is too large: at most 1T");
+	if (vmm->mem_size > MAX_MEM) {
+		pr_err("--mem is too large: at most %lluG", MAX_MEM >> 30);
 		return -1;
 	}
 	return optind;

@@ -122,3 +122,36 @@ fuzz-regress-test: $(patsubst %,$(BUILD)/guest/%,$(FUZZ_REGRESS)) $(VMM) $(BUILD
 			{ echo "fuzz regression $$t: FAIL under the monitor$$where_note"; exit 1; }; \
 		echo "fuzz regression $$t: ok$$where_note"; \
 	done
+
+# Linux's own selftests (tests/linux/README): the sources come from Debian's
+# kernel source package, the tests run natively and under the monitor in
+# run.sh.  Extracting two files reads the compressed tarball up to them.
+DEPS		+= linux-source-6.12 xz-utils
+LINUX_SRC_TAR	= /usr/src/linux-source-6.12.tar.xz
+LINUX_SELFTESTS	= $(BUILD)/linux/src/linux-source-6.12/tools/testing/selftests
+LINUX_TESTS	= $(BUILD)/linux/mremap_test
+
+$(LINUX_SELFTESTS)/mm/mremap_test.c: | $(DEPS_STAMP)
+	$(say) UNTAR $@
+	$(Q)mkdir -p $(BUILD)/linux/src
+	$(Q)tar -xJf $(LINUX_SRC_TAR) -C $(BUILD)/linux/src \
+		linux-source-6.12/tools/testing/selftests/kselftest.h \
+		linux-source-6.12/tools/testing/selftests/mm/mremap_test.c
+	$(Q)touch $@
+
+$(BUILD)/linux/mremap_test: $(LINUX_SELFTESTS)/mm/mremap_test.c
+	$(say) MUSLCC $@
+	$(Q)$(MUSL_CC) -static -O2 -o $@ $<
+
+integration-test: $(LINUX_TESTS)
+
+# Programs of the integration tests' own that are not guest test programs
+# (run.sh finds them beside the guest directory).
+ITEST_PROGS	= $(BUILD)/itest/overcommit_edge
+
+$(BUILD)/itest/%: tests/integration/%.c | $(DEPS_STAMP)
+	$(say) MUSLCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(MUSL_CC) $(GUEST_CFLAGS) -o $@ $<
+
+integration-test: $(ITEST_PROGS)

@@ -575,6 +575,53 @@ signal_monitor INT block 130
 signal_monitor TERM sleep 143
 signal_monitor HUP forkbomb 129
 
+# Linux's own selftests (tests/linux/README), with the monitor's default
+# options: the "ok" / "not ok" lines and the exit status as natively (the
+# other lines hold timings and a random seed).  mremap_test maps 2 GiB.
+linux_selftest() {
+	prog=$(dirname "$GUEST")/linux/$1
+	"$prog" >"$TMP/lnative.$((n + 1))" 2>&1
+	echo "status $?" >>"$TMP/lnative.$((n + 1))"
+	mon "$(q "$VMM" "$prog")"
+	later linux_selftest_check $n "$1"
+}
+linux_selftest_check() {
+	grep -E '^(ok|not ok|status) ' "$TMP/lnative.$1" >"$TMP/lnative"
+	{ grep -E '^(ok|not ok) ' "$RES/$1.out"; echo "status $(st $1)"; } >"$TMP/lvmm"
+	if ! grep -q '^ok ' "$TMP/lnative"; then
+		bad "Linux's $2: no case passed natively" "$TMP/lnative.$1"
+	elif cmp -s "$TMP/lnative" "$TMP/lvmm"; then
+		ok "Linux's $2: $(grep -c '^ok ' "$TMP/lvmm") cases ok, as natively"
+	else
+		diff -u "$TMP/lnative" "$TMP/lvmm" >"$TMP/diff"
+		cat "$RES/$1.err" >>"$TMP/diff"
+		bad "Linux's $2: results differ from a native run" "$TMP/diff"
+	fi
+}
+linux_selftest mremap_test
+
+# The default --mem is the host's MemTotal (README, "Guest memory"): the
+# heuristic overcommit's edge, one mapping of MemTotal + SwapTotal, falls
+# where it does natively, and the guest's MemTotal is the host's to 2 MiB.
+oc=$(dirname "$GUEST")/itest/overcommit_edge
+"$oc" >"$TMP/native.$((n + 1))" 2>&1
+echo "status $?" >>"$TMP/native.$((n + 1))"
+mon "$(q "$VMM" "$oc")"
+later compare_check $n "overcommit edge at MemTotal + SwapTotal, default --mem"
+# both MemTotals where the monitor runs (here, or the emulated machine)
+mon "$(q "$oc") memtotal && $(q "$VMM" "$oc") memtotal"
+memtotal_check() {
+	host=$(sed -n 1p "$RES/$1.out") guest=$(sed -n 2p "$RES/$1.out")
+	if [ "$(st $1)" -eq 0 ] && [ -n "$host" ] && [ -n "$guest" ] &&
+	   [ "$guest" -le "$host" ] && [ $((host - guest)) -lt 2048 ]; then
+		ok "default --mem: the guest's MemTotal $guest kB, the host's $host kB"
+	else
+		{ cat "$RES/$1.out" "$RES/$1.err"; echo "status $(st $1)"; } >"$TMP/m.err"
+		bad "default --mem is not the host's MemTotal" "$TMP/m.err"
+	fi
+}
+later memtotal_check $n
+
 fi	# SET=all
 
 # step 2: the monitor's runs, in one go

@@ -495,7 +495,7 @@ static void huge_alloc_failure_falls_back(void **state)
 
 	/* one frame taken out of every block */
 	for (b = 1; b < env->zone->nr_pages / HPAGE_PMD_NR; b++)
-		if (env->zone->mem_map[b * HPAGE_PMD_NR + 7].flags & PG_free)
+		if (zone_frame_free(env->zone, b * HPAGE_PMD_NR + 7))
 			assert_int_equal(zone_reserve(env->zone, b * HPAGE_PMD_NR + 7, 1), 0);
 	map_huge(env, BASE, HPAGES(1));
 	guest_write8(env, BASE + 9, 9);
@@ -534,6 +534,7 @@ static void prezero_grab_put_alloc(void **state)
 	size_t i, n;
 
 	zone->prezero = true;
+	deferred_init_memmap(zone);	/* every free frame on a list, to look at */
 	/* a dirty frame: alloc_page must still hand it out zeroed (a miss) */
 	memset(pfn_to_virt(zone, zone->free_head), 0xff, PAGE_SIZE);
 	page = alloc_page(zone);
@@ -583,6 +584,78 @@ static void prezero_grab_put_alloc(void **state)
 	assert_true(zone->nr_zeroed + HPAGE_PMD_NR <= zone_nr_free(zone));
 }
 
+/* ---- deferred frames: described as allocation reaches them ---- */
+
+static uint64_t count_listed(struct zone *zone)
+{
+	uint64_t pfn, n = 0;
+
+	for (pfn = 1; pfn < zone->nr_pages; pfn++)
+		n += !!(zone->mem_map[pfn].flags & PG_free);
+	return n;
+}
+
+static void deferred_frames_join_lazily(void **state)
+{
+	struct env *env = *state;
+	struct zone *zone = env->zone;
+	uint64_t nr = zone->nr_pages, free, top;
+
+	/* creating the zone and an mm described only the frames they took */
+	assert_true(zone->first_deferred_pfn < 64);
+	assert_int_equal(zone->end_deferred_pfn, nr);
+	assert_int_equal(count_listed(zone), 0);
+	assert_int_equal(zone_nr_free(zone), nr - zone->first_deferred_pfn);
+	assert_int_equal(zone->block_free[(nr - 1) >> HPAGE_PMD_ORDER], HPAGE_PMD_NR);
+
+	/* the top frames, as the monitor reserves its own: nothing described */
+	top = zone->first_deferred_pfn;
+	free = zone_nr_free(zone);
+	assert_int_equal(zone_reserve(zone, nr - 8, 8), 0);
+	assert_int_equal(zone->end_deferred_pfn, nr - 8);
+	assert_int_equal(zone->first_deferred_pfn, top);
+	assert_int_equal(zone_nr_free(zone), free - 8);
+	assert_false(zone_frame_free(zone, nr - 1));
+	assert_true(zone_frame_free(zone, nr - 9));
+	env_check(env);
+
+	/* fresh memory: the deferred frames count as zeroed, in place */
+	memset(pfn_to_virt(zone, top), 0, (nr - 8 - top) * PAGE_SIZE);
+	zone_mark_free_zeroed(zone);
+	assert_int_equal(zone->nr_zeroed, zone_nr_free(zone));
+	assert_int_equal(count_listed(zone), 0);
+	env_check(env);
+
+	/* a huge page takes a whole deferred block: the frames below it join the lists */
+	map_huge(env, BASE, HPAGES(1));
+	fill(env, BASE, HPAGES(1), 5);
+	assert_true(is_huge(env->mm, BASE));
+	assert_true(zone->first_deferred_pfn >= HPAGE_PMD_NR);
+	assert_true(count_listed(zone) < HPAGE_PMD_NR);
+	env_check(env);
+	expect_data(env, BASE, HPAGES(1), 5);
+
+	/* a reservation amid the deferred frames describes up to its end */
+	top = zone->first_deferred_pfn;
+	assert_int_equal(zone_reserve(zone, top + 100, 4), 0);
+	assert_int_equal(zone->first_deferred_pfn, top + 104);
+	assert_int_equal(count_listed(zone) >= 100, true);
+	env_check(env);
+
+	/* freed frames are reused before deferred ones are described */
+	assert_int_equal(mm_munmap(env->mm, BASE, PMD_SIZE), 0);
+	top = zone->first_deferred_pfn;
+	assert_int_equal(map_anon(env->mm, BASE + PMD_SIZE * 4, 16, RW), BASE + PMD_SIZE * 4);
+	fill(env, BASE + PMD_SIZE * 4, 16, 1);
+	assert_int_equal(zone->first_deferred_pfn, top);
+	env_check(env);
+
+	deferred_init_memmap(zone);
+	assert_int_equal(zone->first_deferred_pfn, zone->end_deferred_pfn);
+	assert_int_equal(count_listed(zone), zone_nr_free(zone));
+	env_check(env);
+}
+
 /* a huge page mapped at exit is freed whole: the teardown checks nothing leaked */
 static void exit_frees_huge(void **state)
 {
@@ -612,6 +685,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(huge_alloc_failure_falls_back, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(prezero_grab_put_alloc, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(exit_frees_huge, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(deferred_frames_join_lazily, env_setup, env_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

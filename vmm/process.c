@@ -1024,6 +1024,31 @@ void process_continue(struct vmm *vmm, struct process *p)
 }
 
 /*
+ * will_become_orphaned_pgrp(): no member has a parent in another group of
+ * the same session.  The first process's parent is the monitor's, outside
+ * the guest; a reparented orphan's is init, in no session of ours.
+ */
+bool pgrp_orphaned(struct vmm *vmm, int pgid)
+{
+	struct process *p;
+
+	for (p = vmm->procs; p; p = p->next) {
+		if (p->exited || p->pgid != pgid)
+			continue;
+		if (p == vmm->init) {
+			pid_t pp = getppid();
+
+			if (getpgid(pp) != pgid && getsid(pp) == p->sid)
+				return false;
+		} else if (p->parent && p->parent->pgid != pgid &&
+			   p->parent->sid == p->sid) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
  * A process group exists in @sid: a guest process leads or belongs to it,
  * or it is the monitor's own, which lives outside the guest too.
  */

@@ -1002,6 +1002,9 @@ void signal_deliver(struct vmm *vmm)
 		case DFL_CONT:
 			continue;
 		case DFL_STOP:
+			/* the terminal's stops mean nothing to an orphaned group */
+			if (sig != SIGSTOP && pgrp_orphaned(vmm, vmm->cur->pgid))
+				continue;
 			if (vmm->cur == vmm->init) {
 				signal_stop(vmm);
 				continue;

@@ -302,6 +302,7 @@ int timer_setup(struct vmm *vmm);
 int mm_users(struct vmm *vmm, struct mm_struct *mm);
 void process_stop(struct vmm *vmm, struct process *p, int sig);
 void process_continue(struct vmm *vmm, struct process *p);
+bool pgrp_orphaned(struct vmm *vmm, int pgid);
 struct rusage;
 void process_rusage(struct vmm *vmm, struct process *p, int who, struct rusage *ru);
 

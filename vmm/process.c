@@ -537,6 +537,46 @@ static void send_pdeath_signal(struct vmm *vmm, struct process *c, int ppid)
 		send_signal_to(vmm, c, &info);
 }
 
+static bool has_stopped_jobs(struct vmm *vmm, int pgid)
+{
+	struct process *p;
+
+	for (p = vmm->procs; p; p = p->next)
+		if (!p->exited && p->pgid == pgid && p->state == P_STOPPED)
+			return true;
+	return false;
+}
+
+/* SIGHUP then SIGCONT to every member of @pgid */
+static void hup_and_continue(struct vmm *vmm, int pgid)
+{
+	struct ksiginfo info = { .code = SI_KERNEL, .trapno = -1, .shared = true };
+	struct process *p;
+
+	for (p = vmm->procs; p; p = p->next) {
+		if (p->exited || p->pgid != pgid)
+			continue;
+		info.signo = SIGHUP;
+		send_signal_to(vmm, p, &info);
+		info.signo = SIGCONT;
+		send_signal_to(vmm, p, &info);
+	}
+}
+
+/*
+ * kill_orphaned_pgrp(): a group this exit orphans (@p, whose parent @parent
+ * was its link to the session, is gone) and that has stopped members gets
+ * SIGHUP and SIGCONT, so that nothing stays stopped with nobody to
+ * continue it.
+ */
+static void kill_orphaned_pgrp(struct vmm *vmm, struct process *p, struct process *parent)
+{
+	if (!parent || parent->pgid == p->pgid || parent->sid != p->sid)
+		return;
+	if (pgrp_orphaned(vmm, p->pgid) && has_stopped_jobs(vmm, p->pgid))
+		hup_and_continue(vmm, p->pgid);
+}
+
 /* is_global_init()'s world: orphans go to init, outside the guest */
 static void forget_children(struct vmm *vmm, struct process *dead)
 {
@@ -548,7 +588,10 @@ static void forget_children(struct vmm *vmm, struct process *dead)
 		c->parent = NULL;
 		c->ppid = 1;
 		send_pdeath_signal(vmm, c, dead->pid);
+		if (!c->exited)
+			kill_orphaned_pgrp(vmm, c, dead);
 	}
+	kill_orphaned_pgrp(vmm, dead, dead->parent);
 }
 
 /* do_notify_parent(): SIGCHLD with CLD_EXITED or CLD_KILLED */

@@ -19,3 +19,17 @@ $(BUILD)/guest/%: guest/%.c | $(DEPS_STAMP)
 guest.bin: guest/demo.c | $(DEPS_STAMP)
 	$(say) MUSLCC $@
 	$(Q)$(MUSL_CC) $(GUEST_CFLAGS) -o $@ $<
+
+# The same programs linked statically with glibc, for what glibc asks that
+# musl does not (clone3 in posix_spawn, rseq and the robust list at
+# start-up, pthread_create's clone): $(BUILD)/guest/glibc/NAME
+GLIBC_GUESTS	= test_spawn test_thread test_startup
+GLIBC_PROGS	= $(patsubst %,$(BUILD)/guest/glibc/%,$(GLIBC_GUESTS))
+
+# (in GUEST_PROGS: built by `make` and before the integration tests)
+GUEST_PROGS	+= $(GLIBC_PROGS)
+
+$(BUILD)/guest/glibc/%: guest/%.c | $(DEPS_STAMP)
+	$(say) GLIBCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -static -O2 -g -Wall -Wextra -Wno-unused-parameter -pthread -o $@ $<

@@ -32,6 +32,14 @@ static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
 	return !vma->vm_ops;
 }
 
+/* mseal.c */
+static inline bool vma_is_sealed(const struct vm_area_struct *vma)
+{
+	return vma->vm_flags & VM_SEALED;
+}
+bool range_sealed(struct mm_struct *mm, uint64_t start, uint64_t end);
+bool can_madvise_modify(const struct vm_area_struct *vma, int behavior);
+
 static inline struct zone *mm_zone(struct mm_struct *mm)
 {
 	return mm->zone;

@@ -208,6 +208,8 @@ static long madvise_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 	long ret;
 	int err;
 
+	if (!can_madvise_modify(vma, behavior))
+		return -EPERM;
 	switch (behavior) {
 	case MADV_DONTNEED:
 	case MADV_DONTNEED_LOCKED:

@@ -82,6 +82,10 @@ int mm_set_rlimit(struct mm_struct *mm, int resource, uint64_t cur, uint64_t max
 long mm_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, int prot,
 	     int flags, struct file *file, uint64_t off);
 long mm_munmap(struct mm_struct *mm, uint64_t addr, uint64_t len);
+/* exit_mmap(): unmap everything, sealed VMAs too */
+void mm_munmap_all(struct mm_struct *mm);
+/* mseal(2), Linux 6.10+: VM_SEALED on [start, start + len) */
+long mm_mseal(struct mm_struct *mm, uint64_t start, uint64_t len, unsigned long flags);
 long mm_mprotect(struct mm_struct *mm, uint64_t start, uint64_t len, int prot);
 long mm_brk(struct mm_struct *mm, uint64_t brk);
 long mm_mlock(struct mm_struct *mm, uint64_t start, uint64_t len, unsigned int flags);

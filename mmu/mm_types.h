@@ -231,6 +231,7 @@ struct commit_log {
 #define VM_NOHUGEPAGE	0x40000000UL
 #define VM_MERGEABLE	0x80000000UL
 #define VM_DROPPABLE	(1ULL << 40)
+#define VM_SEALED	(1ULL << 42)	/* mseal(): the mapping itself cannot change */
 /*
  * The VMA's protection key, as x86 keeps it: VM_HIGH_ARCH_0..3 (bits
  * 32..35).  Only set when the CPU model has protection keys.

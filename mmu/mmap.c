@@ -257,14 +257,21 @@ uint64_t count_vma_pages_range(struct mm_struct *mm, uint64_t start, uint64_t en
 	return pages;
 }
 
-/* Linux's do_vmi_align_munmap() on a page-aligned, non-empty range */
-static long __do_munmap(struct mm_struct *mm, uint64_t start, uint64_t end, bool unaccount)
+/*
+ * Linux's do_vmi_align_munmap() on a page-aligned, non-empty range; a
+ * sealed VMA in it refuses the whole unmap (vms_gather_munmap_vmas())
+ * unless the caller already checked or the address space is going.
+ */
+static long __do_munmap(struct mm_struct *mm, uint64_t start, uint64_t end, bool unaccount,
+			bool check_seal)
 {
 	struct vm_area_struct *vma = find_vma(mm, start), *next;
 	int err;
 
 	if (!vma || vma->vm_start >= end)
 		return 0;
+	if (check_seal && range_sealed(mm, start, end))
+		return -EPERM;
 	if (start > vma->vm_start) {
 		/* a hole in the middle of one VMA makes one more */
 		if (end < vma->vm_end && mm->map_count >= mm->zone->max_map_count)
@@ -296,13 +303,20 @@ static long __do_munmap(struct mm_struct *mm, uint64_t start, uint64_t end, bool
 
 long do_munmap(struct mm_struct *mm, uint64_t start, uint64_t end)
 {
-	return __do_munmap(mm, start, end, true);
+	return __do_munmap(mm, start, end, true, true);
 }
 
 /* mremap's source: its commitment went to the destination */
 void unmap_moved_source(struct mm_struct *mm, uint64_t start, uint64_t len)
 {
-	__do_munmap(mm, start, start + len, false);
+	__do_munmap(mm, start, start + len, false, false);
+}
+
+/* exit_mmap() and exec: everything goes, sealed or not */
+void mm_munmap_all(struct mm_struct *mm)
+{
+	mm->stats.calls_munmap++;
+	__do_munmap(mm, 0, TASK_SIZE, true, false);
 }
 
 long mm_munmap(struct mm_struct *mm, uint64_t start, uint64_t len)

@@ -94,6 +94,9 @@ static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 	uint64_t oldflags = vma->vm_flags, nrpages = (end - start) >> PAGE_SHIFT, charged = 0;
 	int err;
 
+	/* mseal(): even the same protection again is refused */
+	if (vma_is_sealed(vma))
+		return -EPERM;
 	if (newflags == oldflags)
 		return 0;
 	if (newflags & VM_WRITE) {

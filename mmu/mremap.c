@@ -64,6 +64,9 @@ static long check_vma(struct mm_struct *mm, struct remap *r)
 
 	if (!vma)
 		return -EFAULT;
+	/* mseal(): a sealed VMA is not resized, moved, or even remapped in place */
+	if (vma_is_sealed(vma))
+		return -EPERM;
 	if (r->old_len == r->new_len && !implies_new_addr(r))
 		return 0;
 	if (r->new_len < r->old_len && !implies_new_addr(r))

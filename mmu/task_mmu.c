@@ -134,6 +134,7 @@ static int show_vm_flags(char *buf, size_t size, uint64_t flags)
 		{ VM_HUGETLB, "ht" }, { VM_SYNC, "sf" }, { VM_WIPEONFORK, "wf" },
 		{ VM_DONTDUMP, "dd" }, { VM_MIXEDMAP, "mm" }, { VM_HUGEPAGE, "hg" },
 		{ VM_NOHUGEPAGE, "nh" }, { VM_MERGEABLE, "mg" }, { VM_DROPPABLE, "dp" },
+		{ VM_SEALED, "sl" },
 	};
 	size_t i;
 	int n = snprintf(buf, size, "VmFlags:");

@@ -120,3 +120,9 @@ long sys_mincore(struct vmm *vmm, const uint64_t *a)
 	return 0;
 }
 
+
+/* mseal(2): the MMU seals the VMAs (mmu/mseal.c) */
+long sys_mseal(struct vmm *vmm, const uint64_t *a)
+{
+	return mm_mseal(vmm->cur->mm, a[0], a[1], a[2]);
+}

@@ -73,8 +73,13 @@
 #define K_P_PID		1
 #define K_P_PGID	2
 
+/* kernel/sys.c: getrusage()'s who for a child's self and children, wait4()'s */
+#define K_RUSAGE_BOTH	(-2)
+
 #define MAX_ARG_STRINGS	0x7fffffff
 #define MAX_ARG_BYTES	(2UL << 20)	/* a quarter of an 8 MiB stack limit */
+
+static void acct_charge(struct vmm *vmm);
 
 /* ---- the process list ---- */
 
@@ -127,6 +132,10 @@ struct process *process_first(struct vmm *vmm)
 		return NULL;
 	p->ppid = getppid();
 	p->exit_signal = SIGCHLD;
+	/* the monitor's group and session: the shell's job control sees it */
+	p->pgid = getpgrp();
+	p->sid = getsid(0);
+	p->dumpable = 1;
 	vmm->init = vmm->cur = p;
 	return p;
 }
@@ -232,6 +241,7 @@ bool schedule(struct vmm *vmm)
 		return false;
 	}
 	if (next != prev) {
+		acct_charge(vmm);
 		if (!prev->exited)
 			save_state(vmm, prev);
 		vmm->cur = next;
@@ -345,6 +355,141 @@ int timer_setup(struct vmm *vmm)
 	return 0;
 }
 
+/* ---- accounting: getrusage(), times(), wait4()'s rusage ---- */
+
+/* the monitor thread's CPU times at the last charge, microseconds */
+static uint64_t acct_last_utime, acct_last_stime;
+
+static uint64_t tv_us(const struct timeval *tv)
+{
+	return (uint64_t)tv->tv_sec * 1000000 + tv->tv_usec;
+}
+
+/*
+ * Charge the monitor thread's CPU time since the last charge to the process
+ * on the vCPU.  The host counts the guest's time inside KVM_RUN as user
+ * time, and the monitor's work on its behalf as user or system time as it
+ * happens; that split is what the process sees.
+ */
+static void acct_charge(struct vmm *vmm)
+{
+	struct rusage ru;
+	uint64_t ut, st;
+
+	if (getrusage(RUSAGE_THREAD, &ru))
+		return;
+	ut = tv_us(&ru.ru_utime);
+	st = tv_us(&ru.ru_stime);
+	if (vmm->cur && !vmm->cur->exited) {
+		vmm->cur->utime += ut - acct_last_utime;
+		vmm->cur->stime += st - acct_last_stime;
+	}
+	acct_last_utime = ut;
+	acct_last_stime = st;
+}
+
+/*
+ * mm_account_fault(): a fault that read from swap is major, every other
+ * one that was resolved (no signal, no OOM) is minor.
+ */
+static void mm_faults(struct mm_struct *mm, uint64_t *min_flt, uint64_t *maj_flt)
+{
+	int k;
+
+	*min_flt = *maj_flt = 0;
+	if (!mm)
+		return;
+	for (k = 0; k < FAULT_SEGV_MAPERR; k++) {
+		if (k == FAULT_SWAP_IN)
+			*maj_flt += mm->stats.faults[k];
+		else
+			*min_flt += mm->stats.faults[k];
+	}
+}
+
+/* setmax_mm_hiwater_rss(), in KiB */
+static uint64_t mm_maxrss(struct mm_struct *mm)
+{
+	uint64_t rss;
+
+	if (!mm)
+		return 0;
+	rss = mm->rss[0] + mm->rss[1] + mm->rss[2];
+	return (rss > mm->hiwater_rss ? rss : mm->hiwater_rss) * (PAGE_SIZE >> 10);
+}
+
+/* an address space goes (exec, exit): its counts stay with the process */
+static void acct_fold_mm(struct vmm *vmm, struct process *p, struct mm_struct *mm)
+{
+	uint64_t mn, mj, rss = mm_maxrss(mm);
+
+	/* a vfork child borrowed its parent's: the faults are the parent's */
+	if (!mm || mm_users(vmm, mm) - (p->mm == mm) > 0)
+		return;
+	mm_faults(mm, &mn, &mj);
+	p->min_flt += mn;
+	p->maj_flt += mj;
+	if (rss > p->maxrss)
+		p->maxrss = rss;
+}
+
+static void us_to_tv(uint64_t us, struct timeval *tv)
+{
+	tv->tv_sec = us / 1000000;
+	tv->tv_usec = us % 1000000;
+}
+
+/*
+ * getrusage()'s fields for @p (k_getrusage()): RUSAGE_SELF, RUSAGE_CHILDREN
+ * (the reaped ones) or K_RUSAGE_BOTH (what wait4() reports for a child).
+ * Times, faults and the high-water RSS are kept; the rest (swaps, blocks,
+ * messages, signals, context switches) are 0, as nothing counts them here.
+ */
+void process_rusage(struct vmm *vmm, struct process *p, int who, struct rusage *ru)
+{
+	uint64_t ut = 0, st = 0, mn = 0, mj = 0, rss = 0, m1, m2;
+
+	memset(ru, 0, sizeof(*ru));
+	if (p == vmm->cur)
+		acct_charge(vmm);
+	if (who != RUSAGE_CHILDREN) {
+		mm_faults(p->exited ? NULL : p->mm, &m1, &m2);
+		ut = p->utime;
+		st = p->stime;
+		mn = p->min_flt + m1;
+		mj = p->maj_flt + m2;
+		rss = p->maxrss;
+		if (!p->exited && mm_maxrss(p->mm) > rss)
+			rss = mm_maxrss(p->mm);
+	}
+	if (who != RUSAGE_SELF) {
+		ut += p->cutime;
+		st += p->cstime;
+		mn += p->cmin_flt;
+		mj += p->cmaj_flt;
+		if (p->cmaxrss > rss)
+			rss = p->cmaxrss;
+	}
+	us_to_tv(ut, &ru->ru_utime);
+	us_to_tv(st, &ru->ru_stime);
+	ru->ru_minflt = mn;
+	ru->ru_majflt = mj;
+	ru->ru_maxrss = rss;
+}
+
+/* wait_task_zombie(): the reaped child's times go to its parent's children */
+static void acct_reap(struct process *parent, struct process *c)
+{
+	parent->cutime += c->utime + c->cutime;
+	parent->cstime += c->stime + c->cstime;
+	parent->cmin_flt += c->min_flt + c->cmin_flt;
+	parent->cmaj_flt += c->maj_flt + c->cmaj_flt;
+	if (c->maxrss > parent->cmaxrss)
+		parent->cmaxrss = c->maxrss;
+	if (c->cmaxrss > parent->cmaxrss)
+		parent->cmaxrss = c->cmaxrss;
+}
+
 /* ---- exit ---- */
 
 /*
@@ -357,12 +502,79 @@ static void mm_release(struct vmm *vmm, struct mm_struct *mm)
 {
 	if (!mm || mm_users(vmm, mm))
 		return;
-	mm_munmap(mm, 0, TASK_SIZE);
+	mm_munmap_all(mm);
 	if (vmm->nr_dead < MAX_PROCS) {
 		vmm->dead_mms[vmm->nr_dead++] = mm;
 		return;
 	}
 	mm_destroy(mm);
+}
+
+/*
+ * mm_release()'s clear_child_tid: with the mm still in use by another
+ * process (vfork's parent), zero the tid and wake one futex waiter.
+ */
+static void clear_child_tid(struct vmm *vmm, struct process *p, struct mm_struct *mm)
+{
+	uint32_t zero = 0;
+
+	if (!p->tid_address || !mm || mm_users(vmm, mm) - (p->mm == mm && !p->exited) < 1)
+		return;
+	if (!mm_copy_to_user(mm, p->tid_address, &zero, 4))
+		futex_wake(vmm, mm, p->tid_address, true, 1, ~0U);
+	p->tid_address = 0;
+}
+
+/* PR_SET_PDEATHSIG: the child hears of its parent's death */
+static void send_pdeath_signal(struct vmm *vmm, struct process *c, int ppid)
+{
+	struct ksiginfo info = {
+		.signo = c->pdeath_sig, .code = SI_USER, .pid = ppid, .uid = getuid(),
+		.trapno = -1, .shared = true,
+	};
+
+	if (c->pdeath_sig && !c->exited)
+		send_signal_to(vmm, c, &info);
+}
+
+static bool has_stopped_jobs(struct vmm *vmm, int pgid)
+{
+	struct process *p;
+
+	for (p = vmm->procs; p; p = p->next)
+		if (!p->exited && p->pgid == pgid && p->state == P_STOPPED)
+			return true;
+	return false;
+}
+
+/* SIGHUP then SIGCONT to every member of @pgid */
+static void hup_and_continue(struct vmm *vmm, int pgid)
+{
+	struct ksiginfo info = { .code = SI_KERNEL, .trapno = -1, .shared = true };
+	struct process *p;
+
+	for (p = vmm->procs; p; p = p->next) {
+		if (p->exited || p->pgid != pgid)
+			continue;
+		info.signo = SIGHUP;
+		send_signal_to(vmm, p, &info);
+		info.signo = SIGCONT;
+		send_signal_to(vmm, p, &info);
+	}
+}
+
+/*
+ * kill_orphaned_pgrp(): a group this exit orphans (@p, whose parent @parent
+ * was its link to the session, is gone) and that has stopped members gets
+ * SIGHUP and SIGCONT, so that nothing stays stopped with nobody to
+ * continue it.
+ */
+static void kill_orphaned_pgrp(struct vmm *vmm, struct process *p, struct process *parent)
+{
+	if (!parent || parent->pgid == p->pgid || parent->sid != p->sid)
+		return;
+	if (pgrp_orphaned(vmm, p->pgid) && has_stopped_jobs(vmm, p->pgid))
+		hup_and_continue(vmm, p->pgid);
 }
 
 /* is_global_init()'s world: orphans go to init, outside the guest */
@@ -375,7 +587,11 @@ static void forget_children(struct vmm *vmm, struct process *dead)
 			continue;
 		c->parent = NULL;
 		c->ppid = 1;
+		send_pdeath_signal(vmm, c, dead->pid);
+		if (!c->exited)
+			kill_orphaned_pgrp(vmm, c, dead);
 	}
+	kill_orphaned_pgrp(vmm, dead, dead->parent);
 }
 
 /* do_notify_parent(): SIGCHLD with CLD_EXITED or CLD_KILLED */
@@ -406,6 +622,10 @@ void do_exit(struct vmm *vmm, struct process *p, int status)
 {
 	if (p->exited)
 		return;
+	if (p == vmm->cur)
+		acct_charge(vmm);
+	acct_fold_mm(vmm, p, p->mm);
+	clear_child_tid(vmm, p, p->mm);
 	p->exited = true;
 	p->wait_status = status;
 	p->state = P_ZOMBIE;
@@ -486,6 +706,10 @@ static long do_fork(struct vmm *vmm, uint64_t flags, uint64_t sp, uint64_t ptid,
 	c->exe_path = strdup(p->exe_path ? p->exe_path : "");
 	memcpy(c->comm, p->comm, sizeof(c->comm));
 	memcpy(c->rlim, p->rlim, sizeof(c->rlim));
+	c->pgid = p->pgid;
+	c->sid = p->sid;
+	c->dumpable = p->dumpable;
+	c->no_new_privs = p->no_new_privs;
 	child_state(vmm, c, flags, sp, tls);
 	child_signals(c, p);
 	fs_fork(c, p);
@@ -521,24 +745,122 @@ long sys_vfork(struct vmm *vmm, const uint64_t *a)
 	return do_fork(vmm, K_CLONE_VM | K_CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
 }
 
-/* clone(flags, stack, parent_tid, child_tid, tls): processes only, no threads */
-long sys_clone(struct vmm *vmm, const uint64_t *a)
+/*
+ * copy_process()'s checks, then what this monitor cannot do.  A thread
+ * (CLONE_THREAD: pthread_create()) fails with EAGAIN, as a clone past the
+ * thread limit does, so that glibc's and musl's pthread_create() return
+ * EAGAIN and a program that can go on without the thread does.
+ */
+static long clone_check(uint64_t flags)
 {
-	uint64_t flags = a[0];
-
+	if ((flags & (K_CLONE_NEWNS | K_CLONE_FS)) == (K_CLONE_NEWNS | K_CLONE_FS))
+		return -EINVAL;
 	if ((flags & K_CLONE_THREAD) && !(flags & K_CLONE_SIGHAND))
 		return -EINVAL;
 	if ((flags & K_CLONE_SIGHAND) && !(flags & K_CLONE_VM))
 		return -EINVAL;
-	/* threads, shared files or handlers need what this monitor lacks */
+	if (flags & K_CLONE_THREAD)
+		return -EAGAIN;
+	/* shared files or handlers need what this monitor lacks */
 	if (flags & ~(uint64_t)CLONE_SUPPORTED)
 		return -EINVAL;
 	/* CLONE_VM without CLONE_VFORK would run two processes on one mm at once */
 	if ((flags & K_CLONE_VM) && !(flags & K_CLONE_VFORK))
 		return -EINVAL;
+	return 0;
+}
+
+/* clone(flags, stack, parent_tid, child_tid, tls): processes only, no threads */
+long sys_clone(struct vmm *vmm, const uint64_t *a)
+{
+	uint64_t flags = a[0];
+	long ret = clone_check(flags & ~0xffULL);
+
+	if (ret)
+		return ret;
 	if ((flags & 0xff) >= NR_SIGNALS)
 		return -EINVAL;
 	return do_fork(vmm, flags, a[1], a[2], a[3], a[4]);
+}
+
+/* include/uapi/linux/sched.h */
+struct clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
+	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+#define CLONE_ARGS_SIZE_VER0	64
+#define K_CLONE_CLEAR_SIGHAND	0x100000000ULL
+#define K_CLONE_INTO_CGROUP	0x200000000ULL
+
+/* copy_struct_from_user(): a larger struct is fine if the rest is zero */
+static long clone_args_copy(struct vmm *vmm, uint64_t uargs, uint64_t size,
+			    struct clone_args *args)
+{
+	uint8_t tail[64];
+	uint64_t off;
+
+	if (size > PAGE_SIZE)
+		return -E2BIG;
+	if (size < CLONE_ARGS_SIZE_VER0)
+		return -EINVAL;
+	memset(args, 0, sizeof(*args));
+	if (copy_from_user(vmm, args, uargs, size < sizeof(*args) ? size : sizeof(*args)))
+		return -EFAULT;
+	for (off = sizeof(*args); off < size; off += sizeof(tail)) {
+		uint64_t n = size - off < sizeof(tail) ? size - off : sizeof(tail), i;
+
+		if (copy_from_user(vmm, tail, uargs + off, n))
+			return -EFAULT;
+		for (i = 0; i < n; i++)
+			if (tail[i])
+				return -E2BIG;
+	}
+	return 0;
+}
+
+/*
+ * clone3(args, size): glibc's posix_spawn() and pthread_create() try it
+ * first.  The same processes as clone(); the stack is given by its lowest
+ * address and size.
+ */
+long sys_clone3(struct vmm *vmm, const uint64_t *a)
+{
+	struct clone_args args;
+	uint64_t sp = 0;
+	long ret = clone_args_copy(vmm, a[0], a[1], &args);
+
+	if (ret)
+		return ret;
+	/* clone3_args_valid() */
+	if (args.flags & ~(0xffffffffULL & ~0xffULL) & ~(K_CLONE_CLEAR_SIGHAND | K_CLONE_INTO_CGROUP))
+		return -EINVAL;
+	if (args.flags & 0xff)
+		return -EINVAL;		/* CSIGNAL goes in exit_signal */
+	if (args.exit_signal >= NR_SIGNALS)
+		return -EINVAL;
+	if ((args.flags & (K_CLONE_THREAD | K_CLONE_PARENT)) && args.exit_signal)
+		return -EINVAL;
+	if ((args.flags & K_CLONE_CLEAR_SIGHAND) && (args.flags & K_CLONE_SIGHAND))
+		return -EINVAL;
+	if (!args.stack != !args.stack_size || args.set_tid_size || args.set_tid)
+		return -EINVAL;
+	ret = clone_check(args.flags & ~(K_CLONE_CLEAR_SIGHAND | K_CLONE_INTO_CGROUP));
+	if (ret)
+		return ret;
+	if (args.flags & (K_CLONE_INTO_CGROUP | K_CLONE_PIDFD))
+		return -EINVAL;		/* no cgroups, no pidfds here */
+	if (args.stack)
+		sp = args.stack + args.stack_size;
+	ret = do_fork(vmm, (args.flags & ~0xffULL) | args.exit_signal, sp, args.parent_tid,
+		      args.child_tid, args.tls);
+	if (ret > 0 && (args.flags & K_CLONE_CLEAR_SIGHAND)) {
+		struct process *c = find_process(vmm, (int)ret);
+
+		if (c)
+			signal_clear_handlers(c);
+	}
+	return ret;
 }
 
 /* ---- wait ---- */
@@ -551,19 +873,62 @@ static bool wait_match(struct vmm *vmm, struct process *c, int type, int id)
 		return true;
 	case K_P_PID:
 		return c->pid == id;
-	default:	/* one process group: the monitor's */
-		return id == getpgrp();
+	default:
+		return c->pgid == id;
 	}
 }
 
 struct wait_result {
 	int pid, status;
+	int code, chld_status;	/* waitid()'s si_code and chld_status */
+	struct rusage ru;
 };
 
+/* wait_task_zombie() */
+static long wait_zombie(struct vmm *vmm, struct process *c, int options,
+			struct wait_result *wr)
+{
+	int st = c->wait_status;
+
+	wr->pid = c->pid;
+	wr->status = st;
+	wr->code = WIFEXITED(st) ? CLD_EXITED : WCOREDUMP(st) ? CLD_DUMPED : CLD_KILLED;
+	wr->chld_status = WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st);
+	process_rusage(vmm, c, K_RUSAGE_BOTH, &wr->ru);
+	if (!(options & K_WNOWAIT)) {
+		acct_reap(vmm->cur, c);
+		process_free(vmm, c);
+	}
+	return wr->pid;
+}
+
 /*
- * do_wait(): a zombie child matching (@type, @id), reaped unless WNOWAIT;
- * 0 with no zombie and WNOHANG; -ECHILD with no such child; otherwise the
- * caller sleeps, or -ERESTARTSYS when a signal is pending.
+ * wait_task_stopped() and wait_task_continued(): a stop or a continue not
+ * yet reported; WNOWAIT leaves it for the next wait.
+ */
+static long wait_jobctl(struct vmm *vmm, struct process *c, int options,
+			struct wait_result *wr)
+{
+	wr->pid = c->pid;
+	wr->code = c->jobctl_report;
+	if (c->jobctl_report == CLD_STOPPED) {
+		wr->status = (c->stop_sig << 8) | 0x7f;
+		wr->chld_status = c->stop_sig;
+	} else {
+		wr->status = 0xffff;
+		wr->chld_status = SIGCONT;
+	}
+	process_rusage(vmm, c, K_RUSAGE_BOTH, &wr->ru);
+	if (!(options & K_WNOWAIT))
+		c->jobctl_report = 0;
+	return wr->pid;
+}
+
+/*
+ * do_wait(): a child matching (@type, @id) that exited (WEXITED), stopped
+ * (WSTOPPED) or continued (WCONTINUED); 0 with none and WNOHANG; -ECHILD
+ * with no such child; otherwise the caller sleeps, or -ERESTARTSYS when a
+ * signal is pending.
  */
 static long do_wait(struct vmm *vmm, int type, int id, int options, struct wait_result *wr)
 {
@@ -574,13 +939,16 @@ static long do_wait(struct vmm *vmm, int type, int id, int options, struct wait_
 		if (c->parent != p || !wait_match(vmm, c, type, id))
 			continue;
 		any = true;
-		if (c->state != P_ZOMBIE)
+		if (c->state == P_ZOMBIE) {
+			if (options & K_WEXITED)
+				return wait_zombie(vmm, c, options, wr);
 			continue;
-		wr->pid = c->pid;
-		wr->status = c->wait_status;
-		if (!(options & K_WNOWAIT))
-			process_free(vmm, c);
-		return wr->pid;
+		}
+		if ((options & K_WSTOPPED) && c->jobctl_report == CLD_STOPPED &&
+		    c->state == P_STOPPED)
+			return wait_jobctl(vmm, c, options, wr);
+		if ((options & K_WCONTINUED) && c->jobctl_report == CLD_CONTINUED)
+			return wait_jobctl(vmm, c, options, wr);
 	}
 	if (!any)
 		return -ECHILD;
@@ -595,11 +963,13 @@ long sys_wait4(struct vmm *vmm, const uint64_t *a)
 {
 	int pid = (int)a[0], options = (int)a[2], type = K_P_PID, id = pid;
 	struct wait_result wr = { 0 };
-	struct rusage ru;
 	long ret;
 
 	if (options & ~(K_WNOHANG | WUNTRACED | K_WCONTINUED | K_WNOTHREAD | K_WCLONE | K_WALL))
 		return -EINVAL;
+	/* INT_MIN: -pid would overflow, kernel_wait4() says ESRCH */
+	if (pid == -2147483647 - 1)
+		return -ESRCH;
 	if (pid == -1) {
 		type = K_P_ALL;
 	} else if (pid < 0) {
@@ -607,15 +977,14 @@ long sys_wait4(struct vmm *vmm, const uint64_t *a)
 		id = -pid;
 	} else if (pid == 0) {
 		type = K_P_PGID;
-		id = getpgrp();
+		id = vmm->cur->pgid;
 	}
-	ret = do_wait(vmm, type, id, options, &wr);
+	ret = do_wait(vmm, type, id, options | K_WEXITED, &wr);
 	if (ret <= 0)
 		return ret;
 	if (a[1] && copy_to_user(vmm, a[1], &wr.status, 4))
 		return -EFAULT;
-	memset(&ru, 0, sizeof(ru));
-	if (a[3] && copy_to_user(vmm, a[3], &ru, sizeof(ru)))
+	if (a[3] && copy_to_user(vmm, a[3], &wr.ru, sizeof(wr.ru)))
 		return -EFAULT;
 	return ret;
 }
@@ -626,7 +995,6 @@ long sys_waitid(struct vmm *vmm, const uint64_t *a)
 	int type = (int)a[0], id = (int)a[1], options = (int)a[3];
 	struct wait_result wr = { 0 };
 	int32_t info[32] = { 0 };
-	struct rusage ru;
 	long ret;
 
 	if (options & ~(K_WNOHANG | K_WNOWAIT | K_WEXITED | K_WSTOPPED | K_WCONTINUED |
@@ -640,26 +1008,173 @@ long sys_waitid(struct vmm *vmm, const uint64_t *a)
 	    !(type == K_P_PGID && id == 0))
 		return -EINVAL;
 	if (type == K_P_PGID && id == 0)
-		id = getpgrp();
-	if (!(options & K_WEXITED))
-		ret = -ECHILD;		/* no stopped or continued children here */
-	else
-		ret = do_wait(vmm, type, id, options, &wr);
+		id = vmm->cur->pgid;
+	ret = do_wait(vmm, type, id, options, &wr);
 	if (ret < 0)
 		return ret;
 	if (ret > 0) {
 		info[0] = SIGCHLD;
-		info[2] = WIFEXITED(wr.status) ? CLD_EXITED : CLD_KILLED;
+		info[2] = wr.code;
 		info[4] = wr.pid;
 		info[5] = getuid();
-		info[6] = WIFEXITED(wr.status) ? WEXITSTATUS(wr.status) : WTERMSIG(wr.status);
+		info[6] = wr.chld_status;
 	}
 	if (a[2] && copy_to_user(vmm, a[2], info, sizeof(info)))
 		return -EFAULT;
-	memset(&ru, 0, sizeof(ru));
-	if (a[4] && copy_to_user(vmm, a[4], &ru, sizeof(ru)))
+	if (a[4] && copy_to_user(vmm, a[4], &wr.ru, sizeof(wr.ru)))
 		return -EFAULT;
 	return 0;
+}
+
+/* ---- job control: process groups, sessions, stop and continue ---- */
+
+/* do_notify_parent_cldstop(): SIGCHLD unless SA_NOCLDSTOP, and wake the waiter */
+static void notify_parent_cldstop(struct vmm *vmm, struct process *p, int why)
+{
+	struct process *parent = p->parent;
+	struct ksiginfo info = {
+		.signo = SIGCHLD, .code = why, .pid = p->pid, .uid = getuid(),
+		.trapno = -1, .shared = true,
+		.status = why == CLD_STOPPED ? p->stop_sig : SIGCONT,
+	};
+
+	if (!parent || parent->exited)
+		return;
+	if (!(parent->sig.action[SIGCHLD].flags & SA_NOCLDSTOP))
+		send_signal_to(vmm, parent, &info);
+	process_wake(vmm, parent);
+}
+
+/* do_signal_stop(): @p stops with @sig and is not scheduled until SIGCONT */
+void process_stop(struct vmm *vmm, struct process *p, int sig)
+{
+	p->state = P_STOPPED;
+	p->stop_sig = sig;
+	p->jobctl_report = CLD_STOPPED;
+	notify_parent_cldstop(vmm, p, CLD_STOPPED);
+	if (p == vmm->cur)
+		vmm->need_resched = true;
+}
+
+/* prepare_signal()'s SIGCONT: a stopped process runs again, its parent hears */
+void process_continue(struct vmm *vmm, struct process *p)
+{
+	if (p->state != P_STOPPED)
+		return;
+	p->state = P_RUNNING;
+	p->jobctl_report = CLD_CONTINUED;
+	notify_parent_cldstop(vmm, p, CLD_CONTINUED);
+}
+
+/*
+ * will_become_orphaned_pgrp(): no member has a parent in another group of
+ * the same session.  The first process's parent is the monitor's, outside
+ * the guest; a reparented orphan's is init, in no session of ours.
+ */
+bool pgrp_orphaned(struct vmm *vmm, int pgid)
+{
+	struct process *p;
+
+	for (p = vmm->procs; p; p = p->next) {
+		if (p->exited || p->pgid != pgid)
+			continue;
+		if (p == vmm->init) {
+			pid_t pp = getppid();
+
+			if (getpgid(pp) != pgid && getsid(pp) == p->sid)
+				return false;
+		} else if (p->parent && p->parent->pgid != pgid &&
+			   p->parent->sid == p->sid) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * A process group exists in @sid: a guest process leads or belongs to it,
+ * or it is the monitor's own, which lives outside the guest too.
+ */
+static bool pgrp_in_session(struct vmm *vmm, int pgid, int sid)
+{
+	struct process *p;
+
+	for (p = vmm->procs; p; p = p->next)
+		if (p->pgid == pgid && p->sid == sid)
+			return true;
+	return pgid == getpgrp() && sid == getsid(0);
+}
+
+/* setpgid(pid, pgid): kernel/sys.c */
+long sys_setpgid(struct vmm *vmm, const uint64_t *a)
+{
+	struct process *cur = vmm->cur, *p;
+	int pid = (int)a[0], pgid = (int)a[1];
+
+	if (!pid)
+		pid = cur->pid;
+	if (!pgid)
+		pgid = pid;
+	if (pgid < 0)
+		return -EINVAL;
+	p = find_process(vmm, pid);
+	if (!p || (p != cur && p->parent != cur))
+		return -ESRCH;
+	if (p->parent == cur) {
+		if (p->sid != cur->sid)
+			return -EPERM;
+		if (p->did_exec)
+			return -EACCES;
+	}
+	if (p->sid == p->pid)
+		return -EPERM;		/* a session leader */
+	if (pgid != pid && !pgrp_in_session(vmm, pgid, cur->sid))
+		return -EPERM;
+	p->pgid = pgid;
+	return 0;
+}
+
+/* the process @pid names (0: the caller), NULL if none */
+static struct process *pid_task(struct vmm *vmm, int pid)
+{
+	struct process *p = pid ? find_process(vmm, pid) : vmm->cur;
+
+	return p;
+}
+
+long sys_getpgid(struct vmm *vmm, const uint64_t *a)
+{
+	struct process *p = pid_task(vmm, (int)a[0]);
+
+	return p ? p->pgid : -ESRCH;
+}
+
+long sys_getpgrp(struct vmm *vmm, const uint64_t *a)
+{
+	(void)a;
+	return vmm->cur->pgid;
+}
+
+long sys_getsid(struct vmm *vmm, const uint64_t *a)
+{
+	struct process *p = pid_task(vmm, (int)a[0]);
+
+	return p ? p->sid : -ESRCH;
+}
+
+/* ksys_setsid(): EPERM for whoever would lead an existing group */
+long sys_setsid(struct vmm *vmm, const uint64_t *a)
+{
+	struct process *cur = vmm->cur, *p;
+
+	(void)a;
+	for (p = vmm->procs; p; p = p->next)
+		if (p->pgid == cur->pid)
+			return -EPERM;
+	if (cur->pid == getpgrp())
+		return -EPERM;
+	cur->sid = cur->pgid = cur->pid;
+	return cur->sid;
 }
 
 /* ---- exec ---- */
@@ -732,7 +1247,10 @@ static void exec_commit(struct vmm *vmm, struct process *p, struct mm_struct *ol
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
 	const char *base = strrchr(path, '/');
 
+	acct_fold_mm(vmm, p, old);
+	clear_child_tid(vmm, p, old);
 	mm_release(vmm, old);
+	p->did_exec = true;
 	if (p->vfork_parent) {
 		process_wake(vmm, p->vfork_parent);
 		p->vfork_parent = NULL;

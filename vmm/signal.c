@@ -452,6 +452,38 @@ static int send_signal(struct vmm *vmm, const struct ksiginfo *info, bool from_u
 	return __send_signal(&vmm->cur->sig, info, from_user);
 }
 
+#define SIG_STOP_MASK	(SIG_BIT(SIGSTOP) | SIG_BIT(SIGTSTP) | SIG_BIT(SIGTTIN) | \
+			 SIG_BIT(SIGTTOU))
+
+/* forget every queued signal of @mask in @s */
+static void flush_mask(struct sigstate *s, uint64_t mask)
+{
+	int i;
+
+	for (i = s->nr_queued - 1; i >= 0; i--)
+		if (SIG_BIT(s->queue[i].signo) & mask)
+			queue_drop(s, i);
+	s->pending &= ~mask;
+	s->shared_pending &= ~mask;
+}
+
+/*
+ * prepare_signal(): a stop signal cancels a pending SIGCONT; SIGCONT
+ * cancels pending stops and resumes a stopped process, whether it is
+ * then blocked, ignored or handled; SIGKILL wakes a stopped one to die.
+ */
+static void prepare_signal(struct vmm *vmm, struct process *p, int sig)
+{
+	if (SIG_BIT(sig) & SIG_STOP_MASK) {
+		flush_mask(&p->sig, SIG_BIT(SIGCONT));
+	} else if (sig == SIGCONT) {
+		flush_mask(&p->sig, SIG_STOP_MASK);
+		process_continue(vmm, p);
+	} else if (sig == SIGKILL && p->state == P_STOPPED) {
+		p->state = P_RUNNING;
+	}
+}
+
 /* a signal to another process (or this one): it wakes the sleeper */
 int send_signal_to(struct vmm *vmm, struct process *p, const struct ksiginfo *info)
 {
@@ -459,6 +491,7 @@ int send_signal_to(struct vmm *vmm, struct process *p, const struct ksiginfo *in
 
 	if (p->exited)
 		return 0;
+	prepare_signal(vmm, p, info->signo);
 	ret = __send_signal(&p->sig, info, true);
 	if (p->state == P_SLEEPING || (p->state == P_VFORK && info->signo == SIGKILL))
 		process_wake(vmm, p);
@@ -476,6 +509,21 @@ bool sigchld_autoreap(struct process *parent)
 	const struct guest_sigaction *ka = &parent->sig.action[SIGCHLD];
 
 	return ka->handler == (uint64_t)SIG_IGN || (ka->flags & SA_NOCLDWAIT);
+}
+
+/* clone3()'s CLONE_CLEAR_SIGHAND: handlers back to SIG_DFL, SIG_IGN stays */
+void signal_clear_handlers(struct process *p)
+{
+	int i;
+
+	for (i = 1; i < NR_SIGNALS; i++) {
+		if (p->sig.action[i].handler == (uint64_t)SIG_IGN)
+			continue;
+		p->sig.action[i].handler = (uint64_t)SIG_DFL;
+		p->sig.action[i].flags = 0;
+		p->sig.action[i].mask = 0;
+		p->sig.action[i].restorer = 0;
+	}
 }
 
 /* flush_signal_handlers() and the altstack reset of exec */
@@ -954,12 +1002,20 @@ void signal_deliver(struct vmm *vmm)
 		case DFL_CONT:
 			continue;
 		case DFL_STOP:
-			signal_stop(vmm);
-			continue;
+			/* the terminal's stops mean nothing to an orphaned group */
+			if (sig != SIGSTOP && pgrp_orphaned(vmm, vmm->cur->pgid))
+				continue;
+			if (vmm->cur == vmm->init) {
+				signal_stop(vmm);
+				continue;
+			}
+			process_stop(vmm, vmm->cur, sig);
+			break;
 		default:
 			signal_fatal(vmm, &info);
 			return;
 		}
+		break;	/* stopped: the rest waits for SIGCONT */
 	}
 	if (!delivered) {
 		syscall_restart_plain(vmm);
@@ -1223,20 +1279,24 @@ static long send_user(struct vmm *vmm, struct process *p, int sig, int code)
 		return -EINVAL;
 	if (!sig || p->exited)
 		return 0;	/* a zombie takes signals and does nothing */
-	if (p == vmm->cur)
+	if (p == vmm->cur) {
+		prepare_signal(vmm, p, sig);
 		return send_signal(vmm, &info, true);
+	}
 	return send_signal_to(vmm, p, &info);
 }
 
 /*
- * kill(): the guest's processes share the monitor's process group; pid -1
- * is every one of them but the caller (nothing outside the guest).
+ * kill(): pid 0 is the caller's process group, -pgrp that group, -1 every
+ * guest process but the caller; nothing outside the guest is signalled,
+ * though the monitor's group has members there.  Zombies still belong to
+ * their group (and make kill() succeed), as until release_task().
  */
 long sys_kill(struct vmm *vmm, const uint64_t *a)
 {
-	int pid = (int)a[0], sig = (int)a[1], found = 0;
+	int pid = (int)a[0], sig = (int)a[1], found = 0, pgid;
 	struct process *p, *next;
-	long ret = 0;
+	long ret = 0, err;
 
 	if (sig < 0 || sig >= NR_SIGNALS)
 		return -EINVAL;
@@ -1244,14 +1304,20 @@ long sys_kill(struct vmm *vmm, const uint64_t *a)
 		p = find_process(vmm, pid);
 		return p ? send_user(vmm, p, sig, SI_USER) : -ESRCH;
 	}
-	if (pid < -1 && -pid != getpgrp())
+	if (pid == -2147483647 - 1)
 		return -ESRCH;
+	pgid = pid == 0 ? vmm->cur->pgid : -pid;
 	for (p = vmm->procs; p; p = next) {
 		next = p->next;
-		if (p->exited || (pid == -1 && p == vmm->cur))
+		if (pid == -1 ? p == vmm->cur || p->exited : p->pgid != pgid)
 			continue;
 		found++;
-		ret = send_user(vmm, p, sig, SI_USER);
+		/* __kill_pgrp_info(): success if any signal got through */
+		err = send_user(vmm, p, sig, SI_USER);
+		if (!err)
+			ret = 0;
+		else if (found == 1)
+			ret = err;
 	}
 	return found ? ret : -ESRCH;
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/times.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -221,3 +223,223 @@ long sys_setrlimit(struct vmm *vmm, const uint64_t *a)
 	return rlimit_set(vmm, (unsigned int)a[0], &rl);
 }
 
+
+/* ---- what programs ask at start-up: usage, times, memory, CPUs ---- */
+
+long sys_getrusage(struct vmm *vmm, const uint64_t *a)
+{
+	struct rusage ru;
+	int who = (int)a[0];
+
+	/* RUSAGE_THREAD is RUSAGE_SELF: one thread per process */
+	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
+		return -EINVAL;
+	process_rusage(vmm, vmm->cur, who == RUSAGE_CHILDREN ? RUSAGE_CHILDREN : RUSAGE_SELF,
+		       &ru);
+	return copy_to_user(vmm, a[1], &ru, sizeof(ru)) ? -EFAULT : 0;
+}
+
+/* USER_HZ ticks */
+static uint64_t tv_ticks(const struct timeval *tv)
+{
+	return (uint64_t)tv->tv_sec * 100 + tv->tv_usec / 10000;
+}
+
+/* times(): the process's and its reaped children's times; the host's uptime ticks */
+long sys_times(struct vmm *vmm, const uint64_t *a)
+{
+	struct rusage self, kids;
+	struct tms now;
+	uint64_t t[4];
+	clock_t ticks = times(&now);
+
+	if (a[0]) {
+		process_rusage(vmm, vmm->cur, RUSAGE_SELF, &self);
+		process_rusage(vmm, vmm->cur, RUSAGE_CHILDREN, &kids);
+		t[0] = tv_ticks(&self.ru_utime);
+		t[1] = tv_ticks(&self.ru_stime);
+		t[2] = tv_ticks(&kids.ru_utime);
+		t[3] = tv_ticks(&kids.ru_stime);
+		if (copy_to_user(vmm, a[0], t, sizeof(t)))
+			return -EFAULT;
+	}
+	return (long)ticks;
+}
+
+/*
+ * sysinfo(): memory from the guest's pool (--mem) and swap area, processes
+ * from the guest; uptime and load averages are the host's, which the guest
+ * shares, with mem_unit 1 as on a 64-bit kernel.
+ */
+long sys_sysinfo(struct vmm *vmm, const uint64_t *a)
+{
+	struct zone *z = vmm->zone;
+	struct sysinfo host, si;
+
+	if (sysinfo(&host))
+		memset(&host, 0, sizeof(host));
+	memset(&si, 0, sizeof(si));
+	si.uptime = host.uptime;
+	memcpy(si.loads, host.loads, sizeof(si.loads));
+	si.totalram = z->nr_pages * PAGE_SIZE;
+	si.freeram = zone_nr_free(z) * PAGE_SIZE;
+	si.bufferram = 0;
+	si.sharedram = 0;
+	si.totalswap = z->total_swap_pages * PAGE_SIZE;
+	si.freeswap = nr_swap_free(z) * PAGE_SIZE;
+	si.procs = vmm->nr_procs;
+	si.mem_unit = 1;
+	return copy_to_user(vmm, a[0], &si, sizeof(si)) ? -EFAULT : 0;
+}
+
+/* the process @pid names for the scheduler calls: 0 is the caller */
+static struct process *sched_task(struct vmm *vmm, int pid)
+{
+	if (pid < 0)
+		return NULL;
+	return pid ? find_process(vmm, pid) : vmm->cur;
+}
+
+/*
+ * One CPU, the vCPU: the mask has bit 0.  cpumask_size() for one CPU is
+ * one long, and sched_getaffinity() returns the bytes it wrote.
+ */
+#define CPUMASK_SIZE	8
+
+long sys_sched_getaffinity(struct vmm *vmm, const uint64_t *a)
+{
+	uint64_t mask = 1;
+	uint64_t len = a[1];
+
+	if (len * 8 < 1 || (len & (sizeof(long) - 1)))
+		return -EINVAL;
+	if ((int)a[0] < 0)
+		return -EINVAL;
+	if (!sched_task(vmm, (int)a[0]))
+		return -ESRCH;
+	if (copy_to_user(vmm, a[2], &mask, CPUMASK_SIZE))
+		return -EFAULT;
+	return CPUMASK_SIZE;
+}
+
+long sys_sched_setaffinity(struct vmm *vmm, const uint64_t *a)
+{
+	uint64_t mask = 0, len = a[1] < CPUMASK_SIZE ? a[1] : CPUMASK_SIZE;
+
+	if ((int)a[0] < 0)
+		return -EINVAL;
+	if (!sched_task(vmm, (int)a[0]))
+		return -ESRCH;
+	if (copy_from_user(vmm, &mask, a[2], len))
+		return -EFAULT;
+	/* no CPU of the mask is online: cpumask_any_and() finds none */
+	if (!(mask & 1))
+		return -EINVAL;
+	return 0;
+}
+
+/* getcpu(cpu, node, tcache): CPU 0 on node 0 */
+long sys_getcpu(struct vmm *vmm, const uint64_t *a)
+{
+	uint32_t zero = 0;
+
+	if (a[0] && copy_to_user(vmm, a[0], &zero, 4))
+		return -EFAULT;
+	if (a[1] && copy_to_user(vmm, a[1], &zero, 4))
+		return -EFAULT;
+	return 0;
+}
+
+/* struct robust_list_head: list, futex_offset, list_op_pending */
+#define ROBUST_LIST_HEAD_SIZE	24
+
+/*
+ * The robust list is kept and given back; with one thread per process
+ * nobody else can own its futexes, so exit does not walk it (a robust
+ * mutex in memory shared with another process is the case this misses).
+ */
+long sys_set_robust_list(struct vmm *vmm, const uint64_t *a)
+{
+	if (a[1] != ROBUST_LIST_HEAD_SIZE)
+		return -EINVAL;
+	vmm->cur->robust_list = a[0];
+	return 0;
+}
+
+long sys_get_robust_list(struct vmm *vmm, const uint64_t *a)
+{
+	struct process *p = sched_task(vmm, (int)a[0]);
+	uint64_t len = ROBUST_LIST_HEAD_SIZE;
+
+	if (!p)
+		return -ESRCH;
+	if (copy_to_user(vmm, a[2], &len, sizeof(len)) ||
+	    copy_to_user(vmm, a[1], &p->robust_list, sizeof(p->robust_list)))
+		return -EFAULT;
+	return 0;
+}
+
+/* ---- prctl (kernel/sys.c): the options programs use at start-up ---- */
+
+#define K_PR_SET_PDEATHSIG	1
+#define K_PR_GET_PDEATHSIG	2
+#define K_PR_GET_DUMPABLE	3
+#define K_PR_SET_DUMPABLE	4
+#define K_PR_SET_NAME		15
+#define K_PR_GET_NAME		16
+#define K_PR_SET_NO_NEW_PRIVS	38
+#define K_PR_GET_NO_NEW_PRIVS	39
+
+static long prctl_set_name(struct vmm *vmm, uint64_t uname)
+{
+	char comm[sizeof(vmm->cur->comm)];
+	long n = strncpy_from_user(vmm, comm, uname, sizeof(comm) - 1);
+
+	/* a longer name is cut, not refused */
+	if (n < 0 && n != -ENAMETOOLONG)
+		return n;
+	comm[sizeof(comm) - 1] = 0;
+	if (n >= 0)
+		comm[n] = 0;
+	memcpy(vmm->cur->comm, comm, sizeof(comm));
+	return 0;
+}
+
+long sys_prctl(struct vmm *vmm, const uint64_t *a)
+{
+	struct process *p = vmm->cur;
+	int v;
+
+	switch (a[0]) {
+	case K_PR_SET_PDEATHSIG:
+		if (a[1] >= NR_SIGNALS)
+			return -EINVAL;
+		p->pdeath_sig = (int)a[1];
+		return 0;
+	case K_PR_GET_PDEATHSIG:
+		v = p->pdeath_sig;
+		return copy_to_user(vmm, a[1], &v, sizeof(v)) ? -EFAULT : 0;
+	case K_PR_GET_DUMPABLE:
+		return p->dumpable;
+	case K_PR_SET_DUMPABLE:
+		if (a[1] != 0 && a[1] != 1)
+			return -EINVAL;
+		p->dumpable = (int)a[1];
+		return 0;
+	case K_PR_SET_NAME:
+		return prctl_set_name(vmm, a[1]);
+	case K_PR_GET_NAME:
+		return copy_to_user(vmm, a[1], p->comm, sizeof(p->comm)) ? -EFAULT : 0;
+	case K_PR_SET_NO_NEW_PRIVS:
+		if (a[1] != 1 || a[2] || a[3] || a[4])
+			return -EINVAL;
+		p->no_new_privs = true;
+		return 0;
+	case K_PR_GET_NO_NEW_PRIVS:
+		if (a[1] || a[2] || a[3] || a[4])
+			return -EINVAL;
+		return p->no_new_privs;
+	default:
+		return -EINVAL;
+	}
+}

@@ -110,9 +110,9 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 95 umask */
 	[SYS_gettimeofday]	= { sys_gettimeofday,	"pp" },
 	[SYS_getrlimit]		= { sys_getrlimit,	"dp" },
-	/* 98 getrusage */
-	/* 99 sysinfo */
-	/* 100 times */
+	[SYS_getrusage]	= { sys_getrusage,	"dp" },
+	[SYS_sysinfo]		= { sys_sysinfo,		"p" },
+	[SYS_times]		= { sys_times,		"p" },
 	/* 101 ptrace */
 	[SYS_getuid]		= { sys_getuid,		"" },
 	/* 103 syslog */
@@ -121,10 +121,10 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 106 setgid */
 	[SYS_geteuid]		= { sys_geteuid,		"" },
 	[SYS_getegid]		= { sys_getegid,		"" },
-	/* 109 setpgid */
+	[SYS_setpgid]		= { sys_setpgid,		"dd" },
 	[SYS_getppid]		= { sys_getppid,		"" },
-	/* 111 getpgrp */
-	/* 112 setsid */
+	[SYS_getpgrp]		= { sys_getpgrp,		"" },
+	[SYS_setsid]		= { sys_setsid,		"" },
 	/* 113 setreuid */
 	/* 114 setregid */
 	/* 115 getgroups */
@@ -133,10 +133,10 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	[SYS_getresuid]		= { sys_getresuid,	"ppp" },
 	/* 119 setresgid */
 	[SYS_getresgid]		= { sys_getresgid,	"ppp" },
-	/* 121 getpgid */
+	[SYS_getpgid]		= { sys_getpgid,		"d" },
 	/* 122 setfsuid */
 	/* 123 setfsgid */
-	/* 124 getsid */
+	[SYS_getsid]		= { sys_getsid,		"d" },
 	/* 125 capget */
 	/* 126 capset */
 	[SYS_rt_sigpending]	= { sys_rt_sigpending,	"pu" },
@@ -169,7 +169,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 154 modify_ldt */
 	/* 155 pivot_root */
 	/* 156 _sysctl */
-	/* 157 prctl */
+	[SYS_prctl]		= { sys_prctl,		"dxxxx" },
 	[SYS_arch_prctl]	= { sys_arch_prctl,	"xp" },
 	/* 159 adjtimex */
 	[SYS_setrlimit]		= { sys_setrlimit,	"dp" },
@@ -214,9 +214,9 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 199 fremovexattr */
 	[SYS_tkill]		= { sys_tkill,		"dd" },
 	[SYS_time]		= { sys_time,		"p" },
-	/* 202 futex */
-	/* 203 sched_setaffinity */
-	/* 204 sched_getaffinity */
+	[SYS_futex]		= { sys_futex,		"pdupxx" },
+	[SYS_sched_setaffinity]	= { sys_sched_setaffinity,	"dup" },
+	[SYS_sched_getaffinity]	= { sys_sched_getaffinity,	"dup" },
 	/* 205 set_thread_area */
 	/* 206 io_setup */
 	/* 207 io_destroy */
@@ -285,8 +285,8 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 270 pselect6 */
 	/* 271 ppoll */
 	/* 272 unshare */
-	/* 273 set_robust_list */
-	/* 274 get_robust_list */
+	[SYS_set_robust_list]	= { sys_set_robust_list,	"pu" },
+	[SYS_get_robust_list]	= { sys_get_robust_list,	"dpp" },
 	/* 275 splice */
 	/* 276 tee */
 	/* 277 sync_file_range */
@@ -321,7 +321,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 306 syncfs */
 	/* 307 sendmmsg */
 	/* 308 setns */
-	/* 309 getcpu */
+	[SYS_getcpu]		= { sys_getcpu,		"ppp" },
 	/* 310 process_vm_readv */
 	/* 311 process_vm_writev */
 	/* 312 kcmp */
@@ -358,7 +358,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 432 fsmount */
 	/* 433 fspick */
 	/* 434 pidfd_open */
-	/* 435 clone3 */
+	[SYS_clone3]		= { sys_clone3,		"pu" },
 	/* 436 close_range */
 	/* 437 openat2 */
 	/* 438 pidfd_getfd */
@@ -374,4 +374,16 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 448 process_mrelease */
 	/* 449 futex_waitv */
 	/* 450 set_mempolicy_home_node */
+	/* 451 cachestat */
+	/* 452 fchmodat2 */
+	/* 453 map_shadow_stack */
+	/* 454 futex_wake */
+	/* 455 futex_wait */
+	/* 456 futex_requeue */
+	/* 457 statmount */
+	/* 458 listmount */
+	/* 459 lsm_get_self_attr */
+	/* 460 lsm_set_self_attr */
+	/* 461 lsm_list_modules */
+	[462]			= { sys_mseal,		"xux" },
 };

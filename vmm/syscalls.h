@@ -127,4 +127,23 @@ long sys_vfork(struct vmm *vmm, const uint64_t *a);
 long sys_wait4(struct vmm *vmm, const uint64_t *a);
 long sys_waitid(struct vmm *vmm, const uint64_t *a);
 
+/* procs: process groups, clone3 (process.c), start-up calls (sys.c), futex.c, mseal (mman.c) */
+long sys_clone3(struct vmm *vmm, const uint64_t *a);
+long sys_futex(struct vmm *vmm, const uint64_t *a);
+long sys_get_robust_list(struct vmm *vmm, const uint64_t *a);
+long sys_getcpu(struct vmm *vmm, const uint64_t *a);
+long sys_getpgid(struct vmm *vmm, const uint64_t *a);
+long sys_getpgrp(struct vmm *vmm, const uint64_t *a);
+long sys_getrusage(struct vmm *vmm, const uint64_t *a);
+long sys_getsid(struct vmm *vmm, const uint64_t *a);
+long sys_mseal(struct vmm *vmm, const uint64_t *a);
+long sys_prctl(struct vmm *vmm, const uint64_t *a);
+long sys_sched_getaffinity(struct vmm *vmm, const uint64_t *a);
+long sys_sched_setaffinity(struct vmm *vmm, const uint64_t *a);
+long sys_set_robust_list(struct vmm *vmm, const uint64_t *a);
+long sys_setpgid(struct vmm *vmm, const uint64_t *a);
+long sys_setsid(struct vmm *vmm, const uint64_t *a);
+long sys_sysinfo(struct vmm *vmm, const uint64_t *a);
+long sys_times(struct vmm *vmm, const uint64_t *a);
+
 #endif

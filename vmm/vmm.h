@@ -111,6 +111,7 @@ enum proc_state {
 	P_SLEEPING,	/* in wait4, pause, sigsuspend: its call restarts when woken */
 	P_VFORK,	/* vfork's parent: until the child execs or exits */
 	P_ZOMBIE,	/* exited, waiting for its parent's wait */
+	P_STOPPED,	/* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU: until SIGCONT or SIGKILL */
 };
 
 /*
@@ -147,6 +148,25 @@ struct process {
 	char comm[16];		/* /proc/self/status Name */
 	size_t commit_next;	/* commit log entries already handed over */
 	uint64_t rlim[16][2];	/* rlimits not owned by the MMU */
+	/* job control (procs: process.c, signal.c, sys.c) */
+	int pgid, sid;		/* process group and session */
+	bool did_exec;		/* setpgid() on a child that exec'ed: EACCES */
+	int jobctl_report;	/* CLD_STOPPED or CLD_CONTINUED, until a wait sees it */
+	int stop_sig;		/* the signal that stopped it */
+	/* start-up calls (sys.c, futex.c) */
+	uint64_t robust_list;	/* set_robust_list's head */
+	int pdeath_sig;		/* PR_SET_PDEATHSIG */
+	int dumpable;		/* PR_SET_DUMPABLE */
+	bool no_new_privs;	/* PR_SET_NO_NEW_PRIVS */
+	/* accounting (getrusage, times): microseconds, faults, KiB */
+	uint64_t utime, stime, cutime, cstime;
+	uint64_t min_flt, maj_flt, cmin_flt, cmaj_flt;
+	uint64_t maxrss, cmaxrss;
+	/* FUTEX_WAIT (futex.c): what it sleeps on, and whether a wake came */
+	const void *futex_key_obj;	/* the mm, or the shared mapping's address_space */
+	uint64_t futex_key_off;
+	uint32_t futex_bitset;
+	bool futex_woken;
 };
 
 struct vmm {
@@ -280,10 +300,20 @@ bool schedule(struct vmm *vmm);
 void preempt_user(struct vmm *vmm);
 int timer_setup(struct vmm *vmm);
 int mm_users(struct vmm *vmm, struct mm_struct *mm);
+void process_stop(struct vmm *vmm, struct process *p, int sig);
+void process_continue(struct vmm *vmm, struct process *p);
+bool pgrp_orphaned(struct vmm *vmm, int pgid);
+struct rusage;
+void process_rusage(struct vmm *vmm, struct process *p, int who, struct rusage *ru);
+
+/* futex.c */
+int futex_wake(struct vmm *vmm, struct mm_struct *mm, uint64_t uaddr, bool shared,
+	       int nr, uint32_t bitset);
 
 /* signal.c, across processes */
 int send_signal_to(struct vmm *vmm, struct process *p, const struct ksiginfo *info);
 void signal_exec(struct process *p);
+void signal_clear_handlers(struct process *p);
 bool signal_pending(struct process *p);
 bool sigchld_autoreap(struct process *parent);
 

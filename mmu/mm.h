@@ -202,6 +202,16 @@ char *mm_show_maps(struct mm_struct *mm);
 char *mm_show_smaps(struct mm_struct *mm);
 char *mm_show_status(struct mm_struct *mm);
 
+/* /proc/PID/pagemap's entries (Documentation/admin-guide/mm/pagemap.rst) */
+#define PM_PFRAME_MASK		((1ULL << 55) - 1)
+#define PM_SWAP_TYPE_BITS	5	/* a swap entry's frame: type | offset << 5 */
+#define PM_SOFT_DIRTY		(1ULL << 55)
+#define PM_MMAP_EXCLUSIVE	(1ULL << 56)
+#define PM_FILE			(1ULL << 61)
+#define PM_SWAP			(1ULL << 62)
+#define PM_PRESENT		(1ULL << 63)
+void mm_pagemap(struct mm_struct *mm, uint64_t addr, uint64_t *pm, size_t n, bool show_pfn);
+
 /* ---- invariant checker (validate.c) ---- */
 
 /* 0 when consistent; otherwise -1 and a description in @err */

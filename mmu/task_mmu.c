@@ -292,3 +292,51 @@ char *zone_show_meminfo(struct zone *zone)
 		return NULL;
 	return out;
 }
+
+/*
+ * /proc/PID/pagemap (pagemap_pte_range(), pte_to_pagemap_entry()): one
+ * 64-bit entry per page of [@addr, @addr + @n pages).  A page in no VMA is
+ * 0.  Never soft-dirty: this MMU tracks no soft-dirty state, and the
+ * kernel it follows is built without CONFIG_MEM_SOFT_DIRTY (VM_SOFTDIRTY
+ * is 0 there, smaps shows no "sd").  A mapped entry (PROT_NONE too, as
+ * Linux's pte_present()) is present, with its frame if @show_pfn, exclusive when
+ * one PTE maps the frame, "file" unless anonymous (the zero page is no
+ * page: neither); a swap entry is swapped, type 0 and its slot.
+ */
+void mm_pagemap(struct mm_struct *mm, uint64_t addr, uint64_t *pm, size_t n, bool show_pfn)
+{
+	struct vm_area_struct *vma = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++, addr += PAGE_SIZE) {
+		uint64_t flags = 0, frame = 0;
+		struct page *page;
+		pteval_t pte;
+
+		pm[i] = 0;
+		if (addr >= TASK_SIZE)
+			continue;
+		if (!vma || addr >= vma->vm_end)
+			vma = find_vma(mm, addr);
+		if (!vma || addr < vma->vm_start)
+			continue;
+		pte = mm_walk(mm, addr);
+		if (is_swap_pte(pte)) {
+			flags |= PM_SWAP;
+			frame = pte_to_swp_slot(pte) << PM_SWAP_TYPE_BITS;
+		} else if (pte_mapped(pte)) {
+			flags |= PM_PRESENT;
+			frame = pte_pfn(pte);
+			if (frame != mm->zone->zero_pfn) {
+				page = pfn_to_page(mm->zone, frame);
+				if (page->flags & PG_tail)
+					page = pfn_to_page(mm->zone, frame - page->index);
+				if (!(page->flags & PG_anon))
+					flags |= PM_FILE;
+				if (page->mapcount == 1)
+					flags |= PM_MMAP_EXCLUSIVE;
+			}
+		}
+		pm[i] = flags | (show_pfn ? frame & PM_PFRAME_MASK : 0);
+	}
+}

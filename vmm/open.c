@@ -26,6 +26,8 @@ static long do_openat(struct vmm *vmm, int dirfd, uint64_t upath, int flags, int
 		return n;
 	if (!n)
 		return -ENOENT;
+	if (procfs_open(vmm, path, sizeof(path), flags, &n))
+		return n;
 	sp = find_special(path);
 	if (sp)
 		return open_special(vmm, sp, flags);
@@ -66,6 +68,7 @@ long sys_openat(struct vmm *vmm, const uint64_t *a)
 
 long sys_access(struct vmm *vmm, const uint64_t *a)
 {
+	struct stat st;
 	char path[4096];
 	long n;
 	int hfd;
@@ -77,6 +80,9 @@ long sys_access(struct vmm *vmm, const uint64_t *a)
 		return n;
 	if (!n)
 		return -ENOENT;
+	if (procfs_stat(vmm, path, sizeof(path), true, &st, &n))
+		return n ? n : (a[1] & X_OK) && !S_ISDIR(st.st_mode) && !(st.st_mode & 0111) ?
+			       -EACCES : 0;
 	if (find_special(path))
 		return 0;
 	hfd = host_open_confined(vmm, AT_FDCWD, path, O_PATH | O_CLOEXEC, 0);

@@ -90,6 +90,7 @@ static struct process *process_alloc(struct vmm *vmm)
 		return NULL;
 	}
 	p->pid = vmm->next_pid++;
+	p->start_time = boottime_ns();
 	for (pp = &vmm->procs; *pp; pp = &(*pp)->next)
 		;
 	*pp = p;
@@ -486,6 +487,10 @@ static long do_fork(struct vmm *vmm, uint64_t flags, uint64_t sp, uint64_t ptid,
 	c->exe_path = strdup(p->exe_path ? p->exe_path : "");
 	memcpy(c->comm, p->comm, sizeof(c->comm));
 	memcpy(c->rlim, p->rlim, sizeof(c->rlim));
+	c->arg_start = p->arg_start;	/* the strings are in the copied stack */
+	c->arg_end = p->arg_end;
+	c->env_start = p->env_start;
+	c->env_end = p->env_end;
 	child_state(vmm, c, flags, sp, tls);
 	child_signals(c, p);
 	fs_fork(c, p);

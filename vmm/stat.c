@@ -76,6 +76,8 @@ static long stat_path(struct vmm *vmm, int dirfd, uint64_t upath, uint64_t ubuf,
 	}
 	if (!n)
 		return -ENOENT;
+	if (procfs_stat(vmm, path, sizeof(path), !(flags & AT_SYMLINK_NOFOLLOW), &st, &n))
+		return n ? n : copy_to_user(vmm, ubuf, &st, sizeof(st));
 	sp = find_special(path);
 	if (sp)
 		return stat_special(vmm, sp, ubuf);

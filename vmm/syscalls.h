@@ -127,4 +127,10 @@ long sys_vfork(struct vmm *vmm, const uint64_t *a);
 long sys_wait4(struct vmm *vmm, const uint64_t *a);
 long sys_waitid(struct vmm *vmm, const uint64_t *a);
 
+/* procfs.c */
+long sys_sysinfo(struct vmm *vmm, const uint64_t *a);
+
+/* getdents_min.c: until readdir.c's (the "names" family) replaces it */
+long sys_getdents64(struct vmm *vmm, const uint64_t *a);
+
 #endif

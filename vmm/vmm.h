@@ -147,6 +147,9 @@ struct process {
 	char comm[16];		/* /proc/self/status Name */
 	size_t commit_next;	/* commit log entries already handed over */
 	uint64_t rlim[16][2];	/* rlimits not owned by the MMU */
+	/* mm->arg_start..env_end: the strings exec put on the stack (/proc/PID/cmdline) */
+	uint64_t arg_start, arg_end, env_start, env_end;
+	uint64_t start_time;	/* CLOCK_BOOTTIME at creation, ns (/proc/PID/stat) */
 };
 
 struct vmm {
@@ -322,6 +325,9 @@ void diag_print_maps(struct vmm *vmm, FILE *out);
 void diag_print_stats(struct vmm *vmm, FILE *out);
 void diag_print_regs(struct vmm *vmm, FILE *out);
 void diag_signal_report(struct vmm *vmm, int signo, const char *why);
+
+/* procfs.c */
+uint64_t boottime_ns(void);	/* CLOCK_BOOTTIME: the processes' start times */
 
 
 #endif

@@ -314,7 +314,7 @@ char *mm_show_status(struct mm_struct *mm)
 	return out;
 }
 
-/* /proc/meminfo (fs/proc/meminfo.c): the lines this MMU can fill truthfully */
+/* /proc/meminfo (fs/proc/meminfo.c): the lines this MMU can fill truthfully, in Linux's order */
 char *zone_show_meminfo(struct zone *zone)
 {
 	const struct zone_stats *st = &zone->stats;
@@ -326,15 +326,15 @@ char *zone_show_meminfo(struct zone *zone)
 	if (asprintf(&out,
 		     "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
 		     "Buffers:        %8lu kB\nCached:         %8lu kB\nSwapCached:     %8lu kB\n"
-		     "AnonPages:      %8lu kB\nPageTables:     %8lu kB\n"
 		     "SwapTotal:      %8lu kB\nSwapFree:       %8lu kB\n"
+		     "AnonPages:      %8lu kB\nPageTables:     %8lu kB\n"
 		     "CommitLimit:    %8lu kB\nCommitted_AS:   %8lu kB\n"
 		     "AnonHugePages:  %8lu kB\n",
 		     (unsigned long)(zone->nr_pages * kb), (unsigned long)(st->nr_free * kb),
 		     (unsigned long)((st->nr_free + st->nr_cache) * kb), 0UL,
 		     (unsigned long)(st->nr_cache * kb), (unsigned long)(st->nr_swapcache * kb),
-		     (unsigned long)(st->nr_anon * kb), (unsigned long)(st->nr_pgtable * kb),
 		     (unsigned long)(swap_total * kb), (unsigned long)(nr_swap_free(zone) * kb),
+		     (unsigned long)(st->nr_anon * kb), (unsigned long)(st->nr_pgtable * kb),
 		     (unsigned long)(commit_limit * kb),
 		     (unsigned long)(zone->vm_committed_as * kb),
 		     (unsigned long)(st->nr_anon_thp * HPAGE_PMD_NR * kb)) < 0)

@@ -515,23 +515,23 @@ static char *proc_status(struct vmm *vmm, struct process *p)
 	char *sib = host_status_line("SpeculationIndirectBranch");
 	char *mems = host_status_line("Mems_allowed");
 	char *mems_list = host_status_line("Mems_allowed_list");
-	char groups[512] = "";
+	char groups[512] = "", umask_text[8];
 	gid_t gl[64];
 	mode_t um = umask(0);
 	uint64_t ign, cgt, c[3];
 	int i, ng = getgroups(64, gl), pgrp = getpgrp(), sid = getsid(0);
 
 	umask(um);
+	snprintf(umask_text, sizeof(umask_text), "%04o\n", um);
 	sig_masks(p, &ign, &cgt);
 	caps(c);
 	for (i = 0; i < ng; i++)
 		snprintf(groups + strlen(groups), sizeof(groups) - strlen(groups), "%u ", gl[i]);
 	if (mem && asprintf(&text,
-		     "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\n"
+		     "Name:\t%s\n%s%sState:\t%s\nTgid:\t%d\nNgid:\t0\n"
 		     "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\n"
 		     "Gid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t%s\nNStgid:\t%d\nNSpid:\t%d\n"
-		     "NSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n%s"
-		     "CoreDumping:\t0\nTHP_enabled:\t1\nuntag_mask:\t0xffffffffffffffff\n"
+		     "NSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n%s%s"
 		     "Threads:\t1\nSigQ:\t%d/%" PRIu64 "\n"
 		     "SigPnd:\t%016" PRIx64 "\nShdPnd:\t%016" PRIx64 "\nSigBlk:\t%016" PRIx64 "\n"
 		     "SigIgn:\t%016" PRIx64 "\nSigCgt:\t%016" PRIx64 "\n"
@@ -540,9 +540,13 @@ static char *proc_status(struct vmm *vmm, struct process *p)
 		     "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n%s%s"
 		     "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n%s%s"
 		     "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
-		     p->comm, um, task_state(p), p->pid, p->pid, p->ppid, getuid(), geteuid(),
+		     /* the Umask line is the fs_struct's: a zombie has none */
+		     p->comm, p->mm ? "Umask:\t" : "", p->mm ? umask_text : "", task_state(p), p->pid, p->pid, p->ppid, getuid(), geteuid(),
 		     geteuid(), geteuid(), getgid(), getegid(), getegid(), getegid(), MAX_FDS,
-		     groups, p->pid, p->pid, pgrp, sid, mem, p->sig.nr_queued,
+		     groups, p->pid, p->pid, pgrp, sid, mem,
+		     /* a zombie has no mm: none of the mm's lines */
+		     p->mm ? "CoreDumping:\t0\nTHP_enabled:\t1\nuntag_mask:\t0xffffffffffffffff\n" : "",
+		     p->sig.nr_queued,
 		     p->rlim[RLIMIT_SIGPENDING][0], p->sig.pending, p->sig.shared_pending,
 		     p->sig.blocked, ign, cgt, c[0], c[1], c[2], cap_bounding(), (uint64_t)0,
 		     ssb ? ssb : "", sib ? sib : "", mems ? mems : "",
@@ -1238,8 +1242,9 @@ static long open_node(struct vmm *vmm, const struct proc_node *nd, int flags)
 		return -ENOTDIR;
 	if (S_ISLNK(e->mode))
 		return (flags & O_PATH) ? -EOPNOTSUPP : -ELOOP;	/* O_NOFOLLOW */
-	if ((flags & O_ACCMODE) != O_RDONLY)
-		return -EACCES;	/* writable files here are read-only for now */
+	/* 0444 keeps all but root out (CAP_DAC_OVERRIDE); its writes are EINVAL */
+	if ((flags & O_ACCMODE) != O_RDONLY && geteuid())
+		return -EACCES;
 	copy = malloc(sizeof(*copy));
 	if (!copy)
 		return -ENOMEM;

@@ -471,6 +471,16 @@ static void strings_and_links(char **argv)
 	l = readlink(buf2, link, sizeof(link) - 1);
 	link[l > 0 ? l : 0] = 0;
 	printf("fd link of /dev/null: %s\n", link);
+	lstat(buf2, &a);
+	printf("fd link mode, read-only: %o\n", a.st_mode);
+	close(fd);
+	fd = open("/dev/null", O_WRONLY);
+	lstat(buf2, &a);
+	printf("fd link mode, write-only: %o\n", a.st_mode);
+	close(fd);
+	fd = open("/dev/null", O_RDWR);
+	lstat(buf2, &a);
+	printf("fd link mode, read-write: %o\n", a.st_mode);
 	close(fd);
 	printf("readlink of a closed fd: %s\n",
 	       readlink(buf2, link, sizeof(link)) < 0 ? strerror(errno) : "ok");

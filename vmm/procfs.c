@@ -1011,7 +1011,18 @@ static void node_stat(struct vmm *vmm, const struct proc_node *nd, struct stat *
 	st->st_blksize = 1024;
 	clock_gettime(CLOCK_REALTIME, &now);
 	st->st_atim = st->st_mtim = st->st_ctim = now;
-	(void)vmm;
+	if (nd->entry->id == PROC_FD_LINK) {
+		/* tid_fd_update_inode(): the link's rights are the open file's f_mode */
+		struct process *p = node_task(vmm, nd);
+		struct vfile *vf = p && nd->fd >= 0 ? p->fds[nd->fd] : NULL;
+
+		st->st_mode = S_IFLNK;
+		if (vf && vfile_readable(vf))
+			st->st_mode |= S_IRUSR | S_IXUSR;
+		if (vf && vfile_writable(vf))
+			st->st_mode |= S_IWUSR | S_IXUSR;
+		st->st_size = 64;
+	}
 }
 
 static int proc_stat_op(struct vmm *vmm, struct vfile *vf, struct stat *st)

@@ -121,6 +121,7 @@ long procfs_readlink(struct vmm *vmm, const char *path, char *buf, size_t len);
 bool procfs_open(struct vmm *vmm, char *path, size_t size, int flags, long *ret);
 bool procfs_stat(struct vmm *vmm, char *path, size_t size, bool follow, struct stat *st,
 		 long *ret);
+int procfs_exec_target(struct vmm *vmm, const char *path, char *out, size_t size);
 
 /* memfd.c */
 extern const struct vfile_ops memfd_ops;

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -163,8 +164,17 @@ int fs_open_exec_path(struct vmm *vmm, const char *path)
 int fs_open_exec(struct vmm *vmm, uint64_t upath, char *path, size_t len)
 {
 	long n = strncpy_from_user(vmm, path, upath, len);
+	char *target;
 
 	if (n < 0)
 		return n;
-	return fs_open_exec_path(vmm, path);
+	target = malloc(len);
+	if (!target)
+		return -ENOMEM;
+	/* /proc/self/exe and its kind: the program keeps @path as it gave it */
+	n = procfs_exec_target(vmm, path, target, len);
+	if (n >= 0)
+		n = fs_open_exec_path(vmm, n ? target : path);
+	free(target);
+	return n;
 }

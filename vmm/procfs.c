@@ -507,6 +507,19 @@ static uint64_t cap_bounding(void)
 	return b;
 }
 
+/* fdt->max_fds: 64 entries, doubled as descriptors above them are used */
+static int fd_table_size(const struct process *p)
+{
+	int fd, size = 64;
+
+	for (fd = MAX_FDS - 1; fd >= 64; fd--)
+		if (p->fds[fd])
+			break;
+	while (size <= fd && fd >= 64)
+		size *= 2;
+	return size;
+}
+
 /* proc_pid_status(): Linux's lines, in Linux's order */
 static char *proc_status(struct vmm *vmm, struct process *p)
 {
@@ -542,7 +555,7 @@ static char *proc_status(struct vmm *vmm, struct process *p)
 		     "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
 		     /* the Umask line is the fs_struct's: a zombie has none */
 		     p->comm, p->mm ? "Umask:\t" : "", p->mm ? umask_text : "", task_state(p), p->pid, p->pid, p->ppid, getuid(), geteuid(),
-		     geteuid(), geteuid(), getgid(), getegid(), getegid(), getegid(), MAX_FDS,
+		     geteuid(), geteuid(), getgid(), getegid(), getegid(), getegid(), fd_table_size(p),
 		     groups, p->pid, p->pid, pgrp, sid, mem,
 		     /* a zombie has no mm: none of the mm's lines */
 		     p->mm ? "CoreDumping:\t0\nTHP_enabled:\t1\nuntag_mask:\t0xffffffffffffffff\n" : "",
@@ -1402,4 +1415,27 @@ long sys_sysinfo(struct vmm *vmm, const uint64_t *a)
 	si.procs = (unsigned short)total;
 	si.mem_unit = PAGE_SIZE;
 	return copy_to_user(vmm, a[0], &si, sizeof(si));
+}
+
+/*
+ * execve of a path in /proc: the file a magic link leads to
+ * (/proc/self/exe) in @out, and 1; 0 for a path not in /proc; -EACCES for
+ * /proc's own files (no file here is executable), or the walk's errno.
+ */
+int procfs_exec_target(struct vmm *vmm, const char *path, char *out, size_t size)
+{
+	struct proc_node *nd;
+	int ret;
+
+	if (!is_proc_path(path))
+		return 0;
+	nd = malloc(sizeof(*nd));
+	if (!nd)
+		return -ENOMEM;
+	snprintf(out, size, "%s", path);
+	ret = proc_walk(vmm, out, size, true, nd);
+	free(nd);
+	if (ret == 1)
+		return 1;
+	return ret ? ret : -EACCES;
 }

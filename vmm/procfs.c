@@ -171,17 +171,19 @@ static int vfile_d_path(struct vmm *vmm, struct vfile *vf, char *buf, size_t len
 	case VF_ZERO:
 		return snprintf(buf, len, "/dev/zero");
 	case VF_STDIO:
-		/* the monitor's own stdio: what it is on the host (a tty, a pipe) */
+	case VF_HOST:
+		/*
+		 * what the host file is now (renamed, deleted: Linux's d_path),
+		 * under --root as the program sees it; the monitor's own stdio
+		 * as it is on the host (a tty, a pipe)
+		 */
 		snprintf(link, sizeof(link), "/proc/self/fd/%d", vf->host_fd);
 		n = readlink(link, buf, len - 1);
 		if (n < 0)
 			return -errno;
 		buf[n] = 0;
-		return (int)n;
-	case VF_HOST:
-		if (vf->path)
-			return snprintf(buf, len, "%s", guest_path(vmm, vf->path));
-		break;
+		memmove(buf, guest_path(vmm, buf), strlen(guest_path(vmm, buf)) + 1);
+		return (int)strlen(buf);
 	default:
 		if (vf->path)
 			return snprintf(buf, len, "%s", vf->path);

@@ -122,6 +122,8 @@ bool procfs_open(struct vmm *vmm, char *path, size_t size, int flags, long *ret)
 bool procfs_stat(struct vmm *vmm, char *path, size_t size, bool follow, struct stat *st,
 		 long *ret);
 int procfs_exec_target(struct vmm *vmm, const char *path, char *out, size_t size);
+bool procfs_readlinkat(struct vmm *vmm, char *path, size_t size, char *buf, size_t len,
+		       long *ret);
 
 /* memfd.c */
 extern const struct vfile_ops memfd_ops;

@@ -1131,9 +1131,13 @@ static bool emit_static(struct dir_context *ctx, struct vfile *vf, const struct 
 			uint64_t base)
 {
 	const struct proc_node *nd = vf->priv;
-	uint64_t i;
+	uint64_t i, n = 0;
 
-	for (i = vf->pos - base; e && e[i].name; i++, vf->pos++)
+	while (e && e[n].name)
+		n++;
+	if (vf->pos - base >= n)	/* an lseek past them */
+		return true;
+	for (i = vf->pos - base; e[i].name; i++, vf->pos++)
 		if (!emit_entry(ctx, nd, e[i].name, e[i].mode))
 			return false;
 	return true;
@@ -1194,6 +1198,8 @@ static int proc_iterate(struct vmm *vmm, struct vfile *vf, struct dir_context *c
 		}
 		return 0;
 	case PROC_FD_DIR:
+		if (vf->pos - 2 >= MAX_FDS)
+			return 0;
 		for (fd = (int)vf->pos - 2; fd < MAX_FDS; fd++, vf->pos++) {
 			if (!p->fds[fd])
 				continue;
@@ -1352,31 +1358,33 @@ bool procfs_stat(struct vmm *vmm, char *path, size_t size, bool follow, struct s
 }
 
 /*
- * The target of a /proc symlink at @path (absolute, as the program sees
- * it), copied to @buf (not terminated); its length, -EINVAL for a file
- * that is no link, or -ENOENT.
+ * readlink of a path in /proc: the link's target in @buf (not terminated,
+ * at most @len bytes) and *@ret its length, -EINVAL for a file that is no
+ * link, or the walk's errno.  False as the other hooks: @path is not in
+ * /proc, or leads out of it through a magic link (/proc/self/root/x),
+ * whose target now is @path.
  */
-long procfs_readlink(struct vmm *vmm, const char *path, char *buf, size_t len)
+bool procfs_readlinkat(struct vmm *vmm, char *path, size_t size, char *buf, size_t len,
+		       long *ret)
 {
 	struct proc_node *nd;
-	char *work, *target;
+	char *target;
 	bool inside;
 	long n;
 
 	if (!is_proc_path(path))
-		return -ENOENT;
+		return false;
 	nd = malloc(sizeof(*nd));
-	work = malloc(PATH_MAX_GUEST);
 	target = malloc(PATH_MAX_GUEST);
-	if (!nd || !work || !target) {
+	if (!nd || !target) {
 		n = -ENOMEM;
 		goto out;
 	}
-	snprintf(work, PATH_MAX_GUEST, "%s", path);
-	n = proc_walk(vmm, work, PATH_MAX_GUEST, false, nd);
+	n = proc_walk(vmm, path, size, false, nd);
 	if (n == 1) {
-		n = -ENOENT;	/* a link beyond a magic link: the host's to answer */
-		goto out;
+		free(nd);
+		free(target);
+		return false;
 	}
 	if (n)
 		goto out;
@@ -1392,8 +1400,23 @@ long procfs_readlink(struct vmm *vmm, const char *path, char *buf, size_t len)
 	memcpy(buf, target, n);
 out:
 	free(nd);
-	free(work);
 	free(target);
+	*ret = n;
+	return true;
+}
+
+/* the same for a caller without a path to rewrite: -ENOENT if not /proc's */
+long procfs_readlink(struct vmm *vmm, const char *path, char *buf, size_t len)
+{
+	char *work = malloc(PATH_MAX_GUEST);
+	long n = -ENOENT;
+
+	if (!work)
+		return -ENOMEM;
+	snprintf(work, PATH_MAX_GUEST, "%s", path);
+	if (!procfs_readlinkat(vmm, work, PATH_MAX_GUEST, buf, len, &n))
+		n = -ENOENT;
+	free(work);
 	return n;
 }
 

@@ -130,8 +130,7 @@ long sys_readlink(struct vmm *vmm, const uint64_t *a)
 	buf = malloc(PATH_MAX_GUEST);
 	if (!buf)
 		return -ENOMEM;
-	n = procfs_readlink(vmm, path, buf, PATH_MAX_GUEST);
-	if (n == -ENOENT && strncmp(path, "/proc/", 6))
+	if (!procfs_readlinkat(vmm, path, sizeof(path), buf, PATH_MAX_GUEST, &n))
 		n = -ENOENT;	/* host symlinks: not yet */
 	if (n >= 0) {
 		if ((uint64_t)n > a[2])

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -618,6 +619,59 @@ static void other_processes(void)
 	printf("reaped: %s\n", slurp(path, buf) < 0 ? strerror(errno) : "still there");
 }
 
+/* getdents64 of @dir from @pos with a @cnt-byte buffer */
+static void getdents_at(const char *dir, off_t pos, size_t cnt)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	long n;
+
+	if (pos && lseek(fd, pos, SEEK_SET) < 0)
+		printf("lseek %s to %lld: %s\n", dir, (long long)pos, strerror(errno));
+	n = syscall(SYS_getdents64, fd, buf, cnt);
+	printf("getdents64 %s at %lld, %zu bytes: %s\n", dir, (long long)pos, cnt,
+	       n < 0 ? strerror(errno) : n > 0 ? "entries" : "none");
+	close(fd);
+}
+
+/* odd paths: each call's errno, as Linux's walk gives it */
+static void odd_paths(void)
+{
+	static const char *const paths[] = { "/proc", "/proc/", "/proc//", "/proc/.",
+		"/proc/self/.", "/proc/self/..", "/proc/self/fd/.", "/proc/self/fd/0/",
+		"/proc/self/fd/-1", "/proc/self/fd/00", "/proc/self/fd/99999999999999", "/proc/0",
+		"/proc/-1", "/proc/self/task/0", "/proc/self/task/self", "/proc/thread-self/",
+		"/proc/self/root/proc/self/comm", "/proc/self/status/..", "/proc/self/status/.",
+		"/proc/sys/", "/proc/sys/vm/", "/proc/sys/vm/x", "/proc/mounts/", NULL };
+	char b[256];
+	struct stat st;
+	ssize_t n;
+	int i, fd;
+
+	for (i = 0; paths[i]; i++) {
+		int e[5];
+
+		fd = open(paths[i], O_RDONLY);
+		e[0] = fd < 0 ? errno : 0;
+		n = fd >= 0 ? read(fd, b, sizeof(b)) : 0;
+		e[1] = n < 0 ? errno : 0;
+		e[2] = stat(paths[i], &st) ? errno : 0;
+		e[3] = lstat(paths[i], &st) ? errno : 0;
+		e[4] = readlink(paths[i], b, sizeof(b)) < 0 ? errno : 0;
+		printf("%s: open %s, read %s, stat %s, lstat %s, readlink %s\n", paths[i],
+		       e[0] ? strerror(e[0]) : "ok", fd < 0 ? "-" : e[1] ? strerror(e[1]) : "data",
+		       e[2] ? strerror(e[2]) : "ok", e[3] ? strerror(e[3]) : "ok",
+		       e[4] ? strerror(e[4]) : "ok");
+		if (fd >= 0)
+			close(fd);
+	}
+	getdents_at("/proc/self/fd", 1LL << 30, 4096);
+	getdents_at("/proc/self/fd", 1LL << 40, 4096);
+	getdents_at("/proc/self", 1LL << 30, 4096);
+	getdents_at("/proc", 1LL << 30, 4096);
+	getdents_at("/proc/self", 0, 10);
+	getdents_at("/proc/self", 0, 0);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
@@ -632,5 +686,6 @@ int main(int argc, char **argv)
 	strings_and_links(argv);
 	system_files();
 	other_processes();
+	odd_paths();
 	return 0;
 }

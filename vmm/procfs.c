@@ -233,6 +233,12 @@ static int link_target(struct vmm *vmm, const struct proc_node *nd, char *buf, s
 
 /* ---- the walk ---- */
 
+/* "/proc" and "/proc/...": the paths this file answers */
+static bool is_proc_path(const char *path)
+{
+	return !strncmp(path, "/proc", 5) && (path[5] == '/' || !path[5]);
+}
+
 static bool parse_num(const char *s, int *out)
 {
 	char *end;
@@ -302,6 +308,15 @@ pid_dir:
 	return 0;
 }
 
+static bool fd_is_dir(struct vmm *vmm, const struct proc_node *nd)
+{
+	struct process *p = node_task(vmm, nd);
+	struct vfile *vf = p ? p->fds[nd->fd] : NULL;
+	struct stat st;
+
+	return vf && vf->ops->stat && !vf->ops->stat(vmm, vf, &st) && S_ISDIR(st.st_mode);
+}
+
 static int append(char *buf, size_t size, const char *s)
 {
 	size_t n = strlen(buf), m = strlen(s);
@@ -345,6 +360,10 @@ restart:
 				save++;
 			rest = save && *save ? save : NULL;
 			last = !rest;
+			if ((!strcmp(name, ".") || !strcmp(name, "..")) && !S_ISDIR(nd->entry->mode)) {
+				ret = -ENOTDIR;
+				goto out;
+			}
 			if (!strcmp(name, "."))
 				continue;
 			if (!strcmp(name, "..")) {
@@ -384,6 +403,10 @@ restart:
 				ret = n;
 				goto out;
 			}
+			if (nd->entry->id == PROC_FD_LINK && last && slash && !fd_is_dir(vmm, nd)) {
+				ret = -ENOTDIR;	/* "fd/0/": the file is no directory */
+				goto out;
+			}
 			if (!inside && nd->entry->id == PROC_FD_LINK && target[0] != '/') {
 				/* a pipe, a socket, a memfd: the open file itself */
 				if (!last) {
@@ -397,12 +420,14 @@ restart:
 				memmove(target + 6, target, strlen(target) + 1);
 				memcpy(target, "/proc/", 6);
 			}
-			if (rest && (append(target, PATH_MAX_GUEST, "/") ||
+			if (rest && ((target[strlen(target) - 1] != '/' &&
+				      append(target, PATH_MAX_GUEST, "/")) ||
 				     append(target, PATH_MAX_GUEST, rest))) {
 				ret = -ENAMETOOLONG;
 				goto out;
 			}
-			if (slash && append(target, PATH_MAX_GUEST, "/")) {
+			if (slash && target[strlen(target) - 1] != '/' &&
+			    append(target, PATH_MAX_GUEST, "/")) {
 				ret = -ENAMETOOLONG;
 				goto out;
 			}
@@ -411,7 +436,8 @@ restart:
 				goto out;
 			}
 			strcpy(path, target);
-			if (inside)
+			/* self, or a magic link back into /proc (/proc/self/root/proc) */
+			if (inside || is_proc_path(path))
 				goto restart;
 			ret = 1;
 			goto out;
@@ -430,12 +456,6 @@ out:
 	free(work);
 	free(target);
 	return ret;
-}
-
-/* "/proc" and "/proc/...": the paths this file answers */
-static bool is_proc_path(const char *path)
-{
-	return !strncmp(path, "/proc", 5) && (path[5] == '/' || !path[5]);
 }
 
 /* ---- the files of a pid ---- */
@@ -1218,8 +1238,32 @@ static ssize_t proc_dir_read(struct vmm *vmm, struct vfile *vf, void *buf, size_
 	return -EISDIR;
 }
 
+/* generic_file_llseek() within proc's s_maxbytes (MAX_NON_LFS) */
+static int64_t proc_dir_llseek(struct vmm *vmm, struct vfile *vf, int64_t off, int whence)
+{
+	int64_t base;
+
+	(void)vmm;
+	switch (whence) {
+	case SEEK_SET:
+	case SEEK_END:		/* i_size is 0 */
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = (int64_t)vf->pos;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (__builtin_add_overflow(base, off, &base) || base < 0 || base > INT32_MAX)
+		return -EINVAL;
+	vf->pos = (uint64_t)base;
+	return base;
+}
+
 const struct vfile_ops proc_dir_ops = {
 	.kind		= VF_PROC,
+	.llseek		= proc_dir_llseek,
 	.read		= proc_dir_read,
 	.stat		= proc_stat_op,
 	.release	= proc_release,

@@ -360,7 +360,8 @@ restart:
 				save++;
 			rest = save && *save ? save : NULL;
 			last = !rest;
-			if ((!strcmp(name, ".") || !strcmp(name, "..")) && !S_ISDIR(nd->entry->mode)) {
+			if ((!strcmp(name, ".") || !strcmp(name, "..")) &&
+			    !S_ISDIR(nd->entry->mode)) {
 				ret = -ENOTDIR;
 				goto out;
 			}
@@ -487,13 +488,21 @@ static void sig_masks(const struct process *p, uint64_t *ign, uint64_t *cgt)
 	}
 }
 
-/* a line of the monitor's own status, for what is the host's to say (CPU bugs) */
+/*
+ * A line of the monitor's own status, for what is the host's to say (the
+ * CPU's speculation state, the memory nodes): read once, it does not change.
+ */
 static char *host_status_line(const char *key)
 {
-	FILE *f = fopen("/proc/thread-self/status", "re");
+	static struct { const char *key; char *line; } cache[8];
 	char line[1024], *out = NULL;
-	size_t n = strlen(key);
+	size_t n = strlen(key), i;
+	FILE *f;
 
+	for (i = 0; i < 8 && cache[i].key; i++)
+		if (!strcmp(cache[i].key, key))
+			return cache[i].line ? strdup(cache[i].line) : NULL;
+	f = fopen("/proc/thread-self/status", "re");
 	if (!f)
 		return NULL;
 	while (fgets(line, sizeof(line), f))
@@ -502,6 +511,10 @@ static char *host_status_line(const char *key)
 			break;
 		}
 	fclose(f);
+	if (i < 8) {
+		cache[i].key = key;
+		cache[i].line = out ? strdup(out) : NULL;
+	}
 	return out;
 }
 
@@ -520,9 +533,13 @@ static void caps(uint64_t c[3])
 
 static uint64_t cap_bounding(void)
 {
-	uint64_t b = 0;
+	static uint64_t b;
+	static bool known;
 	int i;
 
+	if (known)
+		return b;
+	known = true;
 	for (i = 0; i < 64; i++)
 		if (prctl(PR_CAPBSET_READ, i, 0, 0, 0) > 0)
 			b |= 1ULL << i;
@@ -576,8 +593,8 @@ static char *proc_status(struct vmm *vmm, struct process *p)
 		     "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n%s%s"
 		     "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
 		     /* the Umask line is the fs_struct's: a zombie has none */
-		     p->comm, p->mm ? "Umask:\t" : "", p->mm ? umask_text : "", task_state(p), p->pid, p->pid, p->ppid, getuid(), geteuid(),
-		     geteuid(), geteuid(), getgid(), getegid(), getegid(), getegid(), fd_table_size(p),
+		     p->comm, p->mm ? "Umask:\t" : "", p->mm ? umask_text : "", task_state(p),
+		     p->pid, p->pid, p->ppid, getuid(), geteuid(), geteuid(), geteuid(), getgid(), getegid(), getegid(), getegid(), fd_table_size(p),
 		     groups, p->pid, p->pid, pgrp, sid, mem,
 		     /* a zombie has no mm: none of the mm's lines */
 		     p->mm ? "CoreDumping:\t0\nTHP_enabled:\t1\nuntag_mask:\t0xffffffffffffffff\n" : "",
@@ -629,7 +646,8 @@ static char *proc_stat(struct vmm *vmm, struct process *p)
 		     " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
 		     " %" PRIu64 " %d\n",
 		     p->pid, p->comm, state, p->ppid, getpgrp(), getsid(0), minflt, majflt,
-		     (uint64_t)(p->start_time / NS_PER_TICK), mm ? (uint64_t)(mm->total_vm << PAGE_SHIFT) : 0,
+		     (uint64_t)(p->start_time / NS_PER_TICK),
+		     mm ? (uint64_t)(mm->total_vm << PAGE_SHIFT) : 0,
 		     mm ? mm_rss(mm) : 0, rlim_rss, mm ? mm->start_code : 0, mm ? mm->end_code : 0,
 		     mm ? mm->start_stack : 0,
 		     p->sig.pending | p->sig.shared_pending, p->sig.blocked, ign, cgt,

@@ -487,6 +487,45 @@ static void strings_and_links(char **argv)
 	       readlink(buf2, link, sizeof(link)) < 0 ? strerror(errno) : "ok");
 }
 
+/* the files a process writes: comm (newline and all), oom_score_adj */
+static void writes(void)
+{
+	int fd = open("/proc/self/comm", O_WRONLY);
+	char b[64];
+	long n;
+
+	printf("write comm: %s\n", write(fd, "renamed\n", 8) == 8 ? "ok" : strerror(errno));
+	close(fd);
+	n = slurp("/proc/self/comm", b);
+	printf("comm now: %ld bytes, %s", n, b);
+	fd = open("/proc/self/comm", O_WRONLY);
+	n = write(fd, "0123456789abcdefghij", 20);
+	close(fd);
+	slurp("/proc/self/comm", b);
+	printf("write a long comm: %ld, now %s", n, b);
+	fd = open("/proc/self/comm", O_WRONLY);
+	n = write(fd, "test_procfs", 11);
+	close(fd);
+	fd = open("/proc/self/oom_score_adj", O_WRONLY);
+	printf("oom_score_adj 5: %s\n", write(fd, "5\n", 2) == 2 ? "ok" : strerror(errno));
+	printf("oom_score_adj 5000: %s\n", write(fd, "5000", 4) < 0 ? strerror(errno) : "ok");
+	printf("oom_score_adj x: %s\n", write(fd, "x", 1) < 0 ? strerror(errno) : "ok");
+	close(fd);
+	slurp("/proc/self/oom_score_adj", b);
+	printf("oom_score_adj now: %s", b);
+	fflush(stdout);
+	if (!fork()) {
+		slurp("/proc/self/oom_score_adj", b);
+		printf("the child's: %s", b);
+		fflush(stdout);
+		_exit(0);
+	}
+	wait(NULL);
+	fd = open("/proc/self/oom_score_adj", O_WRONLY);
+	write(fd, "0", 1);
+	close(fd);
+}
+
 static void system_files(void)
 {
 	struct sysinfo si;
@@ -684,6 +723,7 @@ int main(int argc, char **argv)
 	smaps();
 	pagemap(argv);
 	strings_and_links(argv);
+	writes();
 	system_files();
 	other_processes();
 	odd_paths();

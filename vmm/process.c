@@ -491,6 +491,7 @@ static long do_fork(struct vmm *vmm, uint64_t flags, uint64_t sp, uint64_t ptid,
 	c->arg_end = p->arg_end;
 	c->env_start = p->env_start;
 	c->env_end = p->env_end;
+	c->oom_score_adj = p->oom_score_adj;
 	child_state(vmm, c, flags, sp, tls);
 	child_signals(c, p);
 	fs_fork(c, p);

@@ -948,7 +948,7 @@ static char *pid_text(struct vmm *vmm, int id, struct process *p, size_t *len)
 	case PROC_MOUNTS:
 		return proc_mounts(vmm);
 	case PROC_OOM_SCORE_ADJ:
-		return strdup("0\n");
+		return printf_text("%d\n", p->oom_score_adj);
 	}
 	return NULL;
 }
@@ -1099,9 +1099,43 @@ static void proc_release(struct vfile *vf)
 	vf->priv = NULL;
 }
 
+/* comm_write(), oom_score_adj_write(): the two files a process may write */
+static ssize_t proc_write(struct vmm *vmm, struct vfile *vf, const void *buf, size_t n,
+			  off_t pos)
+{
+	struct proc_node *nd = vf->priv;
+	struct process *p = nd ? node_task(vmm, nd) : NULL;
+	char text[16] = "", *end;
+	long v;
+
+	(void)pos;
+	if (!nd || (vf->proc_id != PROC_COMM && vf->proc_id != PROC_OOM_SCORE_ADJ))
+		return -EINVAL;	/* no write op */
+	if (!p)
+		return -ESRCH;
+	memcpy(text, buf, n < sizeof(text) - 1 ? n : sizeof(text) - 1);
+	if (vf->proc_id == PROC_COMM) {
+		if (p != vmm->cur)
+			return -EINVAL;	/* only the thread group's own */
+		memset(p->comm, 0, sizeof(p->comm));
+		memcpy(p->comm, text, sizeof(p->comm) - 1);
+		return (ssize_t)n;
+	}
+	if (n > 12)
+		text[12] = 0;	/* PROC_NUMBUF */
+	v = strtol(text, &end, 10);
+	while (*end == '\n' || *end == ' ' || *end == '\t')
+		end++;
+	if (end == text || *end || v < -1000 || v > 1000)
+		return -EINVAL;
+	p->oom_score_adj = (int)v;
+	return (ssize_t)n;
+}
+
 const struct vfile_ops proc_ops = {
 	.kind		= VF_PROC,
 	.read		= proc_read,
+	.write		= proc_write,
 	.stat		= proc_stat_op,
 	.release	= proc_release,
 };
@@ -1337,7 +1371,7 @@ static long open_node(struct vmm *vmm, const struct proc_node *nd, int flags)
 	if (S_ISLNK(e->mode))
 		return (flags & O_PATH) ? -EOPNOTSUPP : -ELOOP;	/* O_NOFOLLOW */
 	/* 0444 keeps all but root out (CAP_DAC_OVERRIDE); its writes are EINVAL */
-	if ((flags & O_ACCMODE) != O_RDONLY && geteuid())
+	if ((flags & O_ACCMODE) != O_RDONLY && geteuid() && !(e->mode & S_IWUSR))
 		return -EACCES;
 	copy = malloc(sizeof(*copy));
 	if (!copy)

@@ -150,6 +150,7 @@ struct process {
 	/* mm->arg_start..env_end: the strings exec put on the stack (/proc/PID/cmdline) */
 	uint64_t arg_start, arg_end, env_start, env_end;
 	uint64_t start_time;	/* CLOCK_BOOTTIME at creation, ns (/proc/PID/stat) */
+	int oom_score_adj;	/* /proc/PID/oom_score_adj (signal_struct's: fork copies it) */
 };
 
 struct vmm {

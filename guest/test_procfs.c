@@ -124,6 +124,10 @@ static void kinds(void)
 	close(fd);
 	printf("open /proc/999999999/status: %s\n", open("/proc/999999999/status", O_RDONLY) < 0 ?
 	       strerror(errno) : "ok");
+	printf("O_CREAT|O_EXCL comm: %s\n", open("/proc/self/comm", O_CREAT | O_EXCL | O_RDONLY,
+	       0644) < 0 ? strerror(errno) : "ok");
+	printf("O_CREAT a new file: %s\n", open("/proc/self/newfile", O_CREAT | O_WRONLY, 0644) < 0 ?
+	       strerror(errno) : "ok");
 	printf("access /proc/self/status R_OK: %s\n",
 	       access("/proc/self/status", R_OK) ? strerror(errno) : "ok");
 }

@@ -1362,6 +1362,8 @@ static long open_node(struct vmm *vmm, const struct proc_node *nd, int flags)
 	struct vfile *vf;
 	long err;
 
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -EEXIST;	/* nothing is created in /proc: what is there exists */
 	if (e->id == PROC_FD_LINK)
 		return reopen_fd(vmm, nd, flags);
 	if (S_ISDIR(e->mode) && (flags & O_ACCMODE) != O_RDONLY)

@@ -212,6 +212,21 @@ char *mm_show_maps(struct mm_struct *mm);
 /* /proc/self/smaps, and the Vm* and Rss* lines of /proc/self/status */
 char *mm_show_smaps(struct mm_struct *mm);
 char *mm_show_status(struct mm_struct *mm);
+/* /proc/PID/smaps_rollup: the smaps counts of all VMAs, summed */
+char *mm_show_smaps_rollup(struct mm_struct *mm);
+/* task_statm(): total, and shared, text, data, resident pages */
+uint64_t mm_task_statm(struct mm_struct *mm, uint64_t *shared, uint64_t *text, uint64_t *data,
+		       uint64_t *resident);
+
+/* /proc/PID/pagemap's entries (Documentation/admin-guide/mm/pagemap.rst) */
+#define PM_PFRAME_MASK		((1ULL << 55) - 1)
+#define PM_SWAP_TYPE_BITS	5	/* a swap entry's frame: type | offset << 5 */
+#define PM_SOFT_DIRTY		(1ULL << 55)
+#define PM_MMAP_EXCLUSIVE	(1ULL << 56)
+#define PM_FILE			(1ULL << 61)
+#define PM_SWAP			(1ULL << 62)
+#define PM_PRESENT		(1ULL << 63)
+void mm_pagemap(struct mm_struct *mm, uint64_t addr, uint64_t *pm, size_t n, bool show_pfn);
 
 /* ---- invariant checker (validate.c) ---- */
 

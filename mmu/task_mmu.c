@@ -55,6 +55,7 @@ struct smaps {
 	uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
 	uint64_t referenced, anonymous, locked, lazyfree, swap;
 	uint64_t anonymous_thp;
+	uint64_t pss_anon, pss_file, pss_shmem;		/* << PSS_SHIFT, for the rollup */
 };
 
 #define PSS_SHIFT	12
@@ -91,6 +92,12 @@ static void smaps_account(struct mm_struct *mm, struct vm_area_struct *vma, ptev
 		*(dirty ? &s->private_dirty : &s->private_clean) += size;
 	}
 	s->pss += pss;
+	if (page->flags & PG_anon)
+		s->pss_anon += pss;
+	else if (page->mapping && page->mapping->shmem)
+		s->pss_shmem += pss;
+	else
+		s->pss_file += pss;
 	if (dirty)
 		s->pss_dirty += pss;
 	if (vma->vm_flags & VM_LOCKED)
@@ -154,21 +161,23 @@ static int thp_eligible(const struct vm_area_struct *vma)
 	return start + PMD_SIZE <= vma->vm_end && thp_vma_suitable(vma, start);
 }
 
-static int show_smap(char *buf, size_t size, struct mm_struct *mm, struct vm_area_struct *vma)
-{
-	struct smaps s = { 0 };
-	int n = show_map_vma(buf, size, mm, vma);
-
 #define LINE(name, bytes) \
 	n += snprintf(buf + n, size > (size_t)n ? size - n : 0, "%-16s%8lu kB\n", name ":", \
 		      (unsigned long)((bytes) >> 10))
-	smaps_walk(mm, vma, &s);
-	LINE("Size", vma->vm_end - vma->vm_start);
-	LINE("KernelPageSize", PAGE_SIZE);
-	LINE("MMUPageSize", PAGE_SIZE);
+
+/* __show_smap(): the counts, with the rollup's three Pss lines */
+static int show_smap_counts(char *buf, size_t size, int n, const struct smaps *sp, bool rollup)
+{
+	struct smaps s = *sp;
+
 	LINE("Rss", s.resident);
 	LINE("Pss", s.pss >> PSS_SHIFT);
 	LINE("Pss_Dirty", s.pss_dirty >> PSS_SHIFT);
+	if (rollup) {
+		LINE("Pss_Anon", s.pss_anon >> PSS_SHIFT);
+		LINE("Pss_File", s.pss_file >> PSS_SHIFT);
+		LINE("Pss_Shmem", s.pss_shmem >> PSS_SHIFT);
+	}
 	LINE("Shared_Clean", s.shared_clean);
 	LINE("Shared_Dirty", s.shared_dirty);
 	LINE("Private_Clean", s.private_clean);
@@ -185,7 +194,19 @@ static int show_smap(char *buf, size_t size, struct mm_struct *mm, struct vm_are
 	LINE("Swap", s.swap);
 	LINE("SwapPss", 0);
 	LINE("Locked", s.locked >> PSS_SHIFT);
-#undef LINE
+	return n;
+}
+
+static int show_smap(char *buf, size_t size, struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct smaps s = { 0 };
+	int n = show_map_vma(buf, size, mm, vma);
+
+	smaps_walk(mm, vma, &s);
+	LINE("Size", vma->vm_end - vma->vm_start);
+	LINE("KernelPageSize", PAGE_SIZE);
+	LINE("MMUPageSize", PAGE_SIZE);
+	n = show_smap_counts(buf, size, n, &s, false);
 	n += snprintf(buf + n, size > (size_t)n ? size - n : 0, "THPeligible:    %8d\n",
 		      thp_eligible(vma));
 	/* arch_pkeys_enabled(): only a CPU with keys shows them */
@@ -195,6 +216,7 @@ static int show_smap(char *buf, size_t size, struct mm_struct *mm, struct vm_are
 	n += show_vm_flags(buf + n, size > (size_t)n ? size - n : 0, vma->vm_flags);
 	return n;
 }
+#undef LINE
 
 /* grow-and-retry around a per-VMA formatter */
 static char *show_each_vma(struct mm_struct *mm,
@@ -238,6 +260,33 @@ char *mm_show_smaps(struct mm_struct *mm)
 	return show_each_vma(mm, show_smap);
 }
 
+/* show_smaps_rollup(): every VMA's counts summed, under one [rollup] header */
+char *mm_show_smaps_rollup(struct mm_struct *mm)
+{
+	struct smaps s = { 0 };
+	struct vm_area_struct *vma;
+	size_t size = 2048;
+	char *buf = malloc(size);
+	int n;
+
+	if (!buf)
+		return NULL;
+	for (vma = mm->mmap; vma; vma = vma->vm_next)
+		smaps_walk(mm, vma, &s);
+	if (!mm->mmap) {
+		buf[0] = 0;
+		return buf;
+	}
+	for (vma = mm->mmap; vma->vm_next; vma = vma->vm_next)
+		;
+	n = snprintf(buf, size, "%08lx-%08lx ---p 00000000 00:00 0 ",
+		     (unsigned long)mm->mmap->vm_start, (unsigned long)vma->vm_end);
+	n += snprintf(buf + n, size - n, "%*s[rollup]\n",
+		      n < MAPS_NAME_COLUMN ? MAPS_NAME_COLUMN - n : 0, "");
+	show_smap_counts(buf, size, n, &s, true);
+	return buf;
+}
+
 /* task_mem(): the Vm* lines of /proc/self/status */
 char *mm_show_status(struct mm_struct *mm)
 {
@@ -266,7 +315,7 @@ char *mm_show_status(struct mm_struct *mm)
 	return out;
 }
 
-/* /proc/meminfo (fs/proc/meminfo.c): the lines this MMU can fill truthfully */
+/* /proc/meminfo (fs/proc/meminfo.c): the lines this MMU can fill truthfully, in Linux's order */
 char *zone_show_meminfo(struct zone *zone)
 {
 	const struct zone_stats *st = &zone->stats;
@@ -278,18 +327,77 @@ char *zone_show_meminfo(struct zone *zone)
 	if (asprintf(&out,
 		     "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
 		     "Buffers:        %8lu kB\nCached:         %8lu kB\nSwapCached:     %8lu kB\n"
-		     "AnonPages:      %8lu kB\nPageTables:     %8lu kB\n"
 		     "SwapTotal:      %8lu kB\nSwapFree:       %8lu kB\n"
+		     "AnonPages:      %8lu kB\nPageTables:     %8lu kB\n"
 		     "CommitLimit:    %8lu kB\nCommitted_AS:   %8lu kB\n"
 		     "AnonHugePages:  %8lu kB\n",
 		     (unsigned long)(zone->nr_pages * kb), (unsigned long)(st->nr_free * kb),
 		     (unsigned long)((st->nr_free + st->nr_cache) * kb), 0UL,
 		     (unsigned long)(st->nr_cache * kb), (unsigned long)(st->nr_swapcache * kb),
-		     (unsigned long)(st->nr_anon * kb), (unsigned long)(st->nr_pgtable * kb),
 		     (unsigned long)(swap_total * kb), (unsigned long)(nr_swap_free(zone) * kb),
+		     (unsigned long)(st->nr_anon * kb), (unsigned long)(st->nr_pgtable * kb),
 		     (unsigned long)(commit_limit * kb),
 		     (unsigned long)(zone->vm_committed_as * kb),
 		     (unsigned long)(st->nr_anon_thp * HPAGE_PMD_NR * kb)) < 0)
 		return NULL;
 	return out;
+}
+
+/*
+ * /proc/PID/pagemap (pagemap_pte_range(), pte_to_pagemap_entry()): one
+ * 64-bit entry per page of [@addr, @addr + @n pages).  A page in no VMA is
+ * 0.  Never soft-dirty: this MMU tracks no soft-dirty state, and the
+ * kernel it follows is built without CONFIG_MEM_SOFT_DIRTY (VM_SOFTDIRTY
+ * is 0 there, smaps shows no "sd").  A mapped entry (PROT_NONE too, as
+ * Linux's pte_present()) is present, with its frame if @show_pfn, exclusive when
+ * one PTE maps the frame, "file" unless anonymous (the zero page is no
+ * page: neither); a swap entry is swapped, type 0 and its slot.
+ */
+void mm_pagemap(struct mm_struct *mm, uint64_t addr, uint64_t *pm, size_t n, bool show_pfn)
+{
+	struct vm_area_struct *vma = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++, addr += PAGE_SIZE) {
+		uint64_t flags = 0, frame = 0;
+		struct page *page;
+		pteval_t pte;
+
+		pm[i] = 0;
+		if (addr >= TASK_SIZE)
+			continue;
+		if (!vma || addr >= vma->vm_end)
+			vma = find_vma(mm, addr);
+		if (!vma || addr < vma->vm_start)
+			continue;
+		pte = mm_walk(mm, addr);
+		if (is_swap_pte(pte)) {
+			flags |= PM_SWAP;
+			frame = pte_to_swp_slot(pte) << PM_SWAP_TYPE_BITS;
+		} else if (pte_mapped(pte)) {
+			flags |= PM_PRESENT;
+			frame = pte_pfn(pte);
+			if (frame != mm->zone->zero_pfn) {
+				page = pfn_to_page(mm->zone, frame);
+				if (page->flags & PG_tail)
+					page = pfn_to_page(mm->zone, frame - page->index);
+				if (!(page->flags & PG_anon))
+					flags |= PM_FILE;
+				if (page->mapcount == 1)
+					flags |= PM_MMAP_EXCLUSIVE;
+			}
+		}
+		pm[i] = flags | (show_pfn ? frame & PM_PFRAME_MASK : 0);
+	}
+}
+
+/* task_statm(): sizes in pages, for /proc/PID/statm and stat */
+uint64_t mm_task_statm(struct mm_struct *mm, uint64_t *shared, uint64_t *text, uint64_t *data,
+		       uint64_t *resident)
+{
+	*shared = (uint64_t)(mm->rss[MM_FILEPAGES] + mm->rss[MM_SHMEMPAGES]);
+	*text = (PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK)) >> PAGE_SHIFT;
+	*data = mm->data_vm + mm->stack_vm;
+	*resident = *shared + (uint64_t)mm->rss[MM_ANONPAGES];
+	return mm->total_vm;
 }

@@ -411,12 +411,15 @@ static int build_stack(struct vmm *vmm, struct elf_image *img, uint64_t stack_to
 	if (!vec)
 		return -1;
 	execfn = push_string(vmm, &sp, img->path);
+	vmm->cur->env_end = sp;
 	for (i = envc - 1; i >= 0; i--)
 		if (!(vec[1 + argc + 1 + i] = push_string(vmm, &sp, envp[i])))
 			goto out;
+	vmm->cur->env_start = vmm->cur->arg_end = sp;
 	for (i = argc - 1; i >= 0; i--)
 		if (!(vec[1 + i] = push_string(vmm, &sp, argv[i])))
 			goto out;
+	vmm->cur->arg_start = sp;
 	platform = push_string(vmm, &sp, "x86_64");
 	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
 		memset(rnd, 0x5a, sizeof(rnd));

@@ -98,10 +98,32 @@ extern const struct vfile_ops null_ops, zero_ops;
 
 /* procfs.c */
 enum { PROC_MAPS, PROC_SMAPS, PROC_STATUS, PROC_MEMINFO, PROC_MMAP_MIN_ADDR,
-       PROC_MAX_MAP_COUNT, PROC_OVERCOMMIT, PROC_VMM_STATS };
+       PROC_MAX_MAP_COUNT, PROC_OVERCOMMIT, PROC_VMM_STATS,
+       /* files of a pid */
+       PROC_SMAPS_ROLLUP, PROC_STAT, PROC_STATM, PROC_PAGEMAP, PROC_CMDLINE, PROC_ENVIRON,
+       PROC_COMM, PROC_MOUNTS, PROC_OOM_SCORE_ADJ,
+       /* files of /proc and /proc/sys */
+       PROC_SYS_STAT, PROC_UPTIME, PROC_LOADAVG, PROC_VERSION, PROC_CPUINFO, PROC_FILESYSTEMS,
+       PROC_PID_MAX, PROC_OSTYPE, PROC_OSRELEASE, PROC_HOSTNAME,
+       /* symbolic links */
+       PROC_SELF, PROC_THREAD_SELF, PROC_MOUNTS_LINK, PROC_EXE, PROC_CWD, PROC_ROOT, PROC_FD_LINK,
+       /* directories */
+       PROC_ROOT_DIR, PROC_PID_DIR, PROC_FD_DIR, PROC_TASK_DIR, PROC_STATIC_DIR };
 extern const struct vfile_ops proc_ops;
 int proc_generate(struct vmm *vmm, struct vfile *vf);
 long procfs_readlink(struct vmm *vmm, const char *path, char *buf, size_t len);
+/*
+ * The hooks for paths: false when @path (absolute, as the program sees it)
+ * is not in /proc, or names a magic link out of it (/proc/self/exe,
+ * /proc/self/cwd/x), whose target then replaces @path: resolve it as usual.
+ * True: *@ret is the call's result.
+ */
+bool procfs_open(struct vmm *vmm, char *path, size_t size, int flags, long *ret);
+bool procfs_stat(struct vmm *vmm, char *path, size_t size, bool follow, struct stat *st,
+		 long *ret);
+int procfs_exec_target(struct vmm *vmm, const char *path, char *out, size_t size);
+bool procfs_readlinkat(struct vmm *vmm, char *path, size_t size, char *buf, size_t len,
+		       long *ret);
 
 /* memfd.c */
 extern const struct vfile_ops memfd_ops;

@@ -14,15 +14,8 @@
 #include "fs.h"
 #include "syscalls.h"
 
+/* /proc is procfs.c's: procfs_open() and procfs_stat() come first */
 static const struct special_path special_paths[] = {
-	{ "/proc/self/maps", &proc_ops, PROC_MAPS },
-	{ "/proc/self/smaps", &proc_ops, PROC_SMAPS },
-	{ "/proc/self/status", &proc_ops, PROC_STATUS },
-	{ "/proc/meminfo", &proc_ops, PROC_MEMINFO },
-	{ "/proc/sys/vm/mmap_min_addr", &proc_ops, PROC_MMAP_MIN_ADDR },
-	{ "/proc/sys/vm/max_map_count", &proc_ops, PROC_MAX_MAP_COUNT },
-	{ "/proc/sys/vm/overcommit_memory", &proc_ops, PROC_OVERCOMMIT },
-	{ "/proc/vmm/stats", &proc_ops, PROC_VMM_STATS },
 	{ "/dev/zero", &zero_ops, 0 },
 	{ "/dev/null", &null_ops, 0 },
 };

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -26,6 +27,8 @@ static long do_openat(struct vmm *vmm, int dirfd, uint64_t upath, int flags, int
 		return n;
 	if (!n)
 		return -ENOENT;
+	if (procfs_open(vmm, path, sizeof(path), flags, &n))
+		return n;
 	sp = find_special(path);
 	if (sp)
 		return open_special(vmm, sp, flags);
@@ -66,6 +69,7 @@ long sys_openat(struct vmm *vmm, const uint64_t *a)
 
 long sys_access(struct vmm *vmm, const uint64_t *a)
 {
+	struct stat st;
 	char path[4096];
 	long n;
 	int hfd;
@@ -77,6 +81,9 @@ long sys_access(struct vmm *vmm, const uint64_t *a)
 		return n;
 	if (!n)
 		return -ENOENT;
+	if (procfs_stat(vmm, path, sizeof(path), true, &st, &n))
+		return n ? n : (a[1] & X_OK) && !S_ISDIR(st.st_mode) && !(st.st_mode & 0111) ?
+			       -EACCES : 0;
 	if (find_special(path))
 		return 0;
 	hfd = host_open_confined(vmm, AT_FDCWD, path, O_PATH | O_CLOEXEC, 0);
@@ -157,8 +164,17 @@ int fs_open_exec_path(struct vmm *vmm, const char *path)
 int fs_open_exec(struct vmm *vmm, uint64_t upath, char *path, size_t len)
 {
 	long n = strncpy_from_user(vmm, path, upath, len);
+	char *target;
 
 	if (n < 0)
 		return n;
-	return fs_open_exec_path(vmm, path);
+	target = malloc(len);
+	if (!target)
+		return -ENOMEM;
+	/* /proc/self/exe and its kind: the program keeps @path as it gave it */
+	n = procfs_exec_target(vmm, path, target, len);
+	if (n >= 0)
+		n = fs_open_exec_path(vmm, n ? target : path);
+	free(target);
+	return n;
 }

@@ -95,6 +95,7 @@ static struct process *process_alloc(struct vmm *vmm)
 		return NULL;
 	}
 	p->pid = vmm->next_pid++;
+	p->start_time = boottime_ns();
 	for (pp = &vmm->procs; *pp; pp = &(*pp)->next)
 		;
 	*pp = p;
@@ -710,6 +711,11 @@ static long do_fork(struct vmm *vmm, uint64_t flags, uint64_t sp, uint64_t ptid,
 	c->sid = p->sid;
 	c->dumpable = p->dumpable;
 	c->no_new_privs = p->no_new_privs;
+	c->arg_start = p->arg_start;	/* the strings are in the copied stack */
+	c->arg_end = p->arg_end;
+	c->env_start = p->env_start;
+	c->env_end = p->env_end;
+	c->oom_score_adj = p->oom_score_adj;
 	child_state(vmm, c, flags, sp, tls);
 	child_signals(c, p);
 	fs_fork(c, p);

@@ -76,6 +76,8 @@ static long stat_path(struct vmm *vmm, int dirfd, uint64_t upath, uint64_t ubuf,
 	}
 	if (!n)
 		return -ENOENT;
+	if (procfs_stat(vmm, path, sizeof(path), !(flags & AT_SYMLINK_NOFOLLOW), &st, &n))
+		return n ? n : copy_to_user(vmm, ubuf, &st, sizeof(st));
 	sp = find_special(path);
 	if (sp)
 		return stat_special(vmm, sp, ubuf);
@@ -128,8 +130,7 @@ long sys_readlink(struct vmm *vmm, const uint64_t *a)
 	buf = malloc(PATH_MAX_GUEST);
 	if (!buf)
 		return -ENOMEM;
-	n = procfs_readlink(vmm, path, buf, PATH_MAX_GUEST);
-	if (n == -ENOENT && strncmp(path, "/proc/", 6))
+	if (!procfs_readlinkat(vmm, path, sizeof(path), buf, PATH_MAX_GUEST, &n))
 		n = -ENOENT;	/* host symlinks: not yet */
 	if (n >= 0) {
 		if ((uint64_t)n > a[2])

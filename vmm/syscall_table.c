@@ -229,7 +229,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 214 epoll_ctl_old */
 	/* 215 epoll_wait_old */
 	/* 216 remap_file_pages */
-	/* 217 getdents64 */
+	[SYS_getdents64]	= { sys_getdents64,	"fpu" },
 	[SYS_set_tid_address]	= { sys_set_tid_address,	"p" },
 	/* 219 restart_syscall */
 	/* 220 semtimedop */

@@ -146,4 +146,7 @@ long sys_setsid(struct vmm *vmm, const uint64_t *a);
 long sys_sysinfo(struct vmm *vmm, const uint64_t *a);
 long sys_times(struct vmm *vmm, const uint64_t *a);
 
+/* getdents_min.c: until readdir.c's (the "names" family) replaces it */
+long sys_getdents64(struct vmm *vmm, const uint64_t *a);
+
 #endif

@@ -167,6 +167,10 @@ struct process {
 	uint64_t futex_key_off;
 	uint32_t futex_bitset;
 	bool futex_woken;
+	/* mm->arg_start..env_end: the strings exec put on the stack (/proc/PID/cmdline) */
+	uint64_t arg_start, arg_end, env_start, env_end;
+	uint64_t start_time;	/* CLOCK_BOOTTIME at creation, ns (/proc/PID/stat) */
+	int oom_score_adj;	/* /proc/PID/oom_score_adj (signal_struct's: fork copies it) */
 };
 
 struct vmm {
@@ -352,6 +356,9 @@ void diag_print_maps(struct vmm *vmm, FILE *out);
 void diag_print_stats(struct vmm *vmm, FILE *out);
 void diag_print_regs(struct vmm *vmm, FILE *out);
 void diag_signal_report(struct vmm *vmm, int signo, const char *why);
+
+/* procfs.c */
+uint64_t boottime_ns(void);	/* CLOCK_BOOTTIME: the processes' start times */
 
 
 #endif

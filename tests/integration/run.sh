@@ -678,6 +678,44 @@ if [ -x /usr/bin/busybox ]; then
 fi
 fi	# SET=all
 
+# ---- /proc (vmm/procfs.c) ----
+# test_procfs compared with Linux; then busybox's ps and free, which read
+# /proc and sysinfo, inside a root that holds only a static busybox.
+if [ "$SET" = all ] || [ "$SET" = procfs ]; then
+later echo "/proc:"
+compare test_procfs /dev/null
+compare test_procfs /dev/null "an argument" "" x
+if [ -x /usr/bin/busybox ] && ! readelf -l /usr/bin/busybox 2>/dev/null | grep -q INTERP; then
+	mkdir -p "$TMP/bbroot/bin"
+	cp /usr/bin/busybox "$TMP/bbroot/bin/"
+	# bb NAME PATTERN ARGS...: busybox ARGS under the monitor: status 0, PATTERN in stdout
+	bb() {
+		bbname=$1 bbpat=$2
+		shift 2
+		mon "$(q "$VMM") --check --root $(q "$TMP/bbroot") /bin/busybox $(q "$@")"
+		later bb_check $n "$bbname" "$bbpat"
+	}
+	bb_check() {
+		if [ "$(st $1)" -eq 0 ] && grep -q -- "$3" "$RES/$1.out"; then
+			ok "busybox $2"
+		else
+			{ cat "$RES/$1.out" "$RES/$1.err"; echo "status $(st $1)"; } >"$TMP/bb.err"
+			bad "busybox $2 (want status 0 and '$3')" "$TMP/bb.err"
+		fi
+	}
+	bb ps '^ *[0-9][0-9]* .*busybox ps$' ps
+	bb "ps -o" '^ *[0-9][0-9]* *[0-9][0-9]* [RS] .*ps -o' ps -o pid,ppid,stat,vsz,rss,args
+	bb free '^Mem: *[1-9][0-9]* ' free
+	bb "cat smaps" '^VmFlags: ' cat /proc/self/smaps
+	bb "cat status" '^VmRSS:' cat /proc/self/status
+	bb "ls /proc" '^self$' ls -1 /proc
+	# exec'd under --root (the first program's path is the monitor's to resolve)
+	bb "readlink exe" '^/bin/busybox$' sh -c 'busybox readlink /proc/self/exe'
+	bb "sh: a child in /proc" '^ *[0-9][0-9]* [RS] .*ps -o pid,stat,args$' \
+		sh -c 'busybox ps -o pid,stat,args; exit 0'
+fi
+fi
+
 # step 2: the monitor's runs, in one go
 if [ "$where" = host ]; then
 	"$top/tools/emu/emu" --host --cmd-timeout 600 --batch "$TMP/batch" --out "$RES"

@@ -470,6 +470,8 @@ static const char *task_state(const struct process *p)
 		return "D (disk sleep)";	/* vfork's parent: TASK_UNINTERRUPTIBLE */
 	case P_ZOMBIE:
 		return "Z (zombie)";
+	case P_STOPPED:
+		return "T (stopped)";
 	default:
 		return "R (running)";
 	}
@@ -571,7 +573,7 @@ static char *proc_status(struct vmm *vmm, struct process *p)
 	gid_t gl[64];
 	mode_t um = umask(0);
 	uint64_t ign, cgt, c[3];
-	int i, ng = getgroups(64, gl), pgrp = getpgrp(), sid = getsid(0);
+	int i, ng = getgroups(64, gl), pgrp = p->pgid, sid = p->sid;
 
 	umask(um);
 	snprintf(umask_text, sizeof(umask_text), "%04o\n", um);
@@ -645,7 +647,7 @@ static char *proc_stat(struct vmm *vmm, struct process *p)
 		     " 0 0 %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %d 0 0 %d 0 0 0 0 0 0"
 		     " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
 		     " %" PRIu64 " %d\n",
-		     p->pid, p->comm, state, p->ppid, getpgrp(), getsid(0), minflt, majflt,
+		     p->pid, p->comm, state, p->ppid, p->pgid, p->sid, minflt, majflt,
 		     (uint64_t)(p->start_time / NS_PER_TICK),
 		     mm ? (uint64_t)(mm->total_vm << PAGE_SHIFT) : 0,
 		     mm ? mm_rss(mm) : 0, rlim_rss, mm ? mm->start_code : 0, mm ? mm->end_code : 0,

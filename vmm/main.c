@@ -49,6 +49,8 @@ static void usage(FILE *out)
 		"  --mem SIZE       guest memory, e.g. 256M, 2G (default 1G)\n"
 		"  --root DIR       the directory the program sees as / (default .)\n"
 		"  --trace          print system calls and page faults on stderr\n"
+		"  --trace-file FILE  --trace into FILE, every line with its pid\n"
+		"                   (as strace -f -o FILE)\n"
 		"  --maps           print the program's maps when it exits\n"
 		"  --stats          print exit, fault and commit counters when it exits\n"
 		"                   (also when --timeout or a signal ends it)\n"
@@ -153,6 +155,7 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "trace", no_argument, NULL, 't' },
+		{ "trace-file", required_argument, NULL, 'o' },
 		{ "maps", no_argument, NULL, 'M' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 'c' },
@@ -183,6 +186,7 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 	vmm->ring3_commit = vmm->fast_paths = true;
 	vmm->pku_allowed = true;
 	vmm->root = ".";
+	vmm->trace_out = stderr;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		flag = fast_path_switch(vmm, c, &name);
@@ -207,6 +211,17 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 			break;
 		case 't':
 			vmm->trace = true;
+			break;
+		case 'o':
+			if (vmm->trace_file)
+				fclose(vmm->trace_out);
+			vmm->trace_out = fopen(optarg, "we");
+			if (!vmm->trace_out) {
+				pr_err("--trace-file %s: %s", optarg, strerror(errno));
+				return -1;
+			}
+			setvbuf(vmm->trace_out, NULL, _IOLBF, 0);
+			vmm->trace = vmm->trace_file = true;
 			break;
 		case 'M':
 			vmm->show_maps = true;

@@ -215,6 +215,8 @@ struct vmm {
 	uint64_t last_fault_addr, last_fault_rip, last_fault_syscalls;
 	unsigned int fault_repeats;
 	bool trace_named[NR_SYSCALLS];
+	FILE *trace_out;	/* --trace's lines: stderr, or the --trace-file */
+	bool trace_file;	/* --trace-file: every line has the pid, as strace -f -o */
 	struct vmm_stats stats;
 };
 

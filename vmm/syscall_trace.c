@@ -142,6 +142,7 @@ static const struct trace_decl decls[NR_SYSCALLS] = {
 	[SYS_fchmod]		= D(R_DEC, T_FD, T_MODE),
 	[SYS_umask]		= D(R_UMASK, T_MODE),
 	[SYS_getrlimit]		= D(R_DEC, T_RLIMRES, T_ORLIMIT),
+	[SYS_personality]	= D(R_DEC, T_HEX),
 	[SYS_setrlimit]		= D(R_DEC, T_RLIMRES, T_RLIMIT),
 	[SYS_getuid]		= D(R_DEC),
 	[SYS_getgid]		= D(R_DEC),
@@ -243,7 +244,7 @@ static void print_buf(struct tctx *t, uint64_t addr, uint64_t len)
 	unsigned char buf[TRACE_STRLEN];
 	size_t n = len < TRACE_STRLEN ? len : TRACE_STRLEN;
 
-	if (!t->readable || copy_from_user(t->vmm, buf, addr, n)) {
+	if (!addr || !t->readable || copy_from_user(t->vmm, buf, addr, n)) {
 		print_ptr(t->out, addr);
 		return;
 	}

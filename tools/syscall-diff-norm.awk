@@ -18,7 +18,8 @@
 # time/times results to TIME; the lengths read from /proc files and
 # returned by getcwd and readlink (the paths and addresses differ by
 # nature) to LEN; errors to "-1 ENAME".  Dropped: signal and exit lines
-# (---, +++), calls interrupted by a signal (? ERESTART...), their
+# (---, +++), calls interrupted by a signal (? ERESTART...) or that never
+# returned (the process was killed in them), their
 # restart_syscall and the handlers' rt_sigreturn, whose place depends on
 # when a signal arrived; the calls the vDSO answers natively without a
 # system call (clock_gettime, gettimeofday, time, clock_getres, getcpu),
@@ -216,8 +217,8 @@ END {
 			continue
 		name = call_name(text[i])
 		r = call_result(text[i])
-		if (r ~ /^\? ERESTART/ || name == "restart_syscall" || name == "rt_sigreturn" ||
-		    name in vdso)
+		if (r == "" || r ~ /^\? ERESTART/ || name == "restart_syscall" ||
+		    name == "rt_sigreturn" || name in vdso)
 			continue
 		track_fds(owner[i], name, text[i], first_word(r))
 		key = name " = " normal_result(name, r, owner[i], text[i])

@@ -1107,7 +1107,7 @@ void trace_exit(struct vmm *vmm, struct trace_state *st, const char *letters,
 	size_t size = 0;
 	int col;
 
-	if (vmm->cur == p && p->sleeping_call)
+	if (p->sleeping_call && !p->exited)
 		return;
 	t.readable = vmm->cur == p && !p->exited;
 	t.out = open_memstream(&buf, &size);

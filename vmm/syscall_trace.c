@@ -65,10 +65,12 @@ enum targ {
 	T_ARCH, T_IOCTL, T_FCNTL /* cmd and its argument */, T_ARGV, T_ENVP,
 	T_TIMESPEC, T_CLOCKID, T_RLIMRES, T_RLIMIT, T_WOPTS, T_FUTEX_OP,
 	T_CLONE /* the whole call */, T_GRND, T_OFFSET,
+	T_PRCTL /* the option and its arguments */,
 	T_OUTPUT,	/* the kinds below are shown when the call returns */
 	T_OSIGSET = T_OUTPUT, T_OSIGACT, T_RBUF, T_RIOV, T_STAT, T_WSTATUS,
 	T_OTIMESPEC, T_PIPEFDS, T_ORLIMIT, T_OSTR /* ret bytes */, T_OPATH,
-	T_UNAME, T_DIRENTS,
+	T_UNAME, T_DIRENTS, T_RANDOM /* getrandom's bytes, in hex */,
+	T_PRCTL_OUT /* PR_GET_NAME's name */,
 };
 
 /* how the result is shown */
@@ -180,8 +182,55 @@ static const struct trace_decl decls[NR_SYSCALLS] = {
 	[SYS_dup3]		= D(R_DEC, T_FD, T_FD, T_FDFLAGS),
 	[SYS_pipe2]		= D(R_DEC, T_PIPEFDS, T_FDFLAGS),
 	[SYS_prlimit64]		= D(R_DEC, T_INT, T_RLIMRES, T_RLIMIT, T_ORLIMIT),
-	[SYS_getrandom]		= D(R_DEC, T_RBUF, T_UINT, T_GRND),
+	[SYS_getrandom]		= D(R_DEC, T_RANDOM, T_UINT, T_GRND),
 	[SYS_memfd_create]	= D(R_DEC, T_STR, T_HEX),
+	/* more of what programs call, with or without a handler here */
+	[SYS_poll]		= D(R_DEC, T_PTR, T_UINT, T_INT),
+	[SYS_sigaltstack]	= D(R_DEC, T_PTR, T_PTR),
+	[SYS_alarm]		= D(R_DEC, T_UINT),
+	[SYS_getitimer]		= D(R_DEC, T_INT, T_PTR),
+	[SYS_setitimer]		= D(R_DEC, T_INT, T_PTR, T_PTR),
+	[SYS_socket]		= D(R_DEC, T_INT, T_INT, T_INT),
+	[SYS_flock]		= D(R_DEC, T_FD, T_INT),
+	[SYS_fchown]		= D(R_DEC, T_FD, T_INT, T_INT),
+	[SYS_chown]		= D(R_DEC, T_PATH, T_INT, T_INT),
+	[SYS_lchown]		= D(R_DEC, T_PATH, T_INT, T_INT),
+	[SYS_gettimeofday]	= D(R_DEC, T_PTR, T_PTR),
+	[SYS_sysinfo]		= D(R_DEC, T_PTR),
+	[SYS_times]		= D(R_DEC, T_PTR),
+	[SYS_getgroups]		= D(R_DEC, T_INT, T_PTR),
+	[SYS_setuid]		= D(R_DEC, T_INT),
+	[SYS_setgid]		= D(R_DEC, T_INT),
+	[SYS_getresuid]		= D(R_DEC, T_PTR, T_PTR, T_PTR),
+	[SYS_getresgid]		= D(R_DEC, T_PTR, T_PTR, T_PTR),
+	[SYS_mknod]		= D(R_DEC, T_PATH, T_MODE, T_HEX),
+	[SYS_statfs]		= D(R_DEC, T_PATH, T_PTR),
+	[SYS_fstatfs]		= D(R_DEC, T_FD, T_PTR),
+	[SYS_getpriority]	= D(R_DEC, T_INT, T_INT),
+	[SYS_setpriority]	= D(R_DEC, T_INT, T_INT, T_INT),
+	[SYS_prctl]		= D(R_DEC, T_PRCTL, T_PRCTL_OUT),
+	[SYS_sched_getaffinity]	= D(R_DEC, T_INT, T_UINT, T_PTR),
+	[SYS_sched_setaffinity]	= D(R_DEC, T_INT, T_UINT, T_PTR),
+	[SYS_time]		= D(R_DEC, T_PTR),
+	[SYS_fadvise64]		= D(R_DEC, T_FD, T_LONG, T_LONG, T_INT),
+	[SYS_utimensat]		= D(R_DEC, T_DIRFD, T_PATH, T_PTR, T_ATFLAGS),
+	[SYS_fchownat]		= D(R_DEC, T_DIRFD, T_PATH, T_INT, T_INT, T_ATFLAGS),
+	[SYS_mknodat]		= D(R_DEC, T_DIRFD, T_PATH, T_MODE, T_HEX),
+	[SYS_renameat2]		= D(R_DEC, T_DIRFD, T_PATH, T_DIRFD, T_PATH, T_HEX),
+	[SYS_sendfile]		= D(R_DEC, T_FD, T_FD, T_PTR, T_UINT),
+	[SYS_set_robust_list]	= D(R_DEC, T_PTR, T_UINT),
+	[SYS_get_robust_list]	= D(R_DEC, T_INT, T_PTR, T_PTR),
+	[SYS_ppoll]		= D(R_DEC, T_PTR, T_UINT, T_TIMESPEC, T_SIGSET, T_UINT),
+	[SYS_waitid]		= D(R_DEC, T_INT, T_INT, T_PTR, T_WOPTS, T_PTR),
+	[SYS_statx]		= D(R_DEC, T_DIRFD, T_PATH, T_ATFLAGS, T_HEX, T_PTR),
+	[SYS_rseq]		= D(R_DEC, T_PTR, T_HEX, T_INT, T_HEX),
+	[SYS_clone3]		= D(R_DEC, T_PTR, T_UINT),
+	[SYS_close_range]	= D(R_DEC, T_UINT, T_UINT, T_HEX),
+	[SYS_copy_file_range]	= D(R_DEC, T_FD, T_PTR, T_FD, T_PTR, T_UINT, T_HEX),
+	[SYS_mlock]		= D(R_DEC, T_PTR, T_UINT),
+	[SYS_munlock]		= D(R_DEC, T_PTR, T_UINT),
+	[SYS_mincore]		= D(R_DEC, T_PTR, T_UINT, T_PTR),
+	[SYS_membarrier]	= D(R_DEC, T_HEX, T_HEX),
 };
 
 struct flag_name {
@@ -199,6 +248,19 @@ struct tctx {
 	long ret;
 	bool readable;	/* the caller's memory can still be read */
 };
+
+/* getrandom's bytes: strace shows them all in hex */
+static void print_hex_quoted(FILE *out, const unsigned char *s, size_t n, bool more)
+{
+	size_t i;
+
+	fputc('"', out);
+	for (i = 0; i < n; i++)
+		fprintf(out, "\\x%02x", s[i]);
+	fputc('"', out);
+	if (more)
+		fputs("...", out);
+}
 
 /* strace's string_quote(): C escapes, \ooo for the rest */
 static void print_quoted(FILE *out, const unsigned char *s, size_t n, bool more)
@@ -249,6 +311,18 @@ static void print_buf(struct tctx *t, uint64_t addr, uint64_t len)
 		return;
 	}
 	print_quoted(t->out, buf, n, len > n);
+}
+
+static void print_random(struct tctx *t, uint64_t addr)
+{
+	unsigned char buf[TRACE_STRLEN];
+	size_t n = t->ret < TRACE_STRLEN ? (size_t)t->ret : TRACE_STRLEN;
+
+	if (t->ret < 0 || !addr || !t->readable || copy_from_user(t->vmm, buf, addr, n)) {
+		print_ptr(t->out, addr);
+		return;
+	}
+	print_hex_quoted(t->out, buf, n, (size_t)t->ret > n);
 }
 
 /* a NUL-terminated string: @max bytes shown, "..." when it is longer */
@@ -830,6 +904,45 @@ static void print_fcntl(struct tctx *t)
 	}
 }
 
+static const struct flag_name prctl_names[] = {
+	{ 1, "PR_SET_PDEATHSIG" }, { 2, "PR_GET_PDEATHSIG" }, { 3, "PR_GET_DUMPABLE" },
+	{ 4, "PR_SET_DUMPABLE" }, { 15, "PR_SET_NAME" }, { 16, "PR_GET_NAME" },
+	{ 21, "PR_GET_SECCOMP" }, { 22, "PR_SET_SECCOMP" }, { 23, "PR_CAPBSET_READ" },
+	{ 29, "PR_SET_TIMERSLACK" }, { 30, "PR_GET_TIMERSLACK" }, { 35, "PR_SET_MM" },
+	{ 36, "PR_SET_CHILD_SUBREAPER" }, { 37, "PR_GET_CHILD_SUBREAPER" },
+	{ 38, "PR_SET_NO_NEW_PRIVS" }, { 39, "PR_GET_NO_NEW_PRIVS" },
+	{ 41, "PR_SET_THP_DISABLE" }, { 42, "PR_GET_THP_DISABLE" },
+	{ 0x53564d41, "PR_SET_VMA" },
+};
+
+/* prctl's option, then what strace shows of its arguments */
+static void print_prctl(struct tctx *t)
+{
+	const uint64_t *a = t->a;
+	int i;
+
+	if (!XLAT(t->out, (uint32_t)a[0], prctl_names))
+		fprintf(t->out, "%#x /* PR_??? */", (unsigned int)a[0]);
+	switch ((int)a[0]) {
+	case 15:	/* PR_SET_NAME */
+		fputs(", ", t->out);
+		print_str(t, a[1], 15);
+		return;
+	case 1:		/* PR_SET_PDEATHSIG */
+		fputs(", ", t->out);
+		print_signum(t->out, (int)a[1]);
+		return;
+	case 2:		/* PR_GET_PDEATHSIG */
+	case 30:	/* PR_GET_TIMERSLACK */
+		fprintf(t->out, ", %#llx", (unsigned long long)a[1]);
+		return;
+	case 3: case 16: case 21: case 37: case 39: case 42:	/* PR_GET_...: no arguments */
+		return;
+	}
+	for (i = 1; i < 5; i++)
+		fprintf(t->out, ", %#llx", (unsigned long long)a[i]);
+}
+
 static void print_futex_op(FILE *out, uint64_t v)
 {
 	int cmd = v & 127;
@@ -847,6 +960,8 @@ static void print_futex_op(FILE *out, uint64_t v)
 /* open's mode means something only with O_CREAT or O_TMPFILE */
 static bool arg_shown(const struct trace_decl *d, int i, const uint64_t *a)
 {
+	if (d->args[i] == T_PRCTL_OUT)
+		return a[0] == 16;	/* PR_GET_NAME */
 	return d->args[i] != T_OMODE || (a[i - 1] & (O_CREAT | 020000000));
 }
 
@@ -948,6 +1063,14 @@ static void print_arg(struct tctx *t, enum targ kind, int i)
 			print_str(t, v, 4096);
 		break;
 	case T_UNAME:	print_uname(t, v); break;
+	case T_RANDOM:	print_random(t, v); break;
+	case T_PRCTL:	print_prctl(t); break;
+	case T_PRCTL_OUT:
+		if (t->ret < 0)
+			print_ptr(out, v);
+		else
+			print_str(t, v, 15);
+		break;
 	case T_DIRENTS:	print_dirents(t, v); break;
 	case T_PTR:
 	default:

@@ -586,6 +586,7 @@ fi	# SET=all
 # the comparisons every set runs.
 case $SET in all|trace)
 later echo "differential trace (tools/syscall-diff):"
+compare test_trace /dev/null
 # syscall_diff NAME WANT-STATUS ARGS...: the tool's run, its output kept
 syscall_diff() {
 	name=$1 want=$2

@@ -939,6 +939,8 @@ void signal_deliver(struct vmm *vmm)
 	while (!vmm->cur->exited && (sig = dequeue_signal(vmm, ~s->blocked, &info))) {
 		struct guest_sigaction *ka = &s->action[sig], act;
 
+		if (vmm->trace)
+			trace_signal(vmm, &info);
 		if (ka->handler == (uint64_t)SIG_IGN)
 			continue;
 		if (ka->handler != (uint64_t)SIG_DFL) {

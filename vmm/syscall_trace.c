@@ -1125,6 +1125,8 @@ static int print_args(struct tctx *t, const struct trace_decl *d, int from, bool
 	return 6;
 }
 
+static void print_prefix(struct vmm *vmm, FILE *out);
+
 static int live_processes(struct vmm *vmm)
 {
 	struct process *p;
@@ -1153,10 +1155,7 @@ int trace_enter(struct vmm *vmm, struct trace_state *st, unsigned long nr,
 	t.out = fmemopen(st->line, sizeof(st->line), "w");
 	if (!t.out)
 		return -1;
-	if (vmm->trace_file)
-		fprintf(t.out, "%-5d ", vmm->cur->pid);
-	else if (live_processes(vmm) > 1)
-		fprintf(t.out, "[pid %5d] ", vmm->cur->pid);
+	print_prefix(vmm, t.out);
 	if (name)
 		fprintf(t.out, "%s(", name);
 	else
@@ -1248,6 +1247,103 @@ void trace_exit(struct vmm *vmm, struct trace_state *st, const char *letters,
 	fclose(t.out);
 	fputs(buf, vmm->trace_out);
 	free(buf);
+}
+
+static void print_prefix(struct vmm *vmm, FILE *out)
+{
+	if (vmm->trace_file)
+		fprintf(out, "%-5d ", vmm->cur->pid);
+	else if (live_processes(vmm) > 1)
+		fprintf(out, "[pid %5d] ", vmm->cur->pid);
+}
+
+static const struct flag_name si_codes[] = {
+	{ 0, "SI_USER" }, { 0x80, "SI_KERNEL" }, { -1, "SI_QUEUE" }, { -2, "SI_TIMER" },
+	{ -3, "SI_MESGQ" }, { -4, "SI_ASYNCIO" }, { -5, "SI_SIGIO" }, { -6, "SI_TKILL" },
+};
+
+static const char *const cld_codes[] = {
+	NULL, "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED", "CLD_TRAPPED", "CLD_STOPPED",
+	"CLD_CONTINUED",
+};
+
+static const char *const segv_codes[] = {
+	NULL, "SEGV_MAPERR", "SEGV_ACCERR", "SEGV_BNDERR", "SEGV_PKUERR",
+};
+
+static const char *const bus_codes[] = {
+	NULL, "BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR", "BUS_MCEERR_AR", "BUS_MCEERR_AO",
+};
+
+static const char *const ill_codes[] = {
+	NULL, "ILL_ILLOPC", "ILL_ILLOPN", "ILL_ILLADR", "ILL_ILLTRP", "ILL_PRVOPC",
+	"ILL_PRVREG", "ILL_COPROC", "ILL_BADSTK",
+};
+
+static const char *const fpe_codes[] = {
+	NULL, "FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV", "FPE_FLTOVF", "FPE_FLTUND",
+	"FPE_FLTRES", "FPE_FLTINV", "FPE_FLTSUB",
+};
+
+static const char *const trap_codes[] = {
+	NULL, "TRAP_BRKPT", "TRAP_TRACE", "TRAP_BRANCH", "TRAP_HWBKPT",
+};
+
+#define CODE(tbl, c) ((c) > 0 && (size_t)(c) < sizeof(tbl) / sizeof(tbl[0]) ? tbl[c] : NULL)
+
+/* a signal's si_code by name, for its kind of signal */
+static const char *si_code_name(int sig, int code)
+{
+	if (code <= 0 || code == 0x80)
+		return NULL;
+	switch (sig) {
+	case SIGCHLD:	return CODE(cld_codes, code);
+	case SIGSEGV:	return CODE(segv_codes, code);
+	case SIGBUS:	return CODE(bus_codes, code);
+	case SIGILL:	return CODE(ill_codes, code);
+	case SIGFPE:	return CODE(fpe_codes, code);
+	case SIGTRAP:	return CODE(trap_codes, code);
+	}
+	return NULL;
+}
+
+/*
+ * A signal on its way to the program: strace's
+ * "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, ...} ---".
+ */
+void trace_signal(struct vmm *vmm, const struct ksiginfo *info)
+{
+	const char *code = si_code_name(info->signo, info->code);
+	FILE *out = vmm->trace_out;
+
+	if (info->signo == SIGKILL)	/* no signal-delivery-stop: strace never sees it */
+		return;
+	print_prefix(vmm, out);
+	fputs("--- ", out);
+	print_signum(out, info->signo);
+	fputs(" {si_signo=", out);
+	print_signum(out, info->signo);
+	fputs(", si_code=", out);
+	if (code)
+		fputs(code, out);
+	else if (!XLAT(out, info->code, si_codes))
+		fprintf(out, "%d", info->code);
+	if (info->signo == SIGCHLD && info->code > 0) {
+		fprintf(out, ", si_pid=%d, si_uid=%u, si_status=", info->pid, info->uid);
+		if (info->code == CLD_EXITED)
+			fprintf(out, "%d", info->status);
+		else
+			print_signum(out, info->status);
+		fputs(", si_utime=0, si_stime=0", out);
+	} else if (info->code <= 0) {
+		fprintf(out, ", si_pid=%d, si_uid=%u", info->pid, info->uid);
+	} else {
+		fputs(", si_addr=", out);
+		print_ptr(out, info->addr);
+		if (info->signo == SIGSEGV && info->code == 4)
+			fprintf(out, ", si_pkey=%d", info->pkey);
+	}
+	fputs("} ---\n", out);
 }
 
 /* a call the monitor has no handler for: strace's line, and a note once */

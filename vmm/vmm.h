@@ -292,6 +292,8 @@ bool sigchld_autoreap(struct process *parent);
 /* syscall.c */
 void syscall_dispatch(struct vmm *vmm);
 const char *syscall_name(unsigned long nr);
+/* syscall_trace.c: strace's "--- SIGx {...} ---" for a signal being delivered */
+void trace_signal(struct vmm *vmm, const struct ksiginfo *info);
 
 /* the guest's files (fs.h has the rest) */
 void fs_init(struct vmm *vmm);

@@ -18,6 +18,7 @@
  *
  * The pid prefix is strace -f's: "[pid  N] " on stderr while more than one
  * process lives, and "N " on every line with --trace-file (strace -f -o).
+ * A signal on its way to the program is strace's "--- SIGx {...} ---".
  * Lines strace would never print start with '[' and a word other than
  * "pid": [fault], [signal], [inject], [vmm].
  */
@@ -1002,8 +1003,13 @@ static void print_arg(struct tctx *t, enum targ kind, int i)
 		if (!XLAT(out, v, sighow_names))
 			fprintf(out, "%#llx /* SIG_??? */", (unsigned long long)v);
 		break;
-	case T_SIGSET:
-	case T_OSIGSET:	print_sigset(t, v); break;
+	case T_SIGSET:	print_sigset(t, v); break;
+	case T_OSIGSET:
+		if (t->ret < 0)
+			print_ptr(out, v);
+		else
+			print_sigset(t, v);
+		break;
 	case T_SIGACT:	print_sigaction(t, v, false); break;
 	case T_OSIGACT:	print_sigaction(t, v, true); break;
 	case T_WBUF:	print_buf(t, v, t->a[i + 1]); break;

@@ -49,12 +49,12 @@ static void usage(FILE *out)
 		"  --mem SIZE       guest memory, e.g. 256M, 2G (default 1G)\n"
 		"  --root DIR       the directory the program sees as / (default .)\n"
 		"  --trace          print system calls and page faults on stderr\n"
-		"  --trace-file FILE  --trace into FILE, every line with its pid\n"
-		"                   (as strace -f -o FILE)\n"
 		"  --maps           print the program's maps when it exits\n"
 		"  --stats          print exit, fault and commit counters when it exits\n"
 		"                   (also when --timeout or a signal ends it)\n"
 		"  --timeout SECS   end the program after SECS seconds (status 124)\n"
+		"  --trace-file FILE  --trace into FILE, every line with its pid\n"
+		"                   (as strace -f -o FILE)\n"
 		"  --check          run the MMU's invariant checker after every exit\n"
 		"  --swap SIZE      a swap area of SIZE for reclaim, e.g. 256M (default none)\n"
 		"  --pku on|off     protection keys for the guest where KVM offers them\n"
@@ -186,7 +186,6 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 	vmm->ring3_commit = vmm->fast_paths = true;
 	vmm->pku_allowed = true;
 	vmm->root = ".";
-	vmm->trace_out = stderr;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		flag = fast_path_switch(vmm, c, &name);
@@ -211,6 +210,8 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 			break;
 		case 't':
 			vmm->trace = true;
+			if (!vmm->trace_out)
+				vmm->trace_out = stderr;
 			break;
 		case 'o':
 			if (vmm->trace_file)

@@ -88,6 +88,11 @@ END {
 		printf "  native:  %s\n", nline[p, k]
 	if (k <= mn[p])
 		printf "  monitor: %s\n", mline[p, k]
+	if (k <= nn[p] && k <= mn[p] && mkey[p, k] ~ / = -1 ENOSYS$/ && nkey[p, k] !~ / = -1 ENOSYS$/) {
+		name = mkey[p, k]
+		sub(/ = .*/, "", name)
+		printf "  (ENOSYS from the monitor: %s is not implemented there)\n", name
+	}
 	show("native (strace -f)", p, k, nn[p], nline)
 	show("monitor (--trace)", p, k, mn[p], mline)
 	exit 1

@@ -367,7 +367,7 @@ static void print_flags(FILE *out, uint64_t v, const struct flag_name *f, size_t
 		fputs(zero ? zero : "0", out);
 }
 
-/* one value by name, else @fmt of it */
+/* one value by name; false when it has none (the caller prints the number) */
 static bool print_xlat(FILE *out, uint64_t v, const struct flag_name *f, size_t nf)
 {
 	size_t i;
@@ -1126,7 +1126,6 @@ static int print_args(struct tctx *t, const struct trace_decl *d, int from, bool
 		if (i)
 			fputs(", ", t->out);
 		print_arg(t, d->args[i], i);
-		/* a buffer's or a vector's length goes with it: printed next, as usual */
 	}
 	return 6;
 }

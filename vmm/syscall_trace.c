@@ -67,6 +67,7 @@ enum targ {
 	T_TIMESPEC, T_CLOCKID, T_RLIMRES, T_RLIMIT, T_WOPTS, T_FUTEX_OP,
 	T_CLONE /* the whole call */, T_GRND, T_OFFSET,
 	T_PRCTL /* the option and its arguments */,
+	T_SIGFRAME /* rt_sigreturn: the mask in the frame at the user's RSP */,
 	T_OUTPUT,	/* the kinds below are shown when the call returns */
 	T_OSIGSET = T_OUTPUT, T_OSIGACT, T_RBUF, T_RIOV, T_STAT, T_WSTATUS,
 	T_OTIMESPEC, T_PIPEFDS, T_ORLIMIT, T_OSTR /* ret bytes */, T_OPATH,
@@ -100,6 +101,7 @@ static const struct trace_decl decls[NR_SYSCALLS] = {
 	[SYS_brk]		= D(R_HEX, T_PTR),
 	[SYS_rt_sigaction]	= D(R_DEC, T_SIGNUM, T_SIGACT, T_OSIGACT, T_UINT),
 	[SYS_rt_sigprocmask]	= D(R_DEC, T_SIGHOW, T_SIGSET, T_OSIGSET, T_UINT),
+	[SYS_rt_sigreturn]	= D(R_DEC, T_SIGFRAME),
 	[SYS_ioctl]		= D(R_DEC, T_FD, T_IOCTL, T_HEX),
 	[SYS_pread64]		= D(R_DEC, T_FD, T_RBUF, T_UINT, T_LONG),
 	[SYS_pwrite64]		= D(R_DEC, T_FD, T_WBUF, T_UINT, T_LONG),
@@ -958,6 +960,24 @@ static void print_futex_op(FILE *out, uint64_t v)
 		fprintf(out, "|%#llx", (unsigned long long)(v & ~383ULL));
 }
 
+/*
+ * rt_sigreturn's "{mask=[...]}": the ucontext is at the user's RSP (the
+ * handler's return popped pretcode), its uc_sigmask after uc_flags,
+ * uc_link, uc_stack and the 256-byte sigcontext.
+ */
+static void print_sigframe(struct tctx *t)
+{
+	uint64_t mask;
+
+	if (copy_from_user(t->vmm, &mask, trap_frame(t->vmm)->rsp + 296, sizeof(mask))) {
+		fputs("{mask=?}", t->out);
+		return;
+	}
+	fputs("{mask=", t->out);
+	print_sigmask(t->out, mask);
+	fputc('}', t->out);
+}
+
 /* open's mode means something only with O_CREAT or O_TMPFILE */
 static bool arg_shown(const struct trace_decl *d, int i, const uint64_t *a)
 {
@@ -1071,6 +1091,7 @@ static void print_arg(struct tctx *t, enum targ kind, int i)
 	case T_UNAME:	print_uname(t, v); break;
 	case T_RANDOM:	print_random(t, v); break;
 	case T_PRCTL:	print_prctl(t); break;
+	case T_SIGFRAME: print_sigframe(t); break;
 	case T_PRCTL_OUT:
 		if (t->ret < 0)
 			print_ptr(out, v);

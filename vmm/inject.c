@@ -98,7 +98,7 @@ static void report(void *arg, enum inject_point point, uint64_t addr)
 		hazards++;
 	/* the user's RIP is in the trap frame: the vCPU's is the trampoline's */
 	if (trace)
-		fprintf(stderr, "[inject] %s at %#llx rip=%#llx\n", inject_point_name(point),
+		fprintf(vmm->trace_out, "[inject] %s at %#llx rip=%#llx\n", inject_point_name(point),
 			(unsigned long long)addr, (unsigned long long)trap_frame(vmm)->rip);
 }
 

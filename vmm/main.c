@@ -56,6 +56,8 @@ static void usage(FILE *out)
 		"  --stats          print exit, fault and commit counters when it exits\n"
 		"                   (also when --timeout or a signal ends it)\n"
 		"  --timeout SECS   end the program after SECS seconds (status 124)\n"
+		"  --trace-file FILE  --trace into FILE, every line with its pid\n"
+		"                   (as strace -f -o FILE)\n"
 		"  --check          run the MMU's invariant checker after every exit\n"
 		"  --swap SIZE      a swap area of SIZE for reclaim, e.g. 256M (default none)\n"
 		"  --pku on|off     protection keys for the guest where KVM offers them\n"
@@ -184,6 +186,7 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "trace", no_argument, NULL, 't' },
+		{ "trace-file", required_argument, NULL, 'o' },
 		{ "maps", no_argument, NULL, 'M' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 'c' },
@@ -238,6 +241,19 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 			break;
 		case 't':
 			vmm->trace = true;
+			if (!vmm->trace_out)
+				vmm->trace_out = stderr;
+			break;
+		case 'o':
+			if (vmm->trace_file)
+				fclose(vmm->trace_out);
+			vmm->trace_out = fopen(optarg, "we");
+			if (!vmm->trace_out) {
+				pr_err("--trace-file %s: %s", optarg, strerror(errno));
+				return -1;
+			}
+			setvbuf(vmm->trace_out, NULL, _IOLBF, 0);
+			vmm->trace = vmm->trace_file = true;
 			break;
 		case 'M':
 			vmm->show_maps = true;

@@ -182,7 +182,7 @@ int platform_setup(struct vmm *vmm)
 		vmm->fast_path_note = "--fast-exit off: SYSCALL stays at CPL 3 and OUT there raises #GP";
 	}
 	if (vmm->trace)
-		platform_print(vmm, stderr);
+		platform_print(vmm, vmm->trace_out);
 	return 0;
 }
 

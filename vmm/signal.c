@@ -932,7 +932,7 @@ static void handle_signal(struct vmm *vmm, const struct ksiginfo *info,
 	syscall_restart_handler(vmm, ka);
 	if (frame_access(vmm, setup_rt_frame, info, ka)) {
 		if (vmm->trace)
-			fprintf(stderr, "[signal] cannot build the frame for %s: SIGSEGV\n",
+			fprintf(vmm->trace_out, "[signal] cannot build the frame for %s: SIGSEGV\n",
 				sigabbrev_np(info->signo) ? sigabbrev_np(info->signo) : "?");
 		sigsegv_forced(vmm, info->signo);
 		return;
@@ -960,7 +960,7 @@ static void signal_fatal(struct vmm *vmm, const struct ksiginfo *info)
 			 "forced: its handler could not be run");
 		diag_signal_report(vmm, sig, why);
 	} else if (vmm->trace) {
-		fprintf(stderr, "vmm: program killed by %s\n",
+		fprintf(vmm->trace_out, "vmm: program killed by %s\n",
 			sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
 	}
 	do_exit(vmm, vmm->cur, sig);
@@ -987,6 +987,8 @@ void signal_deliver(struct vmm *vmm)
 	while (!vmm->cur->exited && (sig = dequeue_signal(vmm, ~s->blocked, &info))) {
 		struct guest_sigaction *ka = &s->action[sig], act;
 
+		if (vmm->trace)
+			trace_signal(vmm, &info);
 		if (ka->handler == (uint64_t)SIG_IGN)
 			continue;
 		if (ka->handler != (uint64_t)SIG_DFL) {
@@ -1120,7 +1122,7 @@ long sys_rt_sigreturn(struct vmm *vmm, const uint64_t *a)
 badframe:
 	/* signal_fault(): "bad frame in rt_sigreturn" */
 	if (vmm->trace)
-		fprintf(stderr, "[signal] bad frame in rt_sigreturn at %#llx\n",
+		fprintf(vmm->trace_out, "[signal] bad frame in rt_sigreturn at %#llx\n",
 			(unsigned long long)frame);
 	force_sig_kernel(vmm, SIGSEGV, -1, 0);
 	return 0;

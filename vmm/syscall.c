@@ -2,7 +2,8 @@
 /*
  * System-call dispatch: the table (syscall_table.c) maps a number to a
  * handler; anything without one returns -ENOSYS, and --trace names it
- * once.  --trace prints each call and its result as strace does.
+ * once.  --trace prints each call and its result as strace does
+ * (syscall_trace.c).
  */
 #include <errno.h>
 #include <signal.h>
@@ -18,81 +19,6 @@
 #include <unistd.h>
 
 #include "syscalls.h"
-#include "syscall_names.h"
-
-const char *syscall_name(unsigned long nr)
-{
-	if (nr < sizeof(syscall_names) / sizeof(syscall_names[0]) && syscall_names[nr])
-		return syscall_names[nr];
-	return NULL;
-}
-
-static void trace_arg(struct vmm *vmm, FILE *out, char kind, uint64_t v)
-{
-	char s[64];
-	long n;
-
-	switch (kind) {
-	case 'd':
-	case 'f':
-		fprintf(out, "%d", (int)v);
-		break;
-	case 'u':
-		fprintf(out, "%llu", (unsigned long long)v);
-		break;
-	case 'o':
-		fprintf(out, "%#llo", (unsigned long long)v);
-		break;
-	case 's':
-		n = strncpy_from_user(vmm, s, v, sizeof(s));
-		if (n >= 0)
-			fprintf(out, "\"%s\"", s);
-		else if (n == -ENAMETOOLONG)
-			fprintf(out, "\"%.*s\"...", (int)sizeof(s) - 1, s);
-		else
-			fprintf(out, "%#llx", (unsigned long long)v);
-		break;
-	case 'p':
-		if (!v) {
-			fputs("NULL", out);
-			break;
-		}
-		/* fall through */
-	default:
-		fprintf(out, "%#llx", (unsigned long long)v);
-	}
-}
-
-static void trace_call(struct vmm *vmm, FILE *out, unsigned long nr, const char *args,
-		       const uint64_t *a)
-{
-	const char *name = syscall_name(nr);
-	int i;
-
-	if (name)
-		fprintf(out, "%s(", name);
-	else
-		fprintf(out, "syscall_%lu(", nr);
-	for (i = 0; args[i]; i++) {
-		if (i)
-			fputs(", ", out);
-		trace_arg(vmm, out, args[i], a[i]);
-	}
-	fputs(")", out);
-}
-
-static void trace_result(long ret)
-{
-	if (ret < 0 && ret >= -4095) {
-		const char *e = strerrorname_np((int)-ret);
-
-		fprintf(stderr, " = -1 %s (%s)\n", e ? e : "?", strerror((int)-ret));
-	} else if (ret > 0xffff || ret < -0xffff) {
-		fprintf(stderr, " = %#lx\n", ret);
-	} else {
-		fprintf(stderr, " = %ld\n", ret);
-	}
-}
 
 /*
  * Run @d with the MMU's model of PKRU up to date (the program changes the
@@ -121,40 +47,24 @@ void syscall_dispatch(struct vmm *vmm)
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
 	uint64_t a[6] = { r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9 };
 	unsigned long nr = r->rax;
-	char line[512] = "";
-	FILE *trace = NULL;
 	const struct syscall_desc *d = nr < NR_SYSCALLS ? &syscall_table[nr] : NULL;
+	struct trace_state st;
+	bool traced = false;
 	long ret;
 
 	if (!d || !d->fn) {
-		if (vmm->trace && (nr >= NR_SYSCALLS || !vmm->trace_named[nr])) {
-			const char *name = syscall_name(nr);
-
-			fprintf(stderr, "[vmm] system call %lu (%s) has no handler here: ENOSYS\n",
-				nr, name ? name : "unknown");
-			if (nr < NR_SYSCALLS)
-				vmm->trace_named[nr] = true;
-		}
+		if (vmm->trace)
+			trace_nosys(vmm, nr, a);
 		r->rax = -ENOSYS;
 		vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
 		return;
 	}
 	/* the call is formatted first (its strings may change), printed after */
-	if (vmm->trace) {
-		trace = fmemopen(line, sizeof(line), "w");
-		if (trace) {
-			trace_call(vmm, trace, nr, d->args, a);
-			fclose(trace);
-		}
-	}
+	if (vmm->trace)
+		traced = trace_enter(vmm, &st, nr, d->args, a) == 0;
 	ret = pkru_call(vmm, d, a);
-	if (vmm->trace && trace) {
-		fputs(line, stderr);
-		if (vmm->cur->exited && (nr == SYS_exit || nr == SYS_exit_group))
-			fputs(" = ?\n", stderr);
-		else
-			trace_result(ret);
-	}
+	if (traced)
+		trace_exit(vmm, &st, d->args, a, ret);
 	r->rax = (uint64_t)ret;
 	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
 }

@@ -5,7 +5,8 @@
  * comment where it has none (the call returns ENOSYS; --trace names it).
  *
  * Argument letters for --trace: d int, u unsigned, x hex, s string,
- * p pointer, f fd, o octal.
+ * p pointer, f fd, o octal; a call with a decoder in syscall_trace.c
+ * (strace's flag names, structs) is printed by that instead.
  */
 #include <sys/syscall.h>
 

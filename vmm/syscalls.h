@@ -14,10 +14,25 @@ typedef long (*syscall_fn)(struct vmm *vmm, const uint64_t *a);
 
 struct syscall_desc {
 	syscall_fn fn;
-	const char *args;	/* --trace: one letter per argument, see trace_arg() */
+	const char *args;	/* --trace: one letter per argument, see syscall_trace.c */
 };
 
 extern const struct syscall_desc syscall_table[NR_SYSCALLS];
+
+/* syscall_trace.c: --trace, one strace-like line per call */
+struct trace_state {
+	unsigned long nr;
+	struct process *proc;
+	int next;		/* the first argument shown at the return */
+	size_t len;
+	char line[2048];	/* the prefix, the name and the arguments read */
+};
+
+int trace_enter(struct vmm *vmm, struct trace_state *st, unsigned long nr,
+		const char *letters, const uint64_t *a);
+void trace_exit(struct vmm *vmm, struct trace_state *st, const char *letters,
+		const uint64_t *a, long ret);
+void trace_nosys(struct vmm *vmm, unsigned long nr, const uint64_t *a);
 
 
 /* file.c */

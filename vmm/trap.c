@@ -341,7 +341,7 @@ static void handle_page_fault(struct vmm *vmm, uint64_t ec)
 	ret = mm_fault(vmm->cur->mm, addr, flags, &res);
 	account_fault(vmm, res.kind, __rdtsc() - t0);
 	if (vmm->trace)
-		fprintf(stderr, "[fault] %#llx %s%s rip=%#llx %s -> %s\n",
+		fprintf(vmm->trace_out, "[fault] %#llx %s%s rip=%#llx %s -> %s\n",
 			(unsigned long long)addr,
 			(flags & FAULT_FLAG_INSTRUCTION) ? "fetch" :
 			(flags & FAULT_FLAG_WRITE) ? "write" : "read",

@@ -239,6 +239,8 @@ struct vmm {
 	uint64_t last_fault_addr, last_fault_rip, last_fault_syscalls;
 	unsigned int fault_repeats;
 	bool trace_named[NR_SYSCALLS];
+	FILE *trace_out;	/* --trace's lines: stderr, or the --trace-file */
+	bool trace_file;	/* --trace-file: every line has the pid, as strace -f -o */
 	struct vmm_stats stats;
 };
 
@@ -324,6 +326,8 @@ bool sigchld_autoreap(struct process *parent);
 /* syscall.c */
 void syscall_dispatch(struct vmm *vmm);
 const char *syscall_name(unsigned long nr);
+/* syscall_trace.c: strace's "--- SIGx {...} ---" for a signal being delivered */
+void trace_signal(struct vmm *vmm, const struct ksiginfo *info);
 
 /* the guest's files (fs.h has the rest) */
 void fs_init(struct vmm *vmm);

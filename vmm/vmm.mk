@@ -21,7 +21,7 @@ $(BUILD)/vmm/syscall_names.h: $(UNISTD_H) vmm/vmm.mk | $(DEPS_STAMP)
 		/^#define __NR_/ { printf "\t[%s] = \"%s\",\n", $$3, substr($$2, 6) } \
 		END { print "};" }' $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/vmm/syscall.o: $(BUILD)/vmm/syscall_names.h
+$(BUILD)/vmm/syscall_trace.o: $(BUILD)/vmm/syscall_names.h
 
 # the ring-0 trampoline: position-independent, embedded as a byte image
 $(BUILD)/guest/trampoline.o: guest/trampoline.S guest/trampoline.h | $(DEPS_STAMP)

@@ -5,6 +5,8 @@
 # in the emulated machine, tools/emu/emu; with neither the tests fail.
 
 TEST_TARGETS	+= integration-test
+# tools/syscall-diff's native side, checked by run.sh
+DEPS		+= strace
 
 # MONITOR_SIDE: sets $$run to the prefix that runs a command where the
 # monitor can run (empty here, tools/emu/emu in the emulated machine) and

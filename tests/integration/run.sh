@@ -249,7 +249,7 @@ later expect "OOM kill reported as Linux does" "Out of memory: Killed process [0
 later echo "diagnostics:"
 mon "$(q "$VMM" --trace --stats --maps "$GUEST/test_args" x)"
 d=$RES/$n.err
-later expect "--trace shows system calls" "^exit_group(2) = ?" "$d"
+later expect "--trace shows system calls as strace does" "^exit_group(2)  *= ?$" "$d"
 later expect "--trace shows page faults" "^\[fault\] 0x[0-9a-f]* fetch" "$d"
 later expect "--stats shows exits" "exits: io=" "$d"
 later expect "--stats shows faults by kind" "faults: .*file" "$d"
@@ -385,6 +385,69 @@ npt_check() {
 		compare_check $1 "test_fork (--platform npt)"
 	fi
 }
+
+# The differential trace, tools/syscall-diff: each run is native under
+# strace -f and under --trace-file, so both sides are one batch line; the
+# programs open their argv[0], relative to the monitor's root (.) here.
+# test_trace agrees (and its lines, addresses and pids aside, are
+# strace's own); with "personality" it calls what the monitor lacks, and
+# the tool must point at that call.  INTEGRATION_SET=trace: these, and
+# the comparisons every set runs.
+case $SET in all|trace)
+later echo "differential trace (tools/syscall-diff):"
+compare test_trace /dev/null
+# syscall_diff NAME WANT-STATUS ARGS...: the tool's run, its output kept
+syscall_diff() {
+	name=$1 want=$2
+	shift 2
+	mon "$(q "$top/tools/syscall-diff" --vmm "$absvmm" --keep "$TMP/sd.$((n + 1))" "$@")"
+	later syscall_diff_check $n "$name" "$want"
+}
+syscall_diff_check() {
+	st=$(st $1)
+	if [ "$st" -eq "$3" ]; then
+		ok "syscall-diff $2: status $st: $(head -1 "$RES/$1.out")"
+	else
+		{ cat "$RES/$1.out" "$RES/$1.err"; echo "status $st, want $3"; } >"$TMP/sd.err"
+		bad "syscall-diff $2" "$TMP/sd.err"
+	fi
+}
+syscall_diff "test_trace agrees" 0 "$GUEST/test_trace"
+sd_same=$n
+syscall_diff "test_errno agrees" 0 "$GUEST/test_errno"
+syscall_diff "test_file agrees (/proc lengths normalised)" 0 "$GUEST/test_file"
+# (test_errno: the monitor's argv[0] is the host path, DIR/prog)
+mkdir -p "$TMP/sdroot"
+cp "$GUEST/test_errno" "$TMP/sdroot/"
+syscall_diff "test_errno under --root, natively in a chroot" 0 --root "$TMP/sdroot" /test_errno
+syscall_diff "finds a call the monitor lacks" 1 "$GUEST/test_trace" personality
+later expect "syscall-diff names the call: personality, native 0, monitor ENOSYS" \
+	"^  monitor: personality(0xffffffff) = -1 ENOSYS" "$RES/$n.out"
+later expect "syscall-diff shows the native side of it" "^  native:  personality(0xffffffff) = 0" "$RES/$n.out"
+# the lines themselves: strace's, once pids, addresses and the order of
+# the two processes' lines are set aside
+later trace_format_check $sd_same
+trace_format_check() {
+	for f in native vmm; do
+		cut -f2,4 "$TMP/sd.$1/$f.norm" | sed 's/0x[0-9a-f]*/ADDR/g; s/[0-9][0-9][0-9][0-9]*/N/g' |
+			sort >"$TMP/sd.$f.lines"
+	done
+	if [ -s "$TMP/sd.vmm.lines" ] && diff "$TMP/sd.native.lines" "$TMP/sd.vmm.lines" >"$TMP/sd.diff"; then
+		ok "--trace-file lines are strace -f's: $(wc -l <"$TMP/sd.vmm.lines") lines alike"
+	else
+		bad "--trace-file lines differ from strace -f's" "$TMP/sd.diff"
+	fi
+}
+# --trace on stderr: strace -f's "[pid N] " prefix while two processes live
+mon "$(q "$VMM" --trace "$GUEST/test_trace")"
+later expect "--trace: the child's lines have strace -f's pid prefix" \
+	"^\[pid  *[0-9][0-9]*\] exit_group(3)  *= ?$" "$RES/$n.err"
+later expect "--trace: a lone process's lines have none" "^exit_group(0)  *= ?$" "$RES/$n.err"
+later expect "--trace: open flags, errors as strace prints them" \
+	'^openat(AT_FDCWD, "/nonexistent/trace", O_RDONLY|O_LARGEFILE|O_CLOEXEC) = -1 ENOENT (No such file or directory)$' \
+	"$RES/$n.err"
+;;
+esac
 
 if [ "$SET" = all ]; then
 # ---- hostile binaries, command lines and resource exhaustion ----

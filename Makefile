@@ -18,7 +18,7 @@
 #   make clean      remove build/ and build-san/
 #   make V=1 ...    show the full commands
 #
-# Fragments: vmm/vmm.mk, guest/guest.mk, tests/integration/integration.mk and
+# Fragments: vmm/vmm.mk, guest/guest.mk, tests/integration/integration.mk,
 # tools/bench/bench.mk and tests/real/real.mk
 # are included when they exist.  Paths in them are relative to this
 # directory.  A fragment may

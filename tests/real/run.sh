@@ -17,6 +17,8 @@
 # REAL_NATIVE_ONLY=1            run each case natively twice and compare the
 #                               runs: the corpus is deterministic (no monitor)
 # REAL_KEEP=DIR                 keep every run's stdout, stderr and status in DIR
+# REAL_TRACE=0                  do not rerun a failing case with --trace to
+#                               name the system calls the monitor lacked
 #
 # Prints "ok NAME" or "FAIL NAME" per run (NAME, NAME --check), with a diff
 # and the monitor's stderr for each failure, and the summary line
@@ -65,7 +67,7 @@ native() {
 	echo "status $?" >>"$out.out"
 }
 
-# monitor OUT TIME OPTIONS... -- CMD...: the case under the monitor; the
+# monitor OUT TIME OPTIONS... CMD...: the case under the monitor; the
 # host's timeout is a backstop for a monitor that hangs past --timeout.
 monitor() {
 	out=$1 t=$2
@@ -77,7 +79,20 @@ monitor() {
 	echo "status $?" >>"$out.out"
 }
 
-# report NAME KIND NATIVE MON: compare and print the verdict of one run
+# unhandled OUT TIME OPTIONS... CMD...: the case again under the monitor with --trace;
+# OUT.missing gets the system calls it had no handler for, one a line
+unhandled() {
+	out=$1 t=$2
+	shift 2
+	clean_tmp
+	(cd "$ROOT" && timeout -k 5 $((t + 30)) env -i PATH=/bin HOME=/ "$VMM" \
+		--root . --timeout "$t" --trace "$@") </dev/null 2>&1 >/dev/null |
+		sed -n 's/^\[vmm\] system call [0-9]* (\([a-z0-9_]*\)) has no handler here.*/\1/p' |
+		sort -u >"$out.missing"
+}
+
+# report NAME KIND NATIVE MON: compare and print the verdict of one run;
+# MON.missing, when there, names the system calls the monitor lacked
 report() {
 	name=$1 kind=$2 n=$3 m=$4
 	st=$(sed -n '$s/^status //p' "$m.out")
@@ -100,6 +115,10 @@ report() {
 		echo "        stderr:"
 		head -10 "$m.err" | sed 's/^/        | /'
 	fi
+	if [ -s "$m.missing" ]; then
+		echo "        no handler (--trace): $(tr '\n' ' ' <"$m.missing")"
+		cat "$m.missing" >>"$TMP/all.missing"
+	fi
 }
 
 # selected NAME: whether REAL_SET (patterns) selects the case
@@ -114,7 +133,7 @@ selected() {
 
 echo "real programs (root $ROOT):"
 # shellcheck disable=SC2086
-while read -r name t want kind cmd; do
+while read -r name t mem want kind cmd; do
 	case $name in ''|'#'*) continue ;; esac
 	selected "$name" || continue
 	f=$TMP/$name
@@ -134,15 +153,23 @@ while read -r name t want kind cmd; do
 		continue
 	fi
 	# shellcheck disable=SC2086
-	monitor "$f.vmm" "$t" $cmd
+	monitor "$f.vmm" "$t" --mem "$mem" $cmd
+	# shellcheck disable=SC2086
+	cmp -s "$f.native.out" "$f.vmm.out" || [ "$REAL_TRACE" = 0 ] ||
+		unhandled "$f.vmm" "$t" --mem "$mem" $cmd
 	report "$name" "$kind" "$f.native" "$f.vmm"
 	# shellcheck disable=SC2086
-	monitor "$f.check" "$t" --check $cmd
+	monitor "$f.check" $((t * 3)) --mem "$mem" --check $cmd
 	report "$name --check" "$kind" "$f.native" "$f.check"
 done <<EOF
 $(cat "$src/cases")
 EOF
 
+if [ -s "$TMP/all.missing" ]; then
+	echo "system calls without a handler, by the number of failing cases that made them:"
+	sort "$TMP/all.missing" | uniq -c | sort -k1,1nr -k2 |
+		awk '{ printf "%s%s (%d)", (NR > 1 ? ", " : "  "), $2, $1 } END { print "" }'
+fi
 printf 'real programs: %d passed, %d failed' "$pass" "$fail"
 [ "$known" = 0 ] || printf ', %d known differences' "$known"
 echo

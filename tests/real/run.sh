@@ -6,9 +6,10 @@
 # (tests/real/cases).  Each case runs
 #   natively:  in a chroot of ROOT, in a mount namespace of its own with a
 #              proc mounted on ROOT/proc (gone when the case ends);
-#   under the monitor: VMM --root ROOT, then again with --check;
-# both from the root's /, with the environment PATH=/bin HOME=/ alone and
-# stdin from /dev/null.  Stdout and the exit status must be identical;
+#   under the monitor: VMM --root ROOT --mem MEM, then again with --check
+#              (and three times the time);
+# all from the root's /, with the environment PATH=/bin HOME=/ alone and
+# stdin from /dev/null, and /tmp emptied before each run.  Stdout and the exit status must be identical;
 # stderr is shown on a failure, never compared.
 #
 # usage: run.sh VMM [ROOT]      ROOT defaults to build/real/root, which
@@ -130,6 +131,14 @@ selected() {
 	done
 	return 1
 }
+
+# the monitor must run here at all (a usable /dev/kvm): otherwise one line
+# that says why, not a failure per case
+if [ -z "$REAL_NATIVE_ONLY" ] &&
+	! (cd "$ROOT" && "$VMM" --root . --timeout 30 bin/true) >"$TMP/probe" 2>&1; then
+	echo "real programs: FAILED: the monitor does not run here: $(head -1 "$TMP/probe")"
+	exit 1
+fi
 
 echo "real programs (root $ROOT):"
 # shellcheck disable=SC2086

@@ -45,7 +45,8 @@ busybox=$(find_bin /bin/busybox /usr/bin/busybox) ||
 	die "no /bin/busybox: install busybox-static (make deps)"
 bash_static=$(find_bin /bin/bash-static /usr/bin/bash-static) ||
 	die "no /bin/bash-static: install bash-static (make deps)"
-file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
+# a dynamic one (Debian's busybox) would not run in the root: no ld.so there
+! readelf -l "$busybox" 2>/dev/null | grep -q INTERP ||
 	die "$busybox is not static: install busybox-static, not busybox"
 
 mkdir -p "$ROOT/bin" "$ROOT/etc" "$ROOT/dev" "$ROOT/proc" "$ROOT/data" \

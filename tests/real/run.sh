@@ -49,6 +49,7 @@ else
 	trap 'rm -rf "$TMP"' EXIT
 	trap 'exit 130' INT TERM
 fi
+: >"$TMP/all.missing"
 
 # every run starts with an empty /tmp: no case sees another's files, nor a
 # run those of the run before it
@@ -75,9 +76,11 @@ monitor() {
 	shift 2
 	set -- --root . --timeout "$t" "$@"
 	clean_tmp
+	start=$(date +%s)
 	(cd "$ROOT" && timeout -k 5 $((t + 30)) env -i PATH=/bin HOME=/ "$VMM" "$@") \
 		</dev/null >"$out.out" 2>"$out.err"
 	echo "status $?" >>"$out.out"
+	echo $(($(date +%s) - start)) >"$out.time"
 }
 
 # unhandled OUT TIME OPTIONS... CMD...: the case again under the monitor with --trace;
@@ -97,9 +100,11 @@ unhandled() {
 report() {
 	name=$1 kind=$2 n=$3 m=$4
 	st=$(sed -n '$s/^status //p' "$m.out")
+	secs=
+	[ -f "$m.time" ] && secs=" ($(cat "$m.time") s)"
 	if cmp -s "$n.out" "$m.out"; then
 		pass=$((pass + 1))
-		printf '  ok    %s\n' "$name"
+		printf '  ok    %s%s\n' "$name" "$secs"
 		return
 	fi
 	# a known difference still must not crash, hang or find a monitor bug
@@ -109,8 +114,8 @@ report() {
 		return
 	fi
 	fail=$((fail + 1))
-	printf '  FAIL  %s (status %s, native %s)\n' "$name" "$st" \
-		"$(sed -n '$s/^status //p' "$n.out")"
+	printf '  FAIL  %s (status %s, native %s)%s\n' "$name" "$st" \
+		"$(sed -n '$s/^status //p' "$n.out")" "$secs"
 	diff -u "$n.out" "$m.out" | sed -n '3,$p' | head -20 | sed 's/^/        /'
 	if [ -s "$m.err" ]; then
 		echo "        stderr:"

@@ -24,6 +24,8 @@
 # Prints "ok NAME" or "FAIL NAME" per run (NAME, NAME --check), with a diff
 # and the monitor's stderr for each failure, and the summary line
 # "real programs: P passed, F failed"; exits 1 when any run failed.
+# no pathname expansion: REAL_SET's patterns and the cases' words are words
+set -f
 src=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$src/../.." && pwd)
 VMM=${1:?usage: run.sh VMM [ROOT]}
@@ -151,6 +153,9 @@ while read -r name t mem want kind cmd; do
 	case $name in ''|'#'*) continue ;; esac
 	selected "$name" || continue
 	f=$TMP/$name
+	set +f
+	rm -f "$f".*
+	set -f
 	# shellcheck disable=SC2086
 	native "$f.native" "$t" $cmd
 	got=$(sed -n '$s/^status //p' "$f.native.out")

@@ -18,8 +18,8 @@
 #   make clean      remove build/ and build-san/
 #   make V=1 ...    show the full commands
 #
-# Fragments: vmm/vmm.mk, guest/guest.mk, tests/integration/integration.mk and
-# tools/bench/bench.mk
+# Fragments: vmm/vmm.mk, guest/guest.mk, tests/integration/integration.mk,
+# tools/bench/bench.mk and tests/real/real.mk
 # are included when they exist.  Paths in them are relative to this
 # directory.  A fragment may
 #   - append to ALL_TARGETS   (files built by `make`),
@@ -102,6 +102,7 @@ RUN_CMD		= @echo "make run: the monitor is not built yet (no vmm/vmm.mk)" >&2; e
 
 -include vmm/vmm.mk guest/guest.mk tests/integration/integration.mk \
 	tools/bench/bench.mk
+-include tests/real/real.mk
 
 # ---- rules -----------------------------------------------------------------
 

@@ -326,6 +326,9 @@ static size_t peek_code(struct vmm *vmm, uint64_t addr, uint8_t *dst, size_t n)
 		size_t chunk = PAGE_SIZE - off;
 		pteval_t pte = a < TASK_SIZE ? mm_walk(vmm->cur->mm, a) : 0;
 
+		/* the SYSCALL entry page, where ring 3 may run too */
+		if (vmm->fast_exit && (a & PAGE_MASK) == SYSCALL_LSTAR)
+			pte = (vmm->kern_gpa + KERN_SYSCALL) | PTE_PRESENT;
 		if (!(pte & PTE_PRESENT))
 			break;
 		gpa = (pte & PTE_PFN_MASK) + off;

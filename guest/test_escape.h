@@ -118,7 +118,7 @@ static void esc_handler(int sig, siginfo_t *si, void *ctx)
 }
 
 /* SA_NODEFER: the handler leaves by siglongjmp(env, 0-mask) with nothing blocked */
-static void esc_setup(void)
+static inline void esc_setup(void)
 {
 	stack_t ss = { .ss_sp = esc_altstack, .ss_size = sizeof(esc_altstack) };
 	struct sigaction sa = { .sa_sigaction = esc_handler,
@@ -134,7 +134,7 @@ static void esc_setup(void)
 }
 
 /* registers that look like nothing in particular, distinct from each other */
-static struct esc_regs esc_plain(void)
+static inline struct esc_regs esc_plain(void)
 {
 	struct esc_regs r;
 	uint64_t *w = (uint64_t *)&r;
@@ -147,7 +147,7 @@ static struct esc_regs esc_plain(void)
 }
 
 /* jump to @target with @regs; the signal (0 for none) in esc_res */
-static int esc_run(uint64_t target, const struct esc_regs *regs)
+static inline int esc_run(uint64_t target, const struct esc_regs *regs)
 {
 	memset(&esc_res, 0, sizeof(esc_res));
 	esc_target = target;
@@ -157,7 +157,7 @@ static int esc_run(uint64_t target, const struct esc_regs *regs)
 	return esc_res.signo;
 }
 
-static const char *esc_signame(int sig)
+static inline const char *esc_signame(int sig)
 {
 	switch (sig) {
 	case 0: return "no signal";
@@ -170,7 +170,7 @@ static const char *esc_signame(int sig)
 	return "another signal";
 }
 
-static const char *esc_codename(int sig, int code)
+static inline const char *esc_codename(int sig, int code)
 {
 	if (code == SI_KERNEL)
 		return "SI_KERNEL";
@@ -189,7 +189,7 @@ static const char *esc_codename(int sig, int code)
  * One line's worth of the outcome, with no address in it: si_addr and RIP
  * as "the address"/"the instruction" or not, registers as forged or not.
  */
-static const char *esc_describe(uint64_t addr, uint64_t insn)
+static inline const char *esc_describe(uint64_t addr, uint64_t insn)
 {
 	static char buf[256];
 	const struct esc_result *r = &esc_res;
@@ -216,7 +216,7 @@ struct tally {
 	unsigned int n;
 };
 
-static void tally_add(struct tally *t, const char *outcome)
+static inline void tally_add(struct tally *t, const char *outcome)
 {
 	unsigned int i;
 
@@ -233,7 +233,7 @@ static void tally_add(struct tally *t, const char *outcome)
 	t->count[i]++;
 }
 
-static void tally_print(const struct tally *t)
+static inline void tally_print(const struct tally *t)
 {
 	unsigned int i;
 

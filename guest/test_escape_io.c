@@ -175,8 +175,8 @@ static void sweep(unsigned int stride)
 	unsigned int port;
 
 	if (stride > 1) {
-		out.what = "OUT %AL, %DX on every 7th port and the monitor's";
-		in.what = "IN %DX, %AL on every 7th port and the monitor's";
+		out.what = "OUT %AL, %DX on every 61st port and the monitor's";
+		in.what = "IN %DX, %AL on every 61st port and the monitor's";
 	}
 	for (port = 0; port < 65536; port++) {
 		if (port % stride && (port < 0x40 || port > 0x66))
@@ -247,6 +247,6 @@ int main(int argc, char **argv)
 	esc_setup();
 	forged();
 	imm8();
-	sweep(full ? 1 : 7);
+	sweep(full ? 1 : 61);
 	return 0;
 }

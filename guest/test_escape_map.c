@@ -222,7 +222,11 @@ out:
 	close(exe);
 }
 
-/* the kernel is handed pointers into the kernel half: EFAULT, as access_ok() says */
+/*
+ * The kernel is handed pointers into the kernel half: EFAULT, as access_ok()
+ * says.  (Not one across TASK_SIZE: the monitor's stack ends there, and
+ * its cwd is "/" under --root, so the outcomes differ for other reasons.)
+ */
 static void pointers(void)
 {
 	static const struct { const char *what; uint64_t p; } at[] = {
@@ -230,7 +234,6 @@ static void pointers(void)
 		{ "the trampoline", KTEXT_BASE + KERN_TRAMP },
 		{ "the direct map", DIRECT_MAP + 0x1000 },
 		{ "the entry page", LSTAR },
-		{ "across TASK_SIZE", TASK_SIZE - 8 },
 		{ "non-canonical", 0x800000000000UL },
 	};
 	int mfd = memfd_create("pointers", 0), exe = open(self, O_RDONLY);

@@ -19,3 +19,6 @@ $(BUILD)/guest/%: guest/%.c | $(DEPS_STAMP)
 guest.bin: guest/demo.c | $(DEPS_STAMP)
 	$(say) MUSLCC $@
 	$(Q)$(MUSL_CC) $(GUEST_CFLAGS) -o $@ $<
+
+# the escape tests share their signal-frame helpers
+$(filter $(BUILD)/guest/test_escape_%,$(GUEST_PROGS)): guest/test_escape.h

@@ -212,7 +212,7 @@ static inline const char *esc_describe(uint64_t addr, uint64_t insn)
 struct tally {
 	const char *what;
 	unsigned long total, count[TALLY_MAX];
-	char text[TALLY_MAX][256];
+	char text[TALLY_MAX][400];
 	unsigned int n;
 };
 

@@ -17,6 +17,7 @@
  * delivers, with the program's registers and memory as they were.
  */
 #include <stdbool.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 
 #include "test_escape.h"
@@ -240,11 +241,44 @@ static void forged(void)
 	}
 }
 
+/*
+ * INS with the signal frame on a page not yet touched: delivering the
+ * SIGSEGV faults that page in, so the monitor has page-table entries to
+ * commit before the handler runs, through a stub at CPL 0.  An IN still
+ * pending in KVM would be completed there, writing the direct map at the
+ * RDI it decoded (a page of guest memory that may hold page tables).
+ */
+static void fresh_stack_ins(void)
+{
+	struct tally t = { .what = "REP INSB into the direct map, signal frame on a fresh page" };
+	static const unsigned int ports[] = { 0x40, 0x62, 0x63, 0x64, 0x65 };
+	stack_t ss, old;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		struct esc_regs r = forge(PLAIN, ports[i]);
+		void *stack = mmap(NULL, 65536, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (stack == MAP_FAILED)
+			return;
+		ss = (stack_t){ .ss_sp = stack, .ss_size = 65536 };
+		sigaltstack(&ss, &old);
+		r.rdi = DIRECT_MAP + 0x1000;
+		r.rcx = 8;
+		tally_add(&t, try((uint64_t)esc_rep_insb, &r));
+		sigaltstack(&old, NULL);
+		munmap(stack, 65536);
+	}
+	tally_print(&t);
+}
+
 int main(int argc, char **argv)
 {
 	bool full = argc > 1 && !strcmp(argv[1], "full");
 
 	esc_setup();
+	fresh_stack_ins();
 	forged();
 	imm8();
 	sweep(full ? 1 : 61);

@@ -53,6 +53,15 @@ static const char *access1(enum access a, uint64_t addr)
 	r.rcx = (uint64_t)esc_landing;
 	if (a == EXEC) {
 		esc_run(addr, &r);
+		/*
+		 * A jump to a non-canonical address: #GP reported at the jump
+		 * here (and natively), at the target by QEMU's TCG (the
+		 * emulated machine).  Either way nothing there was fetched:
+		 * both count as "the instruction".
+		 */
+		if ((int64_t)(addr << 16) >> 16 != (int64_t)addr && esc_res.signo &&
+		    esc_res.rip >= (uint64_t)esc_jump && esc_res.rip < (uint64_t)esc_landing)
+			esc_res.rip = addr;
 		return esc_describe(addr, addr);
 	}
 	esc_run(a == READ ? (uint64_t)esc_rd : (uint64_t)esc_wr, &r);

@@ -14,7 +14,10 @@
  * frame, the helper's report) and every form of the instruction (imm8 and
  * DX ports, byte, word and long, the string forms with and without REP):
  * the monitor must take none of them for its own, only deliver what Linux
- * delivers, with the program's registers and memory as they were.
+ * delivers, with the program's registers and memory as they were.  First
+ * a REP INSB into the direct map whose signal frame lands on a fresh page
+ * (see fresh_stack_ins()).  With no argument the DX sweep takes every 61st
+ * port and the monitor's; "full" takes all 65536.
  */
 #include <stdbool.h>
 #include <sys/mman.h>

@@ -17,6 +17,9 @@
  * What a read may show is checked: the entry code and zeros, nothing else;
  * writes fault as natively.  test_escape_entry jumps into it.
  *
+ * With no argument the large scans take every eighth address (what run.sh
+ * runs with --check); "full" takes every one.
+ *
  * Then MAP_FIXED over the low address the monitor's commit context uses for
  * its own alias of guest memory (CCTX_DIRECT_BASE, trampoline.h): the
  * program's mapping there is its own, and large commits (which go to the

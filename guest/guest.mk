@@ -33,3 +33,6 @@ $(BUILD)/guest/glibc/%: guest/%.c | $(DEPS_STAMP)
 	$(say) GLIBCC $@
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -static -O2 -g -Wall -Wextra -Wno-unused-parameter -pthread -o $@ $<
+
+# the escape tests share their signal-frame helpers
+$(filter $(BUILD)/guest/test_escape_%,$(GUEST_PROGS)): guest/test_escape.h

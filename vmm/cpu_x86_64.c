@@ -22,8 +22,9 @@
 #define GDT_TSS		0x40
 #define GDT_ENTRIES	10
 /* the 104-byte TSS, an I/O bitmap up to PORT_PROBE_DENIED and its 0xff end byte */
+#define IOMAP_BASE	104
 #define IOBITMAP_BYTES	(PORT_PROBE_DENIED / 8 + 1)
-#define TSS_LIMIT	(104 + IOBITMAP_BYTES)
+#define TSS_LIMIT	(IOMAP_BASE + IOBITMAP_BYTES)
 
 #define PTE_P		(1ULL << 0)
 #define PTE_RW		(1ULL << 1)
@@ -245,7 +246,7 @@ static void setup_gdt_tss(struct vmm *vmm)
 	uint64_t *gdt = kern_ptr(vmm, KERN_GDT);
 	uint8_t *tss = kern_ptr(vmm, KERN_TSS);
 	uint64_t tss_va = kern_va(vmm, KERN_TSS), ist1, ist2;
-	uint16_t iomap = 104;
+	uint16_t iomap = IOMAP_BASE;
 
 	/* SDM Vol. 3A, 3.4.5 descriptor format; L=1 for 64-bit code */
 	gdt[GDT_KERNEL_CS >> 3] = 0x00af9b000000ffffULL;
@@ -264,23 +265,33 @@ static void setup_gdt_tss(struct vmm *vmm)
 	memcpy(tss + 4, &ist1, 8);
 	memcpy(tss + 36, &ist1, 8);
 	memcpy(tss + 44, &ist2, 8);
-	/*
-	 * SDM Vol. 3A, 20.5.2: the I/O permission bitmap.  Ring 3 may use
-	 * no port but PORT_SYSCALL, and that one only with --fast-exit: the
-	 * SYSCALL entry page's OUT runs at CPL 3 on shadow-paging KVM.
-	 * Ports past the bitmap (past the TSS limit) are refused.  PORT_PROBE
-	 * is open and PORT_PROBE_DENIED closed for the start-up probe, which
-	 * finds out whether the bitmap is honoured at all (platform.c).  The
-	 * monitor honours each port only from its own RIPs, so an open port
-	 * gives a program nothing but the SIGSEGV it would get from the #GP.
-	 */
 	memcpy(tss + 102, &iomap, 2);
-	memset(tss + iomap, 0xff, IOBITMAP_BYTES + 1);
+	cpu_io_bitmap(vmm, true);
+}
+
+/*
+ * SDM Vol. 3A, 20.5.2: the I/O permission bitmap.  Ring 3 may use no port
+ * but PORT_SYSCALL, and that one only with --fast-exit: the SYSCALL entry
+ * page's OUT runs at CPL 3 on shadow-paging KVM; PORT_COMMIT3 only while
+ * the ring-3 commit helper is on.  Ports past the bitmap (past the TSS
+ * limit) are refused.  @probing: PORT_PROBE open and PORT_PROBE_DENIED
+ * closed for the start-up probe, which finds out whether the bitmap is
+ * honoured at all (platform.c); closed again after it, which platform.c
+ * asks for once it has chosen the fast paths.  The monitor honours each
+ * port only from its own RIPs, so an open port gives a program nothing but
+ * the SIGSEGV it would get from the #GP (trap.c, user_io_fault()).
+ */
+void cpu_io_bitmap(struct vmm *vmm, bool probing)
+{
+	uint8_t *map = (uint8_t *)kern_ptr(vmm, KERN_TSS) + IOMAP_BASE;
+
+	memset(map, 0xff, IOBITMAP_BYTES + 1);
 	if (vmm->fast_exit)
-		tss[iomap + PORT_SYSCALL / 8] &= ~(1 << (PORT_SYSCALL % 8));
+		map[PORT_SYSCALL / 8] &= ~(1 << (PORT_SYSCALL % 8));
 	if (vmm->cctx_cr3)
-		tss[iomap + PORT_COMMIT3 / 8] &= ~(1 << (PORT_COMMIT3 % 8));
-	tss[iomap + PORT_PROBE / 8] &= ~(1 << (PORT_PROBE % 8));
+		map[PORT_COMMIT3 / 8] &= ~(1 << (PORT_COMMIT3 % 8));
+	if (probing)
+		map[PORT_PROBE / 8] &= ~(1 << (PORT_PROBE % 8));
 }
 
 static void setup_idt(struct vmm *vmm)

@@ -103,6 +103,8 @@ static int probe(struct vmm *vmm)
 	if (port != PORT_PROBE && port != PORT_TRAP_BASE + 13)
 		goto bad;
 	f->io3_bitmap = port == PORT_PROBE;
+	f->io3_rip_after = f->io3_bitmap && vmm->run->s.regs.regs.rip ==
+			   code + KERN_TRAMP + TRAMP_OFF_PROBE3_OUT + SYSCALL_OUT_LEN;
 
 	/* 4 and 5: the translation cached, then the entry changed under it */
 	port = probe_run(vmm, code + KERN_TRAMP + TRAMP_OFF_PROBE3_READ, true, PROBE_DATA_VA);
@@ -181,6 +183,8 @@ int platform_setup(struct vmm *vmm)
 		vmm->cctx_cr3 = 0;
 		vmm->fast_path_note = "--fast-exit off: SYSCALL stays at CPL 3 and OUT there raises #GP";
 	}
+	/* ring 3's ports from now on: the probe's closed, the fast paths' as chosen */
+	cpu_io_bitmap(vmm, false);
 	if (vmm->trace)
 		platform_print(vmm, vmm->trace_out);
 	return 0;

@@ -96,6 +96,7 @@ struct platform_facts {
 	bool host_pte_seen;	/* a host write to a present entry is seen after INVLPG */
 	bool io3_refused;	/* IN/OUT at CPL 3 to a port the bitmap refuses: #GP */
 	bool io3_bitmap;	/* ... and to a port it allows: the exit */
+	bool io3_rip_after;	/* ... with RIP already past the OUT */
 	unsigned int exits;	/* what the probe cost */
 };
 
@@ -268,6 +269,7 @@ int cpu_set_sregs(struct vmm *vmm, uint64_t cr3);
 uint64_t kern_va(const struct vmm *vmm, uint64_t off);
 void *kern_ptr(const struct vmm *vmm, uint64_t off);
 void cpu_user_segment(struct kvm_segment *s, uint16_t sel);
+void cpu_io_bitmap(struct vmm *vmm, bool probing);
 int cpu_set_fs_base(struct vmm *vmm, uint64_t base);
 uint32_t pkru_get(struct vmm *vmm);
 void pkru_set(struct vmm *vmm, uint32_t pkru);

@@ -779,6 +779,54 @@ if [ -x /usr/bin/busybox ] && ! readelf -l /usr/bin/busybox 2>/dev/null | grep -
 fi
 fi
 
+# ---- no way out of the guest (README, "What the monitor promises") ----
+# test_escape_io and test_escape_entry go where the program meets the
+# platform's entry and I/O paths: in both sets.  The full scans run once
+# without --check (tens of thousands of exits).
+later echo "no way out of the guest:"
+# escape_cmp PROG [ARG] [nocheck]: native vs monitor, with --check on this
+# machine (in the emulated one, under TCG, tens of minutes: without)
+escape_cmp() {
+	"$GUEST/$1" ${2:+"$2"} >"$TMP/native.$((n + 1))" 2>/dev/null
+	echo "status $?" >>"$TMP/native.$((n + 1))"
+	check=--check
+	[ "$where" = host ] && [ "$3" != nocheck ] || check=
+	mon "$(q "$VMM") $check $ESC_OPTS $(q "$GUEST/$1") ${2:+$(q "$2")}"
+	later compare_check $n "$1 ${2:+$2 }${check:-(without --check)} $ESC_OPTS"
+}
+escape_cmp test_escape_io
+later nobug_check $n "test_escape_io"
+# the IRET path: a refused IN used to be completed by KVM in its ring-0 stub
+ESC_OPTS="--fast-paths off"
+escape_cmp test_escape_io
+later nobug_check $n "test_escape_io --fast-paths off"
+ESC_OPTS=
+escape_cmp test_escape_entry
+later escape_entry_check $n
+# what only the monitor has (the entry page), on stderr
+escape_entry_check() {
+	e=$RES/$1.err
+	if ! grep -q "^under the monitor:" "$e"; then
+		ok "test_escape_entry: no entry page mapped here (--fast-exit off)"
+		return
+	fi
+	# where OUT at CPL 3 is refused (QEMU's TCG, see cpu_set_sregs()) a jump
+	# there is #GP: SYSCALL enters ring 0 there and runs the OUT at CPL 0
+	expect "the entry page's OUT from ring 3: the system call SYSCALL makes, or #GP" \
+		"^under the monitor: offset 0: \(returned to RCX\|SIGSEGV SI_KERNEL addr=0 trapno=13\)" "$e"
+	expect "the ring-3 helper's OUT from a program: #GP at the OUT, no report taken" \
+		"^under the monitor: offset 0x50: SIGSEGV SI_KERNEL addr=0 trapno=13 err=0 rip=the instruction regs=as forged" "$e"
+	expect "a system call back to a non-canonical RCX: SIGSEGV, as SYSRET's IRET on Linux" \
+		"^under the monitor: the entry with RCX 0x800000000000: SIGSEGV SI_KERNEL" "$e"
+	nobug_check "$1" "test_escape_entry"
+}
+if [ "$SET" = all ]; then
+escape_cmp test_escape_mem
+escape_cmp test_escape_map
+# IN and OUT on every one of the 65536 ports (130,000 exits): no --check
+escape_cmp test_escape_io full nocheck
+fi	# SET=all
+
 # step 2: the monitor's runs, in one go
 if [ "$where" = host ]; then
 	"$top/tools/emu/emu" --host --cmd-timeout 600 --batch "$TMP/batch" --out "$RES"

@@ -97,6 +97,11 @@ void fs_close_all(struct process *p)
 {
 	int fd;
 
+	/* a FIFO open still waiting for its partner (pipe.c) */
+	if (p->fifo_wait)
+		vfile_put(p->fifo_wait);
+	p->fifo_wait = NULL;
+
 	for (fd = 0; fd < MAX_FDS; fd++) {
 		if (p->fds[fd])
 			vfile_put(p->fds[fd]);
@@ -213,6 +218,9 @@ long sys_fcntl(struct vmm *vmm, const uint64_t *a)
 	case F_SETFL:
 		vf->flags = (vf->flags & O_ACCMODE) | (a[2] & (O_APPEND | O_NONBLOCK));
 		return 0;
+	case F_SETPIPE_SZ:
+	case F_GETPIPE_SZ:
+		return pipe_fcntl(vf, (unsigned int)a[1], (unsigned int)a[2]);
 	default:
 		return -EINVAL;
 	}
@@ -220,5 +228,11 @@ long sys_fcntl(struct vmm *vmm, const uint64_t *a)
 
 long sys_ioctl(struct vmm *vmm, const uint64_t *a)
 {
-	return fd_get(vmm, a[0]) ? -ENOTTY : -EBADF;
+	struct vfile *vf = fd_get(vmm, a[0]);
+
+	if (!vf)
+		return -EBADF;
+	if (vf->kind == VF_PIPE)
+		return pipe_ioctl(vmm, vf, (unsigned int)a[1], a[2]);
+	return -ENOTTY;
 }

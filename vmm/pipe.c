@@ -18,7 +18,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -363,6 +365,17 @@ long sys_pipe2(struct vmm *vmm, const uint64_t *a)
 
 /* ---- fcntl, ioctl ---- */
 
+/* capable(): the monitor's own effective capabilities are the guest's */
+static bool capable(int cap)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return data[cap / 32].effective & (1U << (cap % 32));
+}
+
 /* round_pipe_size() */
 static unsigned int round_pipe_size(unsigned long size)
 {
@@ -410,6 +423,9 @@ long pipe_fcntl(struct vfile *vf, unsigned int cmd, unsigned int arg)
 	size = round_pipe_size(arg);
 	if (!size)
 		return -EINVAL;
+	if (size / PAGE_SIZE > pipe->max_usage && size > PIPE_MAX_SIZE &&
+	    !capable(CAP_SYS_RESOURCE))
+		return -EPERM;
 	ret = pipe_resize(pipe, size / PAGE_SIZE);
 	if (ret)
 		return ret;

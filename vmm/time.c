@@ -66,7 +66,9 @@ static long do_nanosleep(struct vmm *vmm, clockid_t clk, int flags, uint64_t req
 	if (!p->retrying) {
 		if (clk < 0 || clk > CLOCK_TAI || clk == 10)
 			return -EINVAL;		/* no k_clock (CPU clocks of others: not here) */
-		if (clk == CLOCK_THREAD_CPUTIME_ID || clk == CLOCK_MONOTONIC_RAW ||
+		if (clk == CLOCK_THREAD_CPUTIME_ID)
+			return -EINVAL;		/* posix_cpu_nsleep() */
+		if (clk == CLOCK_MONOTONIC_RAW ||
 		    clk == CLOCK_REALTIME_COARSE || clk == CLOCK_MONOTONIC_COARSE)
 			return -EOPNOTSUPP;	/* a k_clock without nsleep */
 		if (copy_from_user(vmm, &ts, req, sizeof(ts)))

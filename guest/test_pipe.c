@@ -62,7 +62,7 @@ static void ping_pong(void)
 	close(a[0]);
 	close(b[1]);
 	c = 'a';
-	for (i = 0; i < 200; i++) {
+	for (i = 0; i < 50; i++) {
 		write(a[1], &c, 1);
 		if (read(b[0], &c, 1) != 1)
 			break;
@@ -197,7 +197,7 @@ static void epipe(void)
 static void nonblock(void)
 {
 	static char buf[70000];
-	int chunk[] = { 100, 1000, 4096, 5000, 65536 }, p[2], fl;
+	int chunk[] = { 1000, 4096, 5000, 65536 }, p[2], fl;
 	unsigned int i;
 	long total, r;
 
@@ -274,7 +274,7 @@ static void atomic(void)
 
 			close(p[0]);
 			memset(rec, 'A' + w, sizeof(rec));
-			for (i = 0; i < 200; i++)
+			for (i = 0; i < 100; i++)
 				if (write(p[1], rec, sizeof(rec)) != sizeof(rec))
 					_exit(1);
 			_exit(0);

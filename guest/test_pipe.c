@@ -361,7 +361,11 @@ static void on_alarm(int sig)
 	got_sig = sig;
 }
 
-/* a read blocked on an empty pipe, interrupted by a signal from a child */
+/*
+ * A read blocked on an empty pipe, interrupted by a signal from a child.
+ * The child signals every 30 ms, so that one signal at least comes while
+ * the read waits however slow the run; with SA_RESTART it then writes.
+ */
 static void interrupted(int restart)
 {
 	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = restart ? SA_RESTART : 0 };
@@ -375,24 +379,23 @@ static void interrupted(int restart)
 	got_sig = 0;
 	pid = fork();
 	if (!pid) {
-		struct timespec ts = { 0, 50000000 };
+		struct timespec ts = { 0, 30000000 };
+		int i;
 
-		nanosleep(&ts, NULL);
-		kill(parent, SIGUSR1);
-		if (restart) {
+		for (i = 0; !restart || i < 3; i++) {
 			nanosleep(&ts, NULL);
-			write(p[1], "late", 4);
+			kill(parent, SIGUSR1);
 		}
+		write(p[1], "late", 4);
 		_exit(0);
 	}
-	if (!restart)
-		close(p[1]);	/* the child's copy keeps the pipe open */
 	r = read(p[0], buf, sizeof(buf));
 	printf("%s: read -> %ld %s, handler ran %d\n", restart ? "SA_RESTART" : "no SA_RESTART",
 	       r, err(r), got_sig == SIGUSR1);
+	if (!restart)
+		kill(pid, SIGKILL);
 	close(p[0]);
-	if (restart)
-		close(p[1]);
+	close(p[1]);
 	wait_child(restart ? "SA_RESTART" : "no SA_RESTART", pid);
 	signal(SIGUSR1, SIG_DFL);
 }

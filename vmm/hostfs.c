@@ -238,7 +238,12 @@ static ssize_t hostfs_read(struct vmm *vmm, struct vfile *vf, void *buf, size_t 
 static ssize_t stdio_write(struct vmm *vmm, struct vfile *vf, const void *buf, size_t n,
 			   off_t pos)
 {
-	ssize_t done = write(vf->host_fd, buf, n);
+	ssize_t done;
+
+	/* a full host pipe: only this process waits (read_write.c) */
+	if (!(host_poll(vf->host_fd) & (POLLOUT | POLLHUP | POLLERR)))
+		return -EAGAIN;
+	done = write(vf->host_fd, buf, n);
 
 	return done < 0 ? -errno : done;
 }

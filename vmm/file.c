@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -83,6 +84,9 @@ bool vfile_writable(const struct vfile *vf)
 void fs_init(struct vmm *vmm)
 {
 	int fd;
+
+	/* a write to a host pipe without a reader is EPIPE, and SIGPIPE is the guest's */
+	signal(SIGPIPE, SIG_IGN);
 
 	for (fd = 0; fd < 3; fd++) {
 		if (fcntl(fd, F_GETFD) < 0)

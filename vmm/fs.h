@@ -135,6 +135,7 @@ long fifo_open_at(struct vmm *vmm, int dirfd, const char *path, int flags);
 long fifo_open_retry(struct vmm *vmm);
 long pipe_fcntl(struct vfile *vf, unsigned int cmd, unsigned int arg);
 long pipe_ioctl(struct vmm *vmm, struct vfile *vf, unsigned int cmd, uint64_t arg);
+void send_sigpipe(struct vmm *vmm);
 
 /* poll.c */
 unsigned int vfile_poll(struct vmm *vmm, struct vfile *vf);

@@ -244,8 +244,13 @@ static ssize_t stdio_write(struct vmm *vmm, struct vfile *vf, const void *buf, s
 	if (!(host_poll(vf->host_fd) & (POLLOUT | POLLHUP | POLLERR)))
 		return -EAGAIN;
 	done = write(vf->host_fd, buf, n);
-
-	return done < 0 ? -errno : done;
+	if (done >= 0)
+		return done;
+	done = -errno;
+	/* the host pipe's reader is gone: the guest's SIGPIPE, not the monitor's */
+	if (done == -EPIPE)
+		send_sigpipe(vmm);
+	return done;
 }
 
 static ssize_t hostfs_write(struct vmm *vmm, struct vfile *vf, const void *buf, size_t n,

@@ -161,7 +161,7 @@ static ssize_t pipe_read(struct vmm *vmm, struct vfile *vf, void *buf, size_t n,
 }
 
 /* send_sig(SIGPIPE, current, 0): SI_USER from the writer itself */
-static void send_sigpipe(struct vmm *vmm)
+void send_sigpipe(struct vmm *vmm)
 {
 	struct ksiginfo info = {
 		.signo = SIGPIPE, .code = SI_USER, .pid = vmm->cur->pid, .uid = getuid(),

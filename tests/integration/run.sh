@@ -605,6 +605,18 @@ bb_compare "seq | sort -r | head -3" true 'seq 1 10000 | sort -r | head -3'
 bb_compare "SIGPIPE: 141" true '{ seq 1 1000000; echo $? >st; } | head -1; cat st; rm st'
 bb_compare "a FIFO" true 'rm -f f; mkfifo f; echo through >f & cat f; wait; rm f'
 bb_compare "stdin waits, others run" '(sleep 0.5; echo late)' 'cat & echo first; wait'
+# the monitor's stdout a host pipe whose reader goes: the guest's EPIPE and
+# SIGPIPE (death, 141; ignored, an error), never the monitor's own
+(cd "$bbroot" && { bin/seq 1 1000000; echo "status $?" >"$TMP/sp.native"; } | head -1 \
+	>"$TMP/native.$((n + 1))"
+ cat "$TMP/sp.native" >>"$TMP/native.$((n + 1))"
+ { bin/sh -c 'trap "" PIPE; seq 1 100000; echo "seq $?" >&2' 2>"$TMP/sp.native"; } | head -1 \
+	>>"$TMP/native.$((n + 1))"
+ cat "$TMP/sp.native" >>"$TMP/native.$((n + 1))"; echo "status 0" >>"$TMP/native.$((n + 1))")
+mon "cd $(q "$bbroot") && { $(q "$absvmm") --root . bin/seq 1 1000000; echo \"status \$?\" >$(q "$TMP/sp.vmm"); } | head -1; \
+cat $(q "$TMP/sp.vmm"); { $(q "$absvmm") --root . bin/sh -c 'trap \"\" PIPE; seq 1 100000; echo \"seq \$?\" >&2' 2>$(q "$TMP/sp.vmm"); } | head -1; \
+cat $(q "$TMP/sp.vmm")"
+later compare_check $n "SIGPIPE from the monitor's stdout, a host pipe"
 fi	# SET=all
 
 # step 2: the monitor's runs, in one go

@@ -400,6 +400,62 @@ static void interrupted(int restart)
 	signal(SIGUSR1, SIG_DFL);
 }
 
+/*
+ * A blocking write larger than the pipe: interrupted after a part, it
+ * returns that part; with nothing written, EINTR; with a slow reader it
+ * goes on until all is written.
+ */
+static void partial(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	static char buf[200000];
+	pid_t pid, parent = getpid();
+	int p[2];
+	long r;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	pipe(p);
+	pid = fork();
+	if (!pid) {
+		struct timespec ts = { 0, 30000000 };
+
+		for (;;) {
+			nanosleep(&ts, NULL);
+			kill(parent, SIGUSR1);
+		}
+	}
+	r = write(p[1], buf, sizeof(buf));
+	printf("partial: write 200000 to a pipe nobody reads -> %ld\n", r);
+	r = write(p[1], buf, 10);
+	printf("partial: write to the full pipe -> %ld %s\n", r, err(r));
+	kill(pid, SIGKILL);
+	wait_child("partial", pid);
+	close(p[0]);
+	close(p[1]);
+	signal(SIGUSR1, SIG_DFL);
+
+	pipe(p);
+	pid = fork();
+	if (!pid) {
+		struct timespec ts = { 0, 1000000 };
+		long total = 0, n;
+		char in[10000];
+
+		close(p[1]);
+		while ((n = read(p[0], in, sizeof(in))) > 0) {
+			total += n;
+			nanosleep(&ts, NULL);
+		}
+		printf("partial: the slow reader got %ld\n", total);
+		_exit(0);
+	}
+	close(p[0]);
+	r = write(p[1], buf, sizeof(buf));
+	printf("partial: blocking write with a slow reader -> %ld\n", r);
+	close(p[1]);
+	wait_child("slow reader", pid);
+}
+
 /* a FIFO: made with mknod, opened by a reader and a writer */
 static void fifo(void)
 {
@@ -482,6 +538,7 @@ int main(void)
 	misc();
 	interrupted(0);
 	interrupted(1);
+	partial();
 	fifo();
 	return 0;
 }

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -463,7 +464,7 @@ static void fifo(void)
 	char buf[32];
 	struct stat st;
 	pid_t pid;
-	int fd;
+	int fd, w;
 	long r;
 
 	unlink(path);
@@ -479,6 +480,17 @@ static void fifo(void)
 	printf("fifo: O_RDONLY|O_NONBLOCK -> %s\n", err(fd));
 	r = read(fd, buf, sizeof(buf));
 	printf("fifo: read without a writer ever -> %ld\n", r);
+	{
+		struct pollfd pfd = { fd, POLLIN, 0 };
+
+		r = poll(&pfd, 1, 0);
+		printf("fifo: poll before any writer -> %ld, revents %#x\n", r, pfd.revents);
+		w = open(path, O_WRONLY | O_NONBLOCK);
+		close(w);
+		r = poll(&pfd, 1, 0);
+		printf("fifo: poll after a writer came and went -> %ld, revents %#x\n", r,
+		       pfd.revents);
+	}
 	close(fd);
 	pid = fork();
 	if (!pid) {

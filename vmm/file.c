@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -84,6 +85,9 @@ void fs_init(struct vmm *vmm)
 {
 	int fd;
 
+	/* a write to a host pipe without a reader is EPIPE, and SIGPIPE is the guest's */
+	signal(SIGPIPE, SIG_IGN);
+
 	for (fd = 0; fd < 3; fd++) {
 		if (fcntl(fd, F_GETFD) < 0)
 			continue;
@@ -96,6 +100,11 @@ void fs_init(struct vmm *vmm)
 void fs_close_all(struct process *p)
 {
 	int fd;
+
+	/* a FIFO open still waiting for its partner (pipe.c) */
+	if (p->fifo_wait)
+		vfile_put(p->fifo_wait);
+	p->fifo_wait = NULL;
 
 	for (fd = 0; fd < MAX_FDS; fd++) {
 		if (p->fds[fd])
@@ -213,6 +222,9 @@ long sys_fcntl(struct vmm *vmm, const uint64_t *a)
 	case F_SETFL:
 		vf->flags = (vf->flags & O_ACCMODE) | (a[2] & (O_APPEND | O_NONBLOCK));
 		return 0;
+	case F_SETPIPE_SZ:
+	case F_GETPIPE_SZ:
+		return pipe_fcntl(vf, (unsigned int)a[1], (unsigned int)a[2]);
 	default:
 		return -EINVAL;
 	}
@@ -220,5 +232,11 @@ long sys_fcntl(struct vmm *vmm, const uint64_t *a)
 
 long sys_ioctl(struct vmm *vmm, const uint64_t *a)
 {
-	return fd_get(vmm, a[0]) ? -ENOTTY : -EBADF;
+	struct vfile *vf = fd_get(vmm, a[0]);
+
+	if (!vf)
+		return -EBADF;
+	if (vf->kind == VF_PIPE)
+		return pipe_ioctl(vmm, vf, (unsigned int)a[1], a[2]);
+	return -ENOTTY;
 }

@@ -18,6 +18,12 @@
 
 #define PATH_MAX_GUEST	4096
 
+/* a call's restart, as signal delivery reads it (Linux: include/linux/errno.h) */
+#define ERESTARTSYS		512
+#define ERESTARTNOINTR		513
+#define ERESTARTNOHAND		514
+#define ERESTART_RESTARTBLOCK	516
+
 enum vfile_kind {
 	VF_HOST,	/* a host file under --root */
 	VF_STDIO,	/* the monitor's own fd 0, 1 or 2 */
@@ -25,6 +31,7 @@ enum vfile_kind {
 	VF_ZERO,
 	VF_NULL,
 	VF_MEMFD,
+	VF_PIPE,	/* a pipe's or a FIFO's end (pipe.c) */
 };
 
 struct vfile;
@@ -61,6 +68,8 @@ struct vfile_ops {
 	/* directory entries from vf->pos on, advancing it (Linux: iterate_shared) */
 	int (*iterate)(struct vmm *vmm, struct vfile *vf, struct dir_context *ctx);
 	bool no_pread;		/* pread/pwrite: ESPIPE (a pipe, a terminal) */
+	/* POLLIN, POLLOUT, POLLHUP, POLLERR now; NULL: always ready (DEFAULT_POLLMASK) */
+	unsigned int (*poll)(struct vmm *vmm, struct vfile *vf);
 };
 
 struct vfile {
@@ -140,6 +149,20 @@ int host_open_confined(struct vmm *vmm, int dirfd, const char *path, int flags, 
 int parent_confined(struct vmm *vmm, int dirfd, uint64_t upath, char *path, size_t len,
 		    const char **base);
 int dirfd_host(struct vmm *vmm, int dirfd, const char *path);
+
+/* pipe.c: pipes and FIFOs */
+#define FIFO_NOT	1	/* fifo_open_at(): not a FIFO, open it as a file */
+extern const struct vfile_ops pipe_ops;
+long fifo_open_at(struct vmm *vmm, int dirfd, const char *path, int flags);
+long fifo_open_retry(struct vmm *vmm);
+long pipe_fcntl(struct vfile *vf, unsigned int cmd, unsigned int arg);
+long pipe_ioctl(struct vmm *vmm, struct vfile *vf, unsigned int cmd, uint64_t arg);
+void send_sigpipe(struct vmm *vmm);
+
+/* poll.c */
+unsigned int vfile_poll(struct vmm *vmm, struct vfile *vf);
+unsigned int host_poll(int fd);
+void vfile_wait(struct vmm *vmm, struct vfile *vf, short events);
 
 /* stat.c */
 void stat_synth(struct vfile *vf, struct stat *st);

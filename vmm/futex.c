@@ -7,10 +7,10 @@
  * key is Linux's: the mm and address for a private mapping, the mapping's
  * object and offset for a shared one.
  *
- * A wait with a timeout sleeps on the host for it (as nanosleep does here,
- * time.c), so nothing else in the guest runs meanwhile and only a timeout
- * ends it: ETIMEDOUT.  PI futexes, requeue and FUTEX_WAKE_OP's atomic
- * operation are not here: ENOSYS, as on a kernel without them.
+ * A wait with a timeout sleeps until its deadline as nanosleep does
+ * (process.c's sleepers): a wake or a signal ends it earlier.  PI
+ * futexes, requeue and FUTEX_WAKE_OP's atomic operation are not here:
+ * ENOSYS, as on a kernel without them.
  */
 #include <errno.h>
 #include <time.h>
@@ -72,36 +72,55 @@ static bool timespec_valid(const struct timespec *ts)
 	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000L;
 }
 
-/* the woken sleeper's retried call: 0 for a wake, else a signal */
-static long futex_wait_retry(struct vmm *vmm)
+/* sleep until a wake, a signal or the deadline (p->timeout_ns, 0: none) */
+static long futex_sleep(struct vmm *vmm)
 {
 	struct process *p = vmm->cur;
 
-	if (p->futex_woken || signal_pending(p)) {
-		bool woken = p->futex_woken;
-
-		p->futex_key_obj = NULL;
-		p->futex_woken = false;
-		return woken ? 0 : -ERESTARTSYS;
-	}
 	p->state = P_SLEEPING;
 	p->sleeping_call = true;
+	p->wake_ns = p->timeout_ns;
 	return -ERESTARTSYS;
 }
 
-/* a timed wait: the host sleeps, nothing can wake it earlier */
-static long futex_wait_timed(struct vmm *vmm, int op, uint64_t utime, bool abs, bool realtime)
+/* the woken sleeper's retried call: 0 for a wake, else a signal or the timeout */
+static long futex_wait_retry(struct vmm *vmm)
 {
-	struct timespec ts;
+	struct process *p = vmm->cur;
+	bool woken = p->futex_woken;
+
+	if (woken || signal_pending(p) || (p->timeout_ns && now_ns() >= p->timeout_ns)) {
+		p->futex_key_obj = NULL;
+		p->futex_woken = false;
+		if (woken)
+			return 0;
+		return signal_pending(p) ? -ERESTARTSYS : -ETIMEDOUT;
+	}
+	return futex_sleep(vmm);
+}
+
+/*
+ * The wait's deadline on CLOCK_MONOTONIC, where sleepers wake: FUTEX_WAIT's
+ * timeout is relative; FUTEX_WAIT_BITSET's absolute, on CLOCK_MONOTONIC or,
+ * with FUTEX_CLOCK_REALTIME, CLOCK_REALTIME.
+ */
+static long futex_deadline(struct vmm *vmm, uint64_t utime, bool abs, bool realtime)
+{
+	struct timespec ts, now;
+	int64_t t;
 
 	if (copy_from_user(vmm, &ts, utime, sizeof(ts)))
 		return -EFAULT;
 	if (!timespec_valid(&ts))
 		return -EINVAL;
-	(void)op;
-	clock_nanosleep(realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC,
-			abs ? TIMER_ABSTIME : 0, &ts, NULL);
-	return -ETIMEDOUT;
+	t = ts.tv_sec > INT64_MAX / 4 / 1000000000LL ? INT64_MAX / 4 :
+	    (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	if (abs) {
+		clock_gettime(realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC, &now);
+		t -= (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec;
+	}
+	vmm->cur->timeout_ns = now_ns() + (t > 0 ? t : 0) + 1;
+	return 0;
 }
 
 /* futex_wait(): EAGAIN unless *uaddr == val, then sleep */
@@ -111,6 +130,7 @@ static long futex_wait(struct vmm *vmm, int op, uint64_t uaddr, uint32_t val,
 	struct process *p = vmm->cur;
 	bool bitset_op = (op & FUTEX_CMD_MASK) == FUTEX_WAIT_BITSET;
 	uint32_t cur;
+	long ret;
 
 	if (p->retrying && p->futex_key_obj)
 		return futex_wait_retry(vmm);
@@ -120,18 +140,19 @@ static long futex_wait(struct vmm *vmm, int op, uint64_t uaddr, uint32_t val,
 		return -EFAULT;
 	if (cur != val)
 		return -EAGAIN;
-	if (utime)
-		return futex_wait_timed(vmm, op, utime, bitset_op,
-					op & FUTEX_CLOCK_REALTIME);
+	p->timeout_ns = 0;
+	if (utime) {
+		ret = futex_deadline(vmm, utime, bitset_op, op & FUTEX_CLOCK_REALTIME);
+		if (ret)
+			return ret;
+	}
 	if (signal_pending(p))
 		return -ERESTARTSYS;
 	futex_key(p->mm, uaddr, !(op & FUTEX_PRIVATE_FLAG), &p->futex_key_obj,
 		  &p->futex_key_off);
 	p->futex_bitset = bitset;
 	p->futex_woken = false;
-	p->state = P_SLEEPING;
-	p->sleeping_call = true;
-	return -ERESTARTSYS;
+	return futex_sleep(vmm);
 }
 
 /* futex(uaddr, op, val, timeout, uaddr2, val3) */

@@ -5,6 +5,7 @@
  * and the monitor's own stdin, stdout and stderr.
  */
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,9 +201,23 @@ char *host_path(int host_fd)
 
 /* ---- the file operations ---- */
 
+static unsigned int stdio_poll(struct vmm *vmm, struct vfile *vf)
+{
+	return host_poll(vf->host_fd);
+}
+
 static ssize_t stdio_read(struct vmm *vmm, struct vfile *vf, void *buf, size_t n, off_t pos)
 {
-	ssize_t got = pos < 0 ? read(vf->host_fd, buf, n) : pread(vf->host_fd, buf, n, pos);
+	ssize_t got;
+
+	/*
+	 * A terminal or a pipe with nothing to read would block the whole
+	 * monitor: -EAGAIN, and read_write.c puts only this process to sleep
+	 * (the host fd's flags stay as they are: others share it).
+	 */
+	if (pos < 0 && !(host_poll(vf->host_fd) & (POLLIN | POLLHUP | POLLERR)))
+		return -EAGAIN;
+	got = pos < 0 ? read(vf->host_fd, buf, n) : pread(vf->host_fd, buf, n, pos);
 
 	return got < 0 ? -errno : got;
 }
@@ -223,9 +238,19 @@ static ssize_t hostfs_read(struct vmm *vmm, struct vfile *vf, void *buf, size_t 
 static ssize_t stdio_write(struct vmm *vmm, struct vfile *vf, const void *buf, size_t n,
 			   off_t pos)
 {
-	ssize_t done = write(vf->host_fd, buf, n);
+	ssize_t done;
 
-	return done < 0 ? -errno : done;
+	/* a full host pipe: only this process waits (read_write.c) */
+	if (!(host_poll(vf->host_fd) & (POLLOUT | POLLHUP | POLLERR)))
+		return -EAGAIN;
+	done = write(vf->host_fd, buf, n);
+	if (done >= 0)
+		return done;
+	done = -errno;
+	/* the host pipe's reader is gone: the guest's SIGPIPE, not the monitor's */
+	if (done == -EPIPE)
+		send_sigpipe(vmm);
+	return done;
 }
 
 static ssize_t hostfs_write(struct vmm *vmm, struct vfile *vf, const void *buf, size_t n,
@@ -342,4 +367,5 @@ const struct vfile_ops stdio_ops = {
 	.stat		= hostfs_stat,
 	.fsync		= stdio_fsync,
 	.no_pread	= true,
+	.poll		= stdio_poll,
 };

@@ -22,6 +22,8 @@ static long do_openat(struct vmm *vmm, int dirfd, uint64_t upath, int flags, int
 	long n;
 	int hfd;
 
+	if (vmm->cur->retrying && vmm->cur->fifo_wait)
+		return fifo_open_retry(vmm);
 	n = strncpy_from_user(vmm, path, upath, sizeof(path));
 	if (n < 0)
 		return n;
@@ -37,6 +39,12 @@ static long do_openat(struct vmm *vmm, int dirfd, uint64_t upath, int flags, int
 	hfd = dirfd_host(vmm, dirfd, path);
 	if (hfd < 0 && hfd != AT_FDCWD)
 		return hfd;
+	/* a FIFO: a guest pipe, never the host's (pipe.c) */
+	if (!(flags & O_PATH)) {
+		n = fifo_open_at(vmm, hfd, path, flags);
+		if (n != FIFO_NOT)
+			return n;
+	}
 	hfd = host_open_confined(vmm, hfd, path,
 				 (flags & (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_DIRECTORY |
 					   O_NOFOLLOW | O_PATH)) | O_CLOEXEC | O_NOCTTY, mode);

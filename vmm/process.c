@@ -23,6 +23,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -224,22 +226,139 @@ static struct process *pick_next(struct vmm *vmm)
 	return NULL;
 }
 
+/* ---- sleeping in a call: events, host fds, deadlines ---- */
+
+int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 /*
- * Round robin.  With nothing runnable every process waits for another: the
- * program has deadlocked, and would hang natively too.
+ * Put the current process to sleep in its call until wake_up(@chan), a
+ * signal, or CLOCK_MONOTONIC @wake_ns (0: none); the call is retried then
+ * (trap.c: retry_call) and decides again.  @ret is what the registers hold
+ * meanwhile.
+ */
+long sleep_on(struct vmm *vmm, const void *chan, int64_t wake_ns, long ret)
+{
+	struct process *p = vmm->cur;
+
+	p->state = P_SLEEPING;
+	p->sleeping_call = true;
+	p->wait_chan = chan;
+	p->wake_ns = wake_ns;
+	return ret;
+}
+
+/* ... and also until host @fd is ready for @events (the monitor's stdin) */
+void sleep_on_host(struct vmm *vmm, int fd, short events)
+{
+	vmm->cur->wait_host_fd = fd;
+	vmm->cur->wait_host_events = events;
+}
+
+/* wake_up_interruptible_all(): every sleeper on @chan, and the pollers */
+void wake_up(struct vmm *vmm, const void *chan)
+{
+	struct process *p;
+
+	for (p = vmm->procs; p; p = p->next)
+		if (p->state == P_SLEEPING && p->wait_chan &&
+		    (p->wait_chan == chan || p->wait_chan == WAIT_ANY_CHAN))
+			process_wake(vmm, p);
+}
+
+/*
+ * Wake the sleepers whose deadline has passed or whose host fd is ready,
+ * waiting up to @wait_ms (-1: no limit) for the first of them on the host;
+ * a signal to the monitor (SIGINT, the --timeout kick) ends the wait.
+ * Returns false when no sleeper has a deadline or a host fd.
+ */
+static bool wake_sleepers(struct vmm *vmm, int wait_ms)
+{
+	struct pollfd fds[MAX_PROCS];
+	struct process *who[MAX_PROCS], *p;
+	int64_t now = now_ns(), first = INT64_MAX;
+	int n = 0, i;
+	bool any = false;
+
+	for (p = vmm->procs; p; p = p->next) {
+		if (p->state != P_SLEEPING || p->exited)
+			continue;
+		if (p->wake_ns) {
+			any = true;
+			if (p->wake_ns <= now) {
+				process_wake(vmm, p);
+				wait_ms = 0;
+				continue;
+			}
+			if (p->wake_ns < first)
+				first = p->wake_ns;
+		}
+		if (p->wait_host_events && n < MAX_PROCS) {
+			any = true;
+			fds[n] = (struct pollfd){ .fd = p->wait_host_fd,
+						  .events = p->wait_host_events };
+			who[n++] = p;
+		}
+	}
+	if (!any)
+		return false;
+	if (wait_ms && first != INT64_MAX) {
+		/* round up: waking early only costs another wait */
+		int64_t ms = (first - now + 999999) / 1000000;
+
+		if (wait_ms < 0 || ms < wait_ms)
+			wait_ms = ms > INT32_MAX ? INT32_MAX : (int)ms;
+	}
+	if (n || wait_ms) {
+		if (poll(fds, n, wait_ms) <= 0)
+			n = 0;
+	}
+	for (i = 0; i < n; i++)
+		if (fds[i].revents)
+			process_wake(vmm, who[i]);
+	now = now_ns();
+	for (p = vmm->procs; p; p = p->next)
+		if (p->state == P_SLEEPING && p->wake_ns && p->wake_ns <= now)
+			process_wake(vmm, p);
+	return true;
+}
+
+/* nothing runnable: the host waits for a deadline or a host fd */
+static bool idle_wait(struct vmm *vmm)
+{
+	return wake_sleepers(vmm, -1);
+}
+
+/*
+ * Round robin.  Sleepers whose deadline passed or whose host fd is ready
+ * wake first; with nothing runnable the monitor waits on the host for the
+ * next of those (idle_wait()).  With nothing to wait for either, every
+ * process waits for another: the program has deadlocked, and would hang
+ * natively too.
  */
 bool schedule(struct vmm *vmm)
 {
 	struct process *prev = vmm->cur, *next;
 
 	vmm->need_resched = false;
+	wake_sleepers(vmm, 0);
 	next = pick_next(vmm);
-	if (!next) {
-		pr_err("every guest process is blocked: deadlock (the program would hang)");
-		/* until --timeout or a signal ends the monitor (main.c) */
-		while (!vmm->done)
-			pause();
-		return false;
+	while (!next) {
+		if (!idle_wait(vmm)) {
+			pr_err("every guest process is blocked: deadlock (the program would hang)");
+			/* until --timeout or a signal ends the monitor (main.c) */
+			while (!vmm->done)
+				pause();
+			return false;
+		}
+		if (vmm->done)
+			return false;
+		next = pick_next(vmm);
 	}
 	if (next != prev) {
 		acct_charge(vmm);
@@ -257,6 +376,10 @@ void process_wake(struct vmm *vmm, struct process *p)
 	(void)vmm;
 	if (p->state == P_SLEEPING || p->state == P_VFORK)
 		p->state = P_RUNNING;
+	/* the retried call says again what it waits for, if it must */
+	p->wait_chan = NULL;
+	p->wake_ns = 0;
+	p->wait_host_events = 0;
 }
 
 /* put the current process to sleep in its system call */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -101,13 +102,93 @@ static long do_write(struct vmm *vmm, struct vfile *vf, uint64_t ubuf, uint64_t 
 	free(buf);
 	return (long)done;
 }
+/* may this file's read or write sleep when its kind says -EAGAIN? */
+static bool may_block(const struct vfile *vf)
+{
+	return vf->ops->poll && !(vf->flags & O_NONBLOCK);
+}
+
+/*
+ * A read into @iov: a short read ends it.  Nothing to read yet from a
+ * file that would block (an empty pipe with a writer, stdin not ready)
+ * and no O_NONBLOCK: the process sleeps and the call is retried, or a
+ * signal makes it -ERESTARTSYS (EINTR, or restarted with SA_RESTART).
+ */
+static long rw_read(struct vmm *vmm, struct vfile *vf, const struct iovec *iov, int cnt)
+{
+	long ret = 0, done = 0;
+	int i;
+
+	for (i = 0; i < cnt; i++) {
+		if (!iov[i].iov_len)
+			continue;
+		ret = do_read(vmm, vf, (uint64_t)iov[i].iov_base, iov[i].iov_len, -1);
+		if (ret < 0)
+			break;
+		done += ret;
+		if ((size_t)ret < iov[i].iov_len)
+			break;
+	}
+	if (done || ret != -EAGAIN || !may_block(vf))
+		return done ? done : ret;
+	if (signal_pending(vmm->cur))
+		return -ERESTARTSYS;
+	vfile_wait(vmm, vf, POLLIN);
+	return -ERESTARTSYS;
+}
+
+/*
+ * A write from @iov.  A file that would block takes what fits and the
+ * process sleeps until it takes more: the bytes already written are kept
+ * in the process (io_done), so the retried call goes on where it stopped,
+ * as pipe_write() loops until all is written.  A signal then ends it with
+ * the count so far, or -ERESTARTSYS when there is none.
+ */
+static long rw_write(struct vmm *vmm, struct vfile *vf, const struct iovec *iov, int cnt)
+{
+	struct process *p = vmm->cur;
+	uint64_t skip = p->retrying ? p->io_done : 0, done = skip;
+	long ret = 0;
+	int i;
+
+	p->io_done = 0;
+	for (i = 0; i < cnt; i++) {
+		uint64_t off = 0, len = iov[i].iov_len;
+
+		if (skip >= len) {
+			skip -= len;
+			continue;
+		}
+		off = skip;
+		skip = 0;
+		while (off < len) {
+			ret = do_write(vmm, vf, (uint64_t)iov[i].iov_base + off, len - off, -1);
+			if (ret <= 0)
+				goto out;
+			off += ret;
+			done += ret;
+		}
+	}
+out:
+	if (ret != -EAGAIN || !may_block(vf))
+		return done ? (long)done : ret;
+	if (signal_pending(p))
+		return done ? (long)done : -ERESTARTSYS;
+	p->io_done = done;
+	vfile_wait(vmm, vf, POLLOUT);
+	return -ERESTARTSYS;
+}
+
 long sys_read(struct vmm *vmm, const uint64_t *a)
 {
 	struct vfile *vf = fd_get(vmm, a[0]);
+	struct iovec iov = { (void *)a[1], a[2] };
 
 	if (!vf || !vfile_readable(vf))
 		return -EBADF;
-	return do_read(vmm, vf, a[1], a[2], -1);
+	if (!a[2])
+		return 0;
+	return rw_read(vmm, vf, &iov, 1);
 }
 
 long sys_pread64(struct vmm *vmm, const uint64_t *a)
@@ -126,10 +207,13 @@ long sys_pread64(struct vmm *vmm, const uint64_t *a)
 long sys_write(struct vmm *vmm, const uint64_t *a)
 {
 	struct vfile *vf = fd_get(vmm, a[0]);
+	struct iovec iov = { (void *)a[1], a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a[2] };
 
 	if (!vf || !vfile_writable(vf))
 		return -EBADF;
-	return do_write(vmm, vf, a[1], a[2], -1);
+	if (!a[2])
+		return 0;
+	return rw_write(vmm, vf, &iov, 1);
 }
 
 long sys_pwrite64(struct vmm *vmm, const uint64_t *a)
@@ -150,7 +234,7 @@ static long do_iov(struct vmm *vmm, const uint64_t *a, bool is_write)
 	struct vfile *vf = fd_get(vmm, a[0]);
 	struct iovec *iov;
 	uint64_t total = 0;
-	long ret = 0, done = 0;
+	long ret;
 	int i, cnt = (int)a[2];
 
 	if (!vf || !(is_write ? vfile_writable(vf) : vfile_readable(vf)))
@@ -173,19 +257,9 @@ static long do_iov(struct vmm *vmm, const uint64_t *a, bool is_write)
 		}
 		total += iov[i].iov_len;
 	}
-	for (i = 0; i < cnt; i++) {
-		if (!iov[i].iov_len)
-			continue;
-		ret = is_write ? do_write(vmm, vf, (uint64_t)iov[i].iov_base, iov[i].iov_len, -1) :
-				 do_read(vmm, vf, (uint64_t)iov[i].iov_base, iov[i].iov_len, -1);
-		if (ret < 0)
-			break;
-		done += ret;
-		if ((size_t)ret < iov[i].iov_len)
-			break;
-	}
+	ret = !total ? 0 : is_write ? rw_write(vmm, vf, iov, cnt) : rw_read(vmm, vf, iov, cnt);
 	free(iov);
-	return done ? done : ret;
+	return ret;
 }
 
 long sys_readv(struct vmm *vmm, const uint64_t *a)

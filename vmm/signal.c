@@ -1234,6 +1234,25 @@ long sys_pause(struct vmm *vmm, const uint64_t *a)
 	return -ERESTARTNOHAND;
 }
 
+/*
+ * A timed wait sleeps in the call, the monitor does not: -EAGAIN at the
+ * deadline (kept in the process across retries), -EINTR when a signal
+ * outside the set is ready.
+ */
+static long sigtimedwait_sleep(struct vmm *vmm, const struct timespec *ts)
+{
+	struct process *p = vmm->cur;
+
+	if (!p->retrying)
+		p->timeout_ns = now_ns() + (ts->tv_sec > 1000000000L ? 1000000000LL * 1000000000LL :
+					    ts->tv_sec * 1000000000LL + ts->tv_nsec);
+	else if (signal_ready(vmm))
+		return -EINTR;
+	if (now_ns() >= p->timeout_ns)
+		return -EAGAIN;
+	return sleep_on(vmm, NULL, p->timeout_ns, -EAGAIN);
+}
+
 long sys_rt_sigtimedwait(struct vmm *vmm, const uint64_t *a)
 {
 	struct ksiginfo info;
@@ -1260,8 +1279,7 @@ long sys_rt_sigtimedwait(struct vmm *vmm, const uint64_t *a)
 			vmm->cur->sleeping_call = true;
 			return -EINTR;
 		}
-		nanosleep(&ts, NULL);
-		return -EAGAIN;
+		return sigtimedwait_sleep(vmm, &ts);
 	}
 	fill_siginfo(&ki, &info);
 	if (a[1] && copy_to_user(vmm, a[1], &ki, sizeof(ki)))

@@ -20,7 +20,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	[SYS_stat]		= { sys_stat,		"sp" },
 	[SYS_fstat]		= { sys_fstat,		"fp" },
 	[SYS_lstat]		= { sys_lstat,		"sp" },
-	/* 7 poll */
+	[SYS_poll]		= { sys_poll,	"pud" },
 	[SYS_lseek]		= { sys_lseek,		"fdd" },
 	[SYS_mmap]		= { sys_mmap,		"pxxxfx" },
 	[SYS_mprotect]		= { sys_mprotect,		"pxx" },
@@ -35,8 +35,8 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	[SYS_readv]		= { sys_readv,		"fpd" },
 	[SYS_writev]		= { sys_writev,		"fpd" },
 	[SYS_access]		= { sys_access,		"so" },
-	/* 22 pipe */
-	/* 23 select */
+	[SYS_pipe]		= { sys_pipe,	"p" },
+	[SYS_select]		= { sys_select,	"dpppp" },
 	[SYS_sched_yield]	= { sys_sched_yield,	"" },
 	[SYS_mremap]		= { sys_mremap,		"pxxxp" },
 	[SYS_msync]		= { sys_msync,		"pxx" },
@@ -146,7 +146,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	[SYS_rt_sigsuspend]	= { sys_rt_sigsuspend,	"pu" },
 	[SYS_sigaltstack]	= { sys_sigaltstack,	"pp" },
 	/* 132 utime */
-	/* 133 mknod */
+	[SYS_mknod]		= { sys_mknod,	"sou" },
 	/* 134 uselib */
 	/* 135 personality */
 	/* 136 ustat */
@@ -272,7 +272,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 256 migrate_pages */
 	[SYS_openat]		= { sys_openat,		"fsxo" },
 	/* 258 mkdirat */
-	/* 259 mknodat */
+	[SYS_mknodat]		= { sys_mknodat,	"fsou" },
 	/* 260 fchownat */
 	/* 261 futimesat */
 	[SYS_newfstatat]	= { sys_newfstatat,	"fspx" },
@@ -283,8 +283,8 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 267 readlinkat */
 	/* 268 fchmodat */
 	/* 269 faccessat */
-	/* 270 pselect6 */
-	/* 271 ppoll */
+	[SYS_pselect6]		= { sys_pselect6,	"dppppp" },
+	[SYS_ppoll]		= { sys_ppoll,	"pupup" },
 	/* 272 unshare */
 	[SYS_set_robust_list]	= { sys_set_robust_list,	"pu" },
 	[SYS_get_robust_list]	= { sys_get_robust_list,	"dpp" },
@@ -306,7 +306,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 290 eventfd2 */
 	/* 291 epoll_create1 */
 	[SYS_dup3]		= { sys_dup3,		"ffx" },
-	/* 293 pipe2 */
+	[SYS_pipe2]		= { sys_pipe2,	"px" },
 	/* 294 inotify_init1 */
 	/* 295 preadv */
 	/* 296 pwritev */

@@ -108,6 +108,20 @@ long sys_prlimit64(struct vmm *vmm, const uint64_t *a);
 long sys_setrlimit(struct vmm *vmm, const uint64_t *a);
 long sys_uname(struct vmm *vmm, const uint64_t *a);
 
+/* pipe.c */
+long sys_pipe(struct vmm *vmm, const uint64_t *a);
+long sys_pipe2(struct vmm *vmm, const uint64_t *a);
+
+/* poll.c */
+long sys_poll(struct vmm *vmm, const uint64_t *a);
+long sys_ppoll(struct vmm *vmm, const uint64_t *a);
+long sys_pselect6(struct vmm *vmm, const uint64_t *a);
+long sys_select(struct vmm *vmm, const uint64_t *a);
+
+/* namei.c: mknod */
+long sys_mknod(struct vmm *vmm, const uint64_t *a);
+long sys_mknodat(struct vmm *vmm, const uint64_t *a);
+
 /* time.c */
 long sys_clock_getres(struct vmm *vmm, const uint64_t *a);
 long sys_clock_gettime(struct vmm *vmm, const uint64_t *a);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Clocks and sleeps (Linux: kernel/time/) */
 #include <errno.h>
+#include <stdint.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "syscalls.h"
 
 long sys_clock_gettime(struct vmm *vmm, const uint64_t *a)
@@ -47,21 +49,53 @@ long sys_time(struct vmm *vmm, const uint64_t *a)
 	return t;
 }
 
+/*
+ * hrtimer_nanosleep(): the process sleeps, the monitor does not.  The
+ * deadline is CLOCK_MONOTONIC's, kept in the process while it sleeps and
+ * its call is retried; an absolute time on another clock becomes one.  A
+ * signal ends it with -ERESTART_RESTARTBLOCK (EINTR, the time left in
+ * @rem), or -ERESTARTNOHAND for TIMER_ABSTIME, as Linux.
+ */
 static long do_nanosleep(struct vmm *vmm, clockid_t clk, int flags, uint64_t req,
 			 uint64_t rem)
 {
-	struct timespec ts, left = { 0, 0 };
-	int ret;
+	struct process *p = vmm->cur;
+	struct timespec ts, now;
+	int64_t left;
 
-	if (copy_from_user(vmm, &ts, req, sizeof(ts)))
+	if (!p->retrying) {
+		if (clk < 0 || clk > CLOCK_TAI || clk == 10)
+			return -EINVAL;		/* no k_clock (CPU clocks of others: not here) */
+		if (clk == CLOCK_THREAD_CPUTIME_ID)
+			return -EINVAL;		/* posix_cpu_nsleep() */
+		if (clk == CLOCK_MONOTONIC_RAW ||
+		    clk == CLOCK_REALTIME_COARSE || clk == CLOCK_MONOTONIC_COARSE)
+			return -EOPNOTSUPP;	/* a k_clock without nsleep */
+		if (copy_from_user(vmm, &ts, req, sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
+			return -EINVAL;
+		if (clock_gettime(clk, &now))
+			return -EINVAL;
+		left = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+		if (ts.tv_sec > INT64_MAX / 4 / 1000000000LL)
+			left = INT64_MAX / 4;
+		else if (flags & TIMER_ABSTIME)
+			left -= (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec;
+		p->timeout_ns = now_ns() + (left > 0 ? left : 0);
+	}
+	left = p->timeout_ns - now_ns();
+	if (left <= 0)
+		return 0;
+	if (!signal_pending(p))
+		return sleep_on(vmm, NULL, p->timeout_ns, -ERESTART_RESTARTBLOCK);
+	if (flags & TIMER_ABSTIME)
+		return -ERESTARTNOHAND;
+	ts.tv_sec = left / 1000000000LL;
+	ts.tv_nsec = left % 1000000000LL;
+	if (rem && copy_to_user(vmm, rem, &ts, sizeof(ts)))
 		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
-		return -EINVAL;
-	ret = clock_nanosleep(clk, flags, &ts, &left);
-	if (ret == EINTR && rem && !(flags & TIMER_ABSTIME) &&
-	    copy_to_user(vmm, rem, &left, sizeof(left)))
-		return -EFAULT;
-	return -ret;
+	return -ERESTART_RESTARTBLOCK;
 }
 
 long sys_nanosleep(struct vmm *vmm, const uint64_t *a)

@@ -144,7 +144,8 @@ static bool pick_user(struct vmm *vmm)
 				return true;
 		}
 		schedule(vmm);
-		if (vmm->cur == p && p->state == P_RUNNING && !p->exited)
+		/* woken at once (a deadline, its host fd): its call is retried first */
+		if (vmm->cur == p && p->state == P_RUNNING && !p->exited && !p->sleeping_call)
 			return true;
 	}
 }

@@ -172,6 +172,16 @@ struct process {
 	uint64_t arg_start, arg_end, env_start, env_end;
 	uint64_t start_time;	/* CLOCK_BOOTTIME at creation, ns (/proc/PID/stat) */
 	int oom_score_adj;	/* /proc/PID/oom_score_adj (signal_struct's: fork copies it) */
+
+	/* what a sleeping call waits for (process.c: sleep_on(), wake_up()) */
+	const void *wait_chan;	/* wake_up(@chan) wakes it; WAIT_ANY_CHAN: any channel */
+	int64_t wake_ns;	/* CLOCK_MONOTONIC time to wake it at, 0: none */
+	int wait_host_fd;	/* a host fd to become ready for wait_host_events */
+	short wait_host_events;	/* 0: no host fd */
+	int64_t timeout_ns;	/* the sleeping call's own deadline, kept across retries */
+	uint64_t io_done;	/* a blocking write: bytes written before it slept */
+	struct vfile *fifo_wait;	/* a FIFO open waiting for its partner (pipe.c) */
+	unsigned int fifo_counter;	/* ... until this partner counter moves */
 };
 
 struct vmm {
@@ -317,6 +327,13 @@ void process_rusage(struct vmm *vmm, struct process *p, int who, struct rusage *
 /* futex.c */
 int futex_wake(struct vmm *vmm, struct mm_struct *mm, uint64_t uaddr, bool shared,
 	       int nr, uint32_t bitset);
+
+/* process.c: sleeping in a call until an event, a host fd or a deadline */
+#define WAIT_ANY_CHAN	((const void *)1)	/* poll: woken by any wake_up() */
+int64_t now_ns(void);
+long sleep_on(struct vmm *vmm, const void *chan, int64_t wake_ns, long ret);
+void sleep_on_host(struct vmm *vmm, int fd, short events);
+void wake_up(struct vmm *vmm, const void *chan);
 
 /* signal.c, across processes */
 int send_signal_to(struct vmm *vmm, struct process *p, const struct ksiginfo *info);

@@ -827,6 +827,48 @@ escape_cmp test_escape_map
 escape_cmp test_escape_io full nocheck
 fi	# SET=all
 
+# ---- pipes, FIFOs, poll/select, sleeping one process (issue 15) ----
+if [ "$SET" = all ]; then
+later echo "pipes, poll, sleep:"
+compare test_pipe /dev/null
+compare test_poll /dev/null
+compare test_sleep /dev/null
+
+# busybox's shell: pipelines, $(...), SIGPIPE's 141, a guest reading a slow
+# host pipe on stdin while another guest process runs; native vs monitor,
+# both in the root directory (the monitor's --root)
+bbroot=$TMP/bbroot
+mkdir -p "$bbroot/bin"
+cp /usr/bin/busybox "$bbroot/bin/"
+for a in sh cat seq sort head echo sleep mkfifo rm; do ln -sf busybox "$bbroot/bin/$a"; done
+# bb_compare NAME INPUT-CMD SCRIPT: stdout and status of `INPUT-CMD | sh -c SCRIPT`
+bb_compare() {
+	(cd "$bbroot" && sh -c "$2" | PATH=/bin:$bbroot/bin "$bbroot/bin/sh" -c "$3" \
+		>"$TMP/native.$((n + 1))" 2>/dev/null
+	 echo "status $?" >>"$TMP/native.$((n + 1))")
+	mon "cd $(q "$bbroot") && sh -c $(q "$2") | PATH=/bin $(q "$absvmm") --check --root . $(q "$bbroot/bin/sh") -c $(q "$3")"
+	later compare_check $n "busybox: $1"
+}
+bb_compare "echo a | cat" true 'echo a | cat'
+bb_compare 'x=$(echo hi)' true 'x=$(echo hi); echo $x'
+bb_compare "seq | sort -r | head -3" true 'seq 1 10000 | sort -r | head -3'
+bb_compare "SIGPIPE: 141" true '{ seq 1 1000000; echo $? >st; } | head -1; cat st; rm st'
+bb_compare "a FIFO" true 'rm -f f; mkfifo f; echo through >f & cat f; wait; rm f'
+bb_compare "stdin waits, others run" '(sleep 0.5; echo late)' 'cat & echo first; wait'
+# the monitor's stdout a host pipe whose reader goes: the guest's EPIPE and
+# SIGPIPE (death, 141; ignored, an error), never the monitor's own
+(cd "$bbroot" && { bin/seq 1 1000000; echo "status $?" >"$TMP/sp.native"; } | head -1 \
+	>"$TMP/native.$((n + 1))"
+ cat "$TMP/sp.native" >>"$TMP/native.$((n + 1))"
+ { bin/sh -c 'trap "" PIPE; seq 1 100000; echo "seq $?" >&2' 2>"$TMP/sp.native"; } | head -1 \
+	>>"$TMP/native.$((n + 1))"
+ cat "$TMP/sp.native" >>"$TMP/native.$((n + 1))"; echo "status 0" >>"$TMP/native.$((n + 1))")
+mon "cd $(q "$bbroot") && { $(q "$absvmm") --root . bin/seq 1 1000000; echo \"status \$?\" >$(q "$TMP/sp.vmm"); } | head -1; \
+cat $(q "$TMP/sp.vmm"); { $(q "$absvmm") --root . bin/sh -c 'trap \"\" PIPE; seq 1 100000; echo \"seq \$?\" >&2' 2>$(q "$TMP/sp.vmm"); } | head -1; \
+cat $(q "$TMP/sp.vmm")"
+later compare_check $n "SIGPIPE from the monitor's stdout, a host pipe"
+fi	# SET=all
+
 # step 2: the monitor's runs, in one go
 if [ "$where" = host ]; then
 	"$top/tools/emu/emu" --host --cmd-timeout 600 --batch "$TMP/batch" --out "$RES"

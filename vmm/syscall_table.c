@@ -29,7 +29,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	[SYS_rt_sigaction]	= { sys_rt_sigaction,	"dppu" },
 	[SYS_rt_sigprocmask]	= { sys_rt_sigprocmask,	"dppu" },
 	[SYS_rt_sigreturn]	= { sys_rt_sigreturn,	"" },
-	[SYS_ioctl]		= { sys_ioctl,		"fxx" },
+	[SYS_ioctl]		= { sys_ioctl,		"fxx" },	/* partial: FIONREAD on pipes; terminal ioctls are ENOTTY */
 	[SYS_pread64]		= { sys_pread64,		"fpud" },
 	[SYS_pwrite64]		= { sys_pwrite64,		"fpud" },
 	[SYS_readv]		= { sys_readv,		"fpd" },
@@ -69,7 +69,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 53 socketpair */
 	/* 54 setsockopt */
 	/* 55 getsockopt */
-	[SYS_clone]		= { sys_clone,		"xppppx" },
+	[SYS_clone]		= { sys_clone,		"xppppx" },	/* partial: no CLONE_THREAD (EAGAIN), see issue 17 */
 	[SYS_fork]		= { sys_fork,		"" },
 	[SYS_vfork]		= { sys_vfork,		"" },
 	[SYS_execve]		= { sys_execve,		"spp" },
@@ -111,7 +111,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 95 umask */
 	[SYS_gettimeofday]	= { sys_gettimeofday,	"pp" },
 	[SYS_getrlimit]		= { sys_getrlimit,	"dp" },
-	[SYS_getrusage]	= { sys_getrusage,	"dp" },
+	[SYS_getrusage]	= { sys_getrusage,	"dp" },	/* partial: times, faults and maxrss; the rest 0 */
 	[SYS_sysinfo]		= { sys_sysinfo,		"p" },
 	[SYS_times]		= { sys_times,		"p" },
 	/* 101 ptrace */
@@ -170,7 +170,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 154 modify_ldt */
 	/* 155 pivot_root */
 	/* 156 _sysctl */
-	[SYS_prctl]		= { sys_prctl,		"dxxxx" },
+	[SYS_prctl]		= { sys_prctl,		"dxxxx" },	/* partial: PR_SET/GET_NAME, PDEATHSIG, DUMPABLE, NO_NEW_PRIVS */
 	[SYS_arch_prctl]	= { sys_arch_prctl,	"xp" },
 	/* 159 adjtimex */
 	[SYS_setrlimit]		= { sys_setrlimit,	"dp" },
@@ -215,7 +215,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 199 fremovexattr */
 	[SYS_tkill]		= { sys_tkill,		"dd" },
 	[SYS_time]		= { sys_time,		"p" },
-	[SYS_futex]		= { sys_futex,		"pdupxx" },
+	[SYS_futex]		= { sys_futex,		"pdupxx" },	/* partial: no PI futexes, FUTEX_REQUEUE, FUTEX_WAKE_OP (ENOSYS) */
 	[SYS_sched_setaffinity]	= { sys_sched_setaffinity,	"dup" },
 	[SYS_sched_getaffinity]	= { sys_sched_getaffinity,	"dup" },
 	/* 205 set_thread_area */
@@ -286,7 +286,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	[SYS_pselect6]		= { sys_pselect6,	"dppppp" },
 	[SYS_ppoll]		= { sys_ppoll,	"pupup" },
 	/* 272 unshare */
-	[SYS_set_robust_list]	= { sys_set_robust_list,	"pu" },
+	[SYS_set_robust_list]	= { sys_set_robust_list,	"pu" },	/* partial: stored, not walked at exit */
 	[SYS_get_robust_list]	= { sys_get_robust_list,	"dpp" },
 	/* 275 splice */
 	/* 276 tee */
@@ -359,7 +359,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 432 fsmount */
 	/* 433 fspick */
 	/* 434 pidfd_open */
-	[SYS_clone3]		= { sys_clone3,		"pu" },
+	[SYS_clone3]		= { sys_clone3,		"pu" },	/* partial: no CLONE_THREAD (EAGAIN) */
 	/* 436 close_range */
 	/* 437 openat2 */
 	/* 438 pidfd_getfd */

@@ -52,3 +52,30 @@ RUN_CMD		= $(Q)VMM=./$(VMM) tools/emu/vmm guest.bin
 .PHONY: exit-bench
 exit-bench: $(VMM) $(BUILD)/guest/exit_bench
 	$(Q)./$(VMM) --exit-floor 2000 $(BUILD)/guest/exit_bench
+
+# README.md's table of system calls is tools/syscall-table's output, between
+# its markers: a handler added or removed without the README fails here.
+TEST_TARGETS	+= syscall-table-check
+
+.PHONY: syscall-table-check
+syscall-table-check:
+	$(Q)mkdir -p $(BUILD)
+	$(Q)sh tools/syscall-table > $(BUILD)/syscall-table.md
+	$(Q)sed -n '/^<!-- syscall-table: tools\/syscall-table writes this -->$$/,/^<!-- end of syscall-table -->$$/p' \
+		README.md | sed '1d;$$d' > $(BUILD)/syscall-table.readme
+	$(Q)if cmp -s $(BUILD)/syscall-table.md $(BUILD)/syscall-table.readme; then \
+		echo "system-call table: README.md matches vmm/syscall_table.c"; \
+	else \
+		echo "system-call table: README.md differs from tools/syscall-table's output:"; \
+		diff $(BUILD)/syscall-table.readme $(BUILD)/syscall-table.md | head -20; \
+		echo "(run: make syscall-table-update)"; exit 1; \
+	fi
+
+# rewrite README.md's table from the sources
+.PHONY: syscall-table-update
+syscall-table-update:
+	$(Q)sh tools/syscall-table > $(BUILD)/syscall-table.md
+	$(Q)awk -v tab=$(BUILD)/syscall-table.md ' \
+		/^<!-- syscall-table: tools\/syscall-table writes this -->$$/ { print; while ((getline l < tab) > 0) print l; skip = 1; next } \
+		/^<!-- end of syscall-table -->$$/ { skip = 0 } \
+		!skip { print }' README.md > README.md.tmp && mv README.md.tmp README.md

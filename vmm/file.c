@@ -238,5 +238,7 @@ long sys_ioctl(struct vmm *vmm, const uint64_t *a)
 		return -EBADF;
 	if (vf->kind == VF_PIPE)
 		return pipe_ioctl(vmm, vf, (unsigned int)a[1], a[2]);
+	if (vf->ops->ioctl)
+		return vf->ops->ioctl(vmm, vf, (unsigned int)a[1], a[2]);
 	return -ENOTTY;
 }

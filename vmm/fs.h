@@ -70,6 +70,8 @@ struct vfile_ops {
 	bool no_pread;		/* pread/pwrite: ESPIPE (a pipe, a terminal) */
 	/* POLLIN, POLLOUT, POLLHUP, POLLERR now; NULL: always ready (DEFAULT_POLLMASK) */
 	unsigned int (*poll)(struct vmm *vmm, struct vfile *vf);
+	/* NULL: ENOTTY */
+	long (*ioctl)(struct vmm *vmm, struct vfile *vf, unsigned int cmd, uint64_t arg);
 };
 
 struct vfile {

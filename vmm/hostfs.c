@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -359,6 +360,50 @@ const struct vfile_ops hostfs_nocache_ops = {
 	.release	= hostfs_release,
 };
 
+/*
+ * The terminal's ioctls a program asks at start-up (isatty() is TCGETS) and
+ * the ones a full-screen program sets, on the monitor's own descriptor: a
+ * file or pipe there answers ENOTTY as it would natively.  Job control's
+ * TIOCSPGRP is not passed: the guest's process groups are not the host's.
+ */
+static long stdio_ioctl(struct vmm *vmm, struct vfile *vf, unsigned int cmd, uint64_t arg)
+{
+	unsigned char buf[64];
+	size_t len;
+	bool in;
+
+	switch (cmd) {
+	case TCGETS:
+		len = 36, in = false;	/* the kernel's struct termios (asm/termbits.h) */
+		break;
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+		len = 36, in = true;
+		break;
+	case TIOCGWINSZ:
+		len = sizeof(struct winsize), in = false;
+		break;
+	case TIOCSWINSZ:
+		len = sizeof(struct winsize), in = true;
+		break;
+	case FIONREAD:
+	case TIOCGPGRP:
+		len = sizeof(int), in = false;
+		break;
+	default:
+		return -ENOTTY;
+	}
+	memset(buf, 0, sizeof(buf));
+	if (in && copy_from_user(vmm, buf, arg, len))
+		return -EFAULT;
+	if (ioctl(vf->host_fd, cmd, buf) < 0)
+		return -errno;
+	if (!in && copy_to_user(vmm, arg, buf, len))
+		return -EFAULT;
+	return 0;
+}
+
 const struct vfile_ops stdio_ops = {
 	.kind		= VF_STDIO,
 	.read		= stdio_read,
@@ -368,4 +413,5 @@ const struct vfile_ops stdio_ops = {
 	.fsync		= stdio_fsync,
 	.no_pread	= true,
 	.poll		= stdio_poll,
+	.ioctl		= stdio_ioctl,
 };

@@ -867,6 +867,14 @@ mon "cd $(q "$bbroot") && { $(q "$absvmm") --root . bin/seq 1 1000000; echo \"st
 cat $(q "$TMP/sp.vmm"); { $(q "$absvmm") --root . bin/sh -c 'trap \"\" PIPE; seq 1 100000; echo \"seq \$?\" >&2' 2>$(q "$TMP/sp.vmm"); } | head -1; \
 cat $(q "$TMP/sp.vmm")"
 later compare_check $n "SIGPIPE from the monitor's stdout, a host pipe"
+# the terminal: isatty() and the window size on a pseudo-terminal
+# (script(1)) and ENOTTY elsewhere, as natively
+later echo "terminal:"
+compare test_tty /dev/null
+script -qc "$(q "$GUEST/test_tty")" /dev/null </dev/null >"$TMP/native.$((n + 1))" 2>&1
+echo "status $?" >>"$TMP/native.$((n + 1))"
+mon "script -qc $(q "$(q "$absvmm" "$absguest/test_tty")") /dev/null </dev/null"
+later compare_check $n "test_tty on a pseudo-terminal"
 fi	# SET=all
 
 # step 2: the monitor's runs, in one go

@@ -122,4 +122,17 @@ int dirfd_host(struct vmm *vmm, int dirfd, const char *path);
 /* stat.c */
 void stat_synth(struct vfile *vf, struct stat *st);
 
+/* namei.c: guest paths (the host's with the root's real path taken off) */
+int guest_fd_path(struct vmm *vmm, int hfd, char *buf, size_t len);
+char *guest_path_dup(struct vmm *vmm, int hfd);
+int guest_cwd(struct vmm *vmm, char *buf, size_t len);
+int guest_lexical(struct vmm *vmm, int dirfd, const char *path, char *out, size_t len);
+int path_lookup(struct vmm *vmm, int dirfd, uint64_t upath, int atflags);
+
+/* sys.c: the umask every create applies (open O_CREAT, mkdir, mknod) */
+mode_t current_umask(struct vmm *vmm);
+
+/* hostfs.c: a host directory (getdents64 through iterate) */
+extern const struct vfile_ops hostdir_ops;
+
 #endif

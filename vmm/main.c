@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,7 +48,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: vmm [options] program [args...]\n"
 		"  --mem SIZE       guest memory, e.g. 256M, 2G (default 1G)\n"
-		"  --root DIR       the directory the program sees as / (default .)\n"
+		"  --root DIR       the directory the program sees as /, as under chroot\n"
+		"                   (default /: the host's file system, as the invoking user)\n"
 		"  --trace          print system calls and page faults on stderr\n"
 		"  --maps           print the program's maps when it exits\n"
 		"  --stats          print exit, fault and commit counters when it exits\n"
@@ -182,7 +184,7 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 	vmm->fast_exit = vmm->batch = vmm->prezero = vmm->host_thp = true;
 	vmm->ring3_commit = vmm->fast_paths = true;
 	vmm->pku_allowed = true;
-	vmm->root = ".";
+	vmm->root = "/";
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		flag = fast_path_switch(vmm, c, &name);
@@ -495,6 +497,9 @@ static int start_vm(struct vmm *vmm)
 	vmm->run->kvm_dirty_regs = KVM_SYNC_X86_REGS;
 	init_rlimits(vmm);
 	fs_init(vmm);
+	/* the guest's umask is the process's own; the monitor creates with exactly it */
+	vmm->cur->umask = umask(0);
+	cwd_init(vmm, vmm->cur);
 	signal_init(vmm);
 	/* the first program starts as after execve: init FPU state, init PKRU */
 	fpu_reset(vmm);

@@ -144,6 +144,7 @@ struct process {
 	char *exe_path;		/* malloc'ed */
 	char *cwd;		/* the working directory, as the program sees it (malloc'ed; NULL: "/") */
 	int cwd_fd;		/* its host directory (O_PATH), -1: the root */
+	unsigned int umask;	/* applied to every create (the monitor's own is 0) */
 	char comm[16];		/* /proc/self/status Name */
 	size_t commit_next;	/* commit log entries already handed over */
 	uint64_t rlim[16][2];	/* rlimits not owned by the MMU */
@@ -300,6 +301,11 @@ int fs_open_exec(struct vmm *vmm, uint64_t upath, char *path, size_t len);
 int fs_open_exec_path(struct vmm *vmm, const char *path);
 struct file *fs_mmap_file(struct vmm *vmm, int fd, int prot, int flags, long *err);
 struct file *ftab_open(struct vmm *vmm, int hfd, const char *path, unsigned int f_mode);
+/* namei.c: the working directory, by process */
+void cwd_init(struct vmm *vmm, struct process *p);
+int cwd_fork(struct process *child, struct process *parent);
+void cwd_exit(struct process *p);
+void exe_guest_path(struct vmm *vmm, char **realpath, int hfd);
 void ftab_exit(struct vmm *vmm);
 
 /* inject.c: --inject, --seed */

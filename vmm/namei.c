@@ -121,30 +121,18 @@ static int guest_abs(struct vmm *vmm, int hdirfd, const char *path, char *out, s
 	return 0;
 }
 
-/*
- * The absolute guest path of @path from the guest's @dirfd (AT_FDCWD:
- * the working directory), for matching the monitor's own files: "." and
- * ".." and repeated slashes are taken lexically.
- */
-int guest_lexical(struct vmm *vmm, int dirfd, const char *path, char *out, size_t len)
+/* ".", ".." and repeated slashes of the absolute @path, taken lexically, in place */
+static int lexical(char *path)
 {
-	char *src, *s, *d;
-	int hfd = dirfd_host(vmm, dirfd, path), ret;
+	char *src = strdup(path), *s, *d = path;
 
-	if (hfd < 0 && hfd != AT_FDCWD)
-		return hfd;
-	ret = guest_abs(vmm, hfd, path, out, len);
-	if (ret)
-		return ret;
-	src = strdup(out);
 	if (!src)
 		return -ENOMEM;
-	d = out;
 	for (s = strtok(src, "/"); s; s = strtok(NULL, "/")) {
 		if (!strcmp(s, "."))
 			continue;
 		if (!strcmp(s, "..")) {
-			while (d > out && *--d != '/')
+			while (d > path && *--d != '/')
 				;
 			continue;
 		}
@@ -152,11 +140,63 @@ int guest_lexical(struct vmm *vmm, int dirfd, const char *path, char *out, size_
 		strcpy(d, s);
 		d += strlen(s);
 	}
-	if (d == out)
+	if (d == path)
 		*d++ = '/';
 	*d = 0;
 	free(src);
 	return 0;
+}
+
+/*
+ * The absolute guest path of @path from the guest's @dirfd (AT_FDCWD:
+ * the working directory), for matching the monitor's own files: "." and
+ * ".." and repeated slashes are taken lexically.
+ */
+int guest_lexical(struct vmm *vmm, int dirfd, const char *path, char *out, size_t len)
+{
+	int hfd = dirfd_host(vmm, dirfd, path), ret;
+
+	if (hfd < 0 && hfd != AT_FDCWD)
+		return hfd;
+	ret = guest_abs(vmm, hfd, path, out, len);
+	return ret ? ret : lexical(out);
+}
+
+/*
+ * The guest's own descriptors named by path, /proc/self/fd/N: a magic
+ * link to the open file itself (Linux: proc_fd_link), whatever its name.
+ * A host descriptor opened the same way on the guest's host file, or
+ * -ENOENT when @abs is no such name.
+ */
+static int open_magic_fd(struct vmm *vmm, const char *abs, int flags)
+{
+	char link[64], *end;
+	struct vfile *vf;
+	long pid, fd;
+	int hfd;
+
+	if (strncmp(abs, "/proc/", 6))
+		return -ENOENT;
+	pid = strncmp(abs + 6, "self/", 5) ? strtol(abs + 6, &end, 10) : vmm->cur->pid;
+	if (strncmp(abs + 6, "self/", 5))
+		abs = end;
+	else
+		abs += 10;
+	if (pid != vmm->cur->pid || strncmp(abs, "/fd/", 4))
+		return -ENOENT;
+	fd = strtol(abs + 4, &end, 10);
+	if (*end || end == abs + 4)
+		return -ENOENT;
+	vf = fd_get(vmm, (uint64_t)fd);
+	if (!vf)
+		return -ENOENT;
+	if (vf->host_fd < 0 || vf->kind != VF_HOST)
+		return -ENXIO;	/* the monitor's own files cannot be reopened so */
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", vf->host_fd);
+	if ((flags & O_NOFOLLOW) && (flags & O_PATH))
+		flags &= ~O_NOFOLLOW;	/* the file, not the link: as Linux's O_PATH */
+	hfd = open(link, flags, 0);
+	return hfd < 0 ? -errno : hfd;
 }
 
 /*
@@ -182,9 +222,22 @@ int host_open_confined(struct vmm *vmm, int dirfd, const char *path, int flags, 
 		free(abs);
 		return ret;
 	}
+	/* openat2 refuses what open ignores: O_PATH takes only these */
+	if (flags & O_PATH)
+		flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
 	how.flags = flags;
 	if (flags & O_CREAT)
 		how.mode = mode & 07777 & ~current_umask(vmm);
+	if (!strncmp(abs, "/proc/", 6) && vmm->cur) {
+		char *lex = strdup(abs);
+
+		ret = lex && !lexical(lex) ? open_magic_fd(vmm, lex, flags) : -ENOENT;
+		free(lex);
+		if (ret != -ENOENT) {
+			free(abs);
+			return ret;
+		}
+	}
 	how.resolve = RESOLVE_NO_MAGICLINKS | RESOLVE_IN_ROOT;
 	do {
 		fd = syscall(SYS_openat2, vmm->root_fd, abs, &how, sizeof(how));

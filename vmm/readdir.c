@@ -64,6 +64,7 @@ static long do_getdents(struct vmm *vmm, uint64_t fd, uint64_t ubuf, unsigned in
 {
 	struct vfile *vf = fd_get(vmm, fd);
 	struct getdents_ctx g = { .ctx.emit = filldir, .old = old };
+	uint64_t start;
 	int64_t off;
 	long ret;
 
@@ -76,11 +77,16 @@ static long do_getdents(struct vmm *vmm, uint64_t fd, uint64_t ubuf, unsigned in
 	g.buf = malloc(g.count ? g.count : 1);
 	if (!g.buf)
 		return -ENOMEM;
+	start = vf->pos;
 	ret = vf->ops->iterate(vmm, vf, &g.ctx);
 	if (g.used) {
 		off = (int64_t)vf->pos;
 		memcpy(g.prev_off, &off, 8);
-		ret = copy_to_user(vmm, ubuf, g.buf, g.used) ? -EFAULT : (long)g.used;
+		ret = (long)g.used;
+		if (copy_to_user(vmm, ubuf, g.buf, g.used)) {
+			vf->pos = start;	/* nothing was read: the entries stay */
+			ret = -EFAULT;
+		}
 	} else if (!ret) {
 		ret = g.error;	/* 0 at the end; EINVAL: not even one entry fits */
 	}

@@ -110,11 +110,10 @@ static long copy_checks(struct vmm *vmm, struct vfile *in, struct vfile *out, un
 	mode_t min, mout;
 	int ret;
 
+	if (!in || !out || (in->flags & O_PATH) || (out->flags & O_PATH))
+		return -EBADF;
 	if (flags)
 		return -EINVAL;
-	if (!in || !out || !vfile_readable(in) || !vfile_writable(out) ||
-	    (in->flags & O_PATH) || (out->flags & O_PATH) || (out->flags & O_APPEND))
-		return -EBADF;
 	ret = file_mode(vmm, in, &min);
 	if (!ret)
 		ret = file_mode(vmm, out, &mout);
@@ -124,6 +123,8 @@ static long copy_checks(struct vmm *vmm, struct vfile *in, struct vfile *out, un
 		return -EISDIR;
 	if (!S_ISREG(min) || !S_ISREG(mout))
 		return -EINVAL;
+	if (!vfile_readable(in) || !vfile_writable(out) || (out->flags & O_APPEND))
+		return -EBADF;
 	return 0;
 }
 

@@ -93,8 +93,8 @@ unsigned int open_fmode(int flags);
 int host_resized(struct file *file, int hfd);
 char *host_path(int host_fd);
 
-/* chardev.c: /dev/null, /dev/zero */
-extern const struct vfile_ops null_ops, zero_ops;
+/* chardev.c: /dev/null, /dev/zero, /dev/random, /dev/urandom */
+extern const struct vfile_ops null_ops, zero_ops, random_ops, urandom_ops;
 
 /* procfs.c */
 enum { PROC_MAPS, PROC_SMAPS, PROC_STATUS, PROC_MEMINFO, PROC_MMAP_MIN_ADDR,

@@ -411,6 +411,16 @@ static int open_root(struct vmm *vmm)
 		return -1;
 	}
 	vmm->root = real;
+	/*
+	 * /tmp works under any root: a root without one gets an empty one
+	 * (mode 1777) for the run, removed at the end if the program left it
+	 * empty.  A read-only root stays without.
+	 */
+	if (strcmp(real, "/") && faccessat(vmm->root_fd, "tmp", F_OK, AT_SYMLINK_NOFOLLOW) &&
+	    errno == ENOENT && !mkdirat(vmm->root_fd, "tmp", 01777)) {
+		fchmodat(vmm->root_fd, "tmp", 01777, 0);	/* whatever the umask */
+		vmm->made_tmp = true;
+	}
 	return 0;
 }
 
@@ -526,6 +536,8 @@ static int stop_vm(struct vmm *vmm)
 	if (vmm->zone)
 		zone_destroy(vmm->zone);
 	kvm_exit_vm(vmm);
+	if (vmm->made_tmp)
+		unlinkat(vmm->root_fd, "tmp", AT_REMOVEDIR);
 	if (vmm->root_fd >= 0) {
 		close(vmm->root_fd);
 		free((char *)vmm->root);	/* realpath()'s, see open_root() */

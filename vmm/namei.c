@@ -28,6 +28,9 @@ static const struct special_path special_paths[] = {
 	{ "/proc/vmm/stats", &proc_ops, PROC_VMM_STATS },
 	{ "/dev/zero", &zero_ops, 0 },
 	{ "/dev/null", &null_ops, 0 },
+	{ "/dev/urandom", &urandom_ops, 0 },
+	{ "/dev/random", &random_ops, 0 },
+	{ "/dev/tty", &stdio_ops, 0 },	/* the monitor's controlling terminal */
 };
 
 const struct special_path *find_special(const char *path)
@@ -251,11 +254,22 @@ long open_special(struct vmm *vmm, const struct special_path *sp, int flags)
 {
 	struct vfile *vf;
 
+	int hfd = -1;
+
 	if (sp->ops->kind == VF_PROC && (flags & O_ACCMODE) != O_RDONLY)
 		return -EACCES;
-	vf = vfile_new(sp->ops, -1, flags);
-	if (!vf)
+	if (sp->ops == &stdio_ops) {
+		/* /dev/tty: ENXIO without a controlling terminal, as Linux says */
+		hfd = open("/dev/tty", (flags & (O_ACCMODE | O_NONBLOCK)) | O_NOCTTY | O_CLOEXEC);
+		if (hfd < 0)
+			return -errno;
+	}
+	vf = vfile_new(sp->ops, hfd, flags);
+	if (!vf) {
+		if (hfd >= 0)
+			close(hfd);
 		return -ENOMEM;
+	}
 	vf->proc_id = sp->proc_id;
 	if (sp->ops->kind == VF_PROC && proc_generate(vmm, vf)) {
 		vfile_put(vf);

@@ -46,9 +46,16 @@ long sys_fstat(struct vmm *vmm, const uint64_t *a)
 /* a path the monitor makes (/dev/null, /proc/...): stat an open of it */
 static long stat_special(struct vmm *vmm, const struct special_path *sp, uint64_t ubuf)
 {
-	struct vfile *vf = vfile_new(sp->ops, -1, O_RDONLY);
+	struct vfile *vf;
+	struct stat st;
 	long ret;
 
+	if (sp->ops == &stdio_ops) {	/* /dev/tty: the host's node */
+		if (stat("/dev/tty", &st))
+			return -errno;
+		return copy_to_user(vmm, ubuf, &st, sizeof(st));
+	}
+	vf = vfile_new(sp->ops, -1, O_RDONLY);
 	if (!vf)
 		return -ENOMEM;
 	vf->proc_id = sp->proc_id;
@@ -260,6 +267,10 @@ long sys_statx(struct vmm *vmm, const uint64_t *a)
 	if (!a[1] && !(flags & AT_EMPTY_PATH))
 		return -EFAULT;
 	if (n && !guest_lexical(vmm, dirfd, path, abs, sizeof(abs)) && (sp = find_special(abs))) {
+		if (sp->ops == &stdio_ops) {	/* /dev/tty: the host's node */
+			ret = statx(AT_FDCWD, "/dev/tty", 0, mask, &stx) ? -errno : 0;
+			goto copy;
+		}
 		vf = vfile_new(sp->ops, -1, O_RDONLY);
 		if (!vf)
 			return -ENOMEM;

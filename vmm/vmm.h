@@ -155,6 +155,7 @@ struct vmm {
 	uint64_t mem_size;
 	const char *root;
 	int root_fd;
+	bool made_tmp;		/* the root had no /tmp: the monitor made it for the run */
 	bool trace, show_maps, show_stats;
 	bool check;		/* --check: validate_mms() after every exit */
 	uint64_t bench_floor;	/* --exit-floor N: hypercall round trips to time */

@@ -152,6 +152,24 @@ static void dirs(void)
 	R(symlink("one", "d/link"));
 	list("d", sizeof(buf));
 	list("d", 40);		/* one entry per call */
+	{
+		/* the old getdents: struct linux_dirent, d_type in its last byte */
+		long got, o, entries = 0, dirs = 0;
+
+		fd = open("d", O_RDONLY | O_DIRECTORY);
+		while ((got = syscall(SYS_getdents, fd, buf, sizeof(buf))) > 0) {
+			for (o = 0; o < got;) {
+				unsigned short reclen;
+
+				memcpy(&reclen, buf + o + 16, 2);
+				entries++;
+				dirs += buf[o + reclen - 1] == DT_DIR;
+				o += reclen;
+			}
+		}
+		printf("getdents: %ld entries, %ld directories, last %ld\n", entries, dirs, got);
+		close(fd);
+	}
 	fd = open("d", O_RDONLY | O_DIRECTORY);
 	R(syscall(SYS_getdents64, fd, small, sizeof(small)));
 	R(syscall(SYS_getdents64, fd, BAD, 4096));

@@ -91,7 +91,6 @@ bool vfile_writable(const struct vfile *vf);
 extern const struct vfile_ops hostfs_ops, hostfs_nocache_ops, stdio_ops;
 unsigned int open_fmode(int flags);
 int host_resized(struct file *file, int hfd);
-char *host_path(int host_fd);
 
 /* chardev.c: /dev/null, /dev/zero, /dev/random, /dev/urandom */
 extern const struct vfile_ops null_ops, zero_ops, random_ops, urandom_ops;

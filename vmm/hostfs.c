@@ -182,23 +182,6 @@ int host_resized(struct file *file, int hfd)
 	return file_truncate(file, (uint64_t)st.st_size);
 }
 
-/*
- * The host's absolute path of a file, for maps: a mapping made here reads
- * like the same mapping made natively from the same directory.
- */
-char *host_path(int host_fd)
-{
-	char link[64], real[4096];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", host_fd);
-	n = readlink(link, real, sizeof(real) - 1);
-	if (n < 0)
-		return NULL;
-	real[n] = 0;
-	return strdup(real);
-}
-
 /* ---- the file operations ---- */
 
 static ssize_t stdio_read(struct vmm *vmm, struct vfile *vf, void *buf, size_t n, off_t pos)

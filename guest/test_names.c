@@ -206,6 +206,17 @@ static void dirs(void)
 	R(rmdir("."));
 	R(rmdir("d/.."));
 	R(unlink("d"));
+	R(rmdir("/"));
+	R(unlink("/"));
+	R(mkdir("/", 0755));
+	R(mkdir("d/..", 0755));
+	R(unlink("d/."));
+	R(rmdir(""));
+	R(rmdir(BAD));
+	R(syscall(SYS_unlinkat, AT_FDCWD, "d", 0x1));
+	R(syscall(SYS_mkdirat, 12345, "x", 0700));
+	R(syscall(SYS_mkdirat, AT_FDCWD, "d/m", 0700));
+	R(rmdir("d/m"));
 }
 
 static void workdir(void)
@@ -422,6 +433,14 @@ static void modes(void)
 	stat("r2", &st);
 	printf("utime: atime %ld mtime %ld\n", (long)st.st_atim.tv_sec, (long)st.st_mtim.tv_sec);
 	R(syscall(SYS_futimesat, AT_FDCWD, "r2", NULL));
+	R(syscall(SYS_utime, "r2", &ub));
+	R(syscall(SYS_utime, "r2", BAD));
+	R(syscall(SYS_utime, "nope", NULL));
+	tv[0].tv_usec = 5;
+	R(syscall(SYS_utimes, "r2", tv));
+	R(syscall(SYS_utimes, NULL, tv));
+	stat("r2", &st);
+	printf("SYS_utimes: atime %ld.%09ld\n", (long)st.st_atim.tv_sec, st.st_atim.tv_nsec);
 	R(lutimes("s1", NULL));
 	/* umask */
 	R(umask(027));
@@ -446,6 +465,8 @@ static void modes(void)
 	stat("t1", &st);
 	printf("truncate up: size %ld\n", (long)st.st_size);
 	R(creat("t2", 0600));
+	R(syscall(SYS_creat, "t3", 0600) >= 0);
+	R(syscall(SYS_creat, "d", 0600));
 	R(access("t2", W_OK));
 	R(access("t2", X_OK));
 	R(access("t2", 8));

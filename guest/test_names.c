@@ -263,6 +263,27 @@ static void workdir(void)
 	}
 }
 
+/* a working directory that was removed: ".", "..", and nothing else */
+static void removed_cwd(void)
+{
+	struct stat st;
+	char buf[256];
+
+	printf("-- a removed working directory\n");
+	R(mkdir("gone", 0755));
+	R(chdir("gone"));
+	R(rmdir("../gone"));
+	R(stat(".", &st));
+	printf("nlink %ld\n", (long)st.st_nlink);
+	R(open("x", O_RDONLY));
+	R(open("x", O_RDWR | O_CREAT, 0600));
+	R(mkdir("y", 0700));
+	R(getcwd(buf, sizeof(buf)) ? 0 : -1);
+	R(open("..", O_RDONLY | O_DIRECTORY) >= 0);
+	R(chdir(".."));
+	cwd();
+}
+
 static void renames(void)
 {
 	struct stat st;
@@ -596,6 +617,7 @@ int main(void)
 	}
 	dirs();
 	workdir();
+	removed_cwd();
 	renames();
 	readlinks();
 	modes();

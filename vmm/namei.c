@@ -98,6 +98,19 @@ int guest_cwd(struct vmm *vmm, char *buf, size_t len)
 	return guest_fd_path(vmm, p->cwd_fd, buf, len);
 }
 
+/* the directory (its guest path @dir) was removed: it has no name to join to */
+static bool dir_unlinked(struct vmm *vmm, int hdirfd, const char *dir)
+{
+	size_t n = strlen(dir), sn = strlen(" (deleted)");
+	struct stat st;
+
+	if (n < sn || strcmp(dir + n - sn, " (deleted)"))
+		return false;
+	if (hdirfd == AT_FDCWD)
+		hdirfd = vmm->cur->cwd_fd;
+	return !fstat(hdirfd, &st) && st.st_nlink == 0;
+}
+
 /*
  * @path made absolute: from the directory @hdirfd (a host descriptor, or
  * AT_FDCWD for the working directory) when it is relative.  The
@@ -119,6 +132,8 @@ static int guest_abs(struct vmm *vmm, int hdirfd, const char *path, char *out, s
 				   guest_fd_path(vmm, hdirfd, dir, sizeof(dir));
 	if (ret)
 		return ret;
+	if (dir_unlinked(vmm, hdirfd, dir))
+		return -ESTALE;
 	if ((size_t)snprintf(out, len, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", path) >= len)
 		return -ENAMETOOLONG;
 	return 0;
@@ -162,6 +177,10 @@ int guest_lexical(struct vmm *vmm, int dirfd, const char *path, char *out, size_
 	if (hfd < 0 && hfd != AT_FDCWD)
 		return hfd;
 	ret = guest_abs(vmm, hfd, path, out, len);
+	if (ret == -ESTALE) {	/* from a removed directory: none of the monitor's files */
+		*out = 0;
+		return 0;
+	}
 	return ret ? ret : lexical(out);
 }
 
@@ -203,6 +222,39 @@ static int open_magic_fd(struct vmm *vmm, const char *abs, int flags)
 }
 
 /*
+ * A relative lookup from a removed directory: "." still works there, as
+ * on Linux, and ".." is its old parent (from which the rest of @path is
+ * resolved as usual, inside the root); other names are ENOENT.
+ */
+static int open_in_removed(struct vmm *vmm, int hdirfd, const char *path, int flags, int mode)
+{
+	struct open_how how = { .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	long fd;
+	int pfd, ret;
+
+	if (hdirfd == AT_FDCWD)
+		hdirfd = vmm->cur->cwd_fd;
+	if (!strncmp(path, "..", 2) && (!path[2] || path[2] == '/')) {
+		pfd = openat(hdirfd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (pfd < 0)
+			return -errno;
+		path += 2;
+		while (*path == '/')
+			path++;
+		ret = host_open_confined(vmm, pfd, *path ? path : ".", flags, mode);
+		close(pfd);
+		return ret;
+	}
+	if (flags & O_PATH)
+		flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
+	how.flags = flags & ~O_CREAT;	/* nothing can be created in it */
+	fd = syscall(SYS_openat2, hdirfd, path, &how, sizeof(how));
+	if (fd < 0)
+		return errno == EXDEV ? -ENOENT : -errno;
+	return (int)fd;
+}
+
+/*
  * Resolve @path under --root as if it were the guest's "/", from the host
  * directory @dirfd, or the working directory for AT_FDCWD: a relative
  * path is joined to the directory's guest path and the whole resolved by
@@ -221,6 +273,10 @@ int host_open_confined(struct vmm *vmm, int dirfd, const char *path, int flags, 
 	if (!abs)
 		return -ENOMEM;
 	ret = guest_abs(vmm, dirfd, path, abs, 2 * PATH_MAX_GUEST);
+	if (ret == -ESTALE) {
+		free(abs);
+		return open_in_removed(vmm, dirfd, path, flags, mode);
+	}
 	if (ret) {
 		free(abs);
 		return ret;

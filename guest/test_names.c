@@ -485,6 +485,22 @@ static void modes(void)
 	R(truncate("t1", 12));
 	stat("t1", &st);
 	printf("truncate up: size %ld\n", (long)st.st_size);
+	{
+		/* O_TMPFILE: no name until linkat gives it one */
+		int tfd = open(".", O_TMPFILE | O_RDWR, 0640);
+		char path[64];
+
+		R(tfd >= 0);
+		R(write(tfd, "tmpfile", 7));
+		fstat(tfd, &st);
+		printf("O_TMPFILE: nlink %ld mode %o\n", (long)st.st_nlink, st.st_mode & 07777);
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", tfd);
+		R(linkat(AT_FDCWD, path, AT_FDCWD, "named", AT_SYMLINK_FOLLOW));
+		show("named");
+		close(tfd);
+		R(open("t1", O_TMPFILE | O_RDWR, 0600));
+		R(open(".", O_TMPFILE | O_RDONLY, 0600));
+	}
 	R(creat("t2", 0600));
 	R(syscall(SYS_creat, "t3", 0600) >= 0);
 	R(syscall(SYS_creat, "d", 0600));

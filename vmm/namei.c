@@ -285,7 +285,7 @@ int host_open_confined(struct vmm *vmm, int dirfd, const char *path, int flags, 
 	if (flags & O_PATH)
 		flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
 	how.flags = flags;
-	if (flags & O_CREAT)
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
 		how.mode = mode & 07777 & ~current_umask(vmm);
 	if (!strncmp(abs, "/proc/", 6) && vmm->cur) {
 		char *lex = strdup(abs);

@@ -35,17 +35,17 @@ static long do_openat(struct vmm *vmm, int dirfd, uint64_t upath, int flags, int
 	sp = find_special(abs);
 	if (sp)
 		return open_special(vmm, sp, flags);
-	if ((flags & O_TMPFILE) == O_TMPFILE)
-		return -EOPNOTSUPP;
 	hfd = dirfd_host(vmm, dirfd, path);
 	if (hfd < 0 && hfd != AT_FDCWD)
 		return hfd;
 	hfd = host_open_confined(vmm, hfd, path,
 				 (flags & (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_DIRECTORY |
-					   O_NOFOLLOW | O_PATH)) | O_CLOEXEC | O_NOCTTY, mode);
+					   O_NOFOLLOW | O_PATH | O_TMPFILE)) | O_CLOEXEC | O_NOCTTY,
+				 mode);
 	if (hfd < 0)
 		return hfd;
-	vf = vfile_new(&hostfs_nocache_ops, hfd, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+	vf = vfile_new(&hostfs_nocache_ops, hfd,
+		       flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | (O_TMPFILE & ~O_DIRECTORY)));
 	if (!vf) {
 		close(hfd);
 		return -ENOMEM;
@@ -95,7 +95,7 @@ static long do_faccessat(struct vmm *vmm, int dirfd, uint64_t upath, int mode, i
 	if (ret < 0)
 		return ret;
 	if (ret > 0 && !guest_lexical(vmm, dirfd, path, abs, sizeof(abs)) && find_special(abs))
-		return 0;	/* the monitor's own files: readable and writable by all */
+		return mode & X_OK ? -EACCES : 0;	/* the monitor's files: no one executes them */
 	hfd = path_lookup(vmm, dirfd, upath, flags & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH));
 	if (hfd < 0)
 		return hfd;

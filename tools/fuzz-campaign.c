@@ -96,6 +96,9 @@ static int build_argv(const struct job *j, char **argv, char *seedbuf, char *cal
 	snprintf(seedbuf, 32, "%lu", j->seed);
 	snprintf(callsbuf, 32, "%lu", calls);
 	argv[argc++] = (char *)vmm_path;
+	/* confined to its scratch directory (the default root is the host's /) */
+	argv[argc++] = "--root";
+	argv[argc++] = ".";
 	argv[argc++] = "--mem";
 	argv[argc++] = (char *)mem;
 	if (use_check)

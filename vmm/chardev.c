@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* /dev/null and /dev/zero, as drivers/char/mem.c has them */
+/* /dev/null, /dev/zero, /dev/random and /dev/urandom, as drivers/char/mem.c and random.c have them */
 #include <string.h>
+#include <sys/random.h>
+#include <errno.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -69,4 +71,34 @@ const struct vfile_ops zero_ops = {
 	.llseek		= null_llseek,
 	.stat		= zero_stat,
 	.mmap_file	= zero_mmap_file,
+};
+
+/* the host's random bytes (getrandom, which blocks only before the pool is ready) */
+static ssize_t random_read(struct vmm *vmm, struct vfile *vf, void *buf, size_t n, off_t pos)
+{
+	ssize_t got = getrandom(buf, n, 0);
+
+	return got < 0 ? -errno : got;
+}
+
+static int random_stat(struct vmm *vmm, struct vfile *vf, struct stat *st)
+{
+	return chardev_stat(vf, st, vf->ops == &urandom_ops ? 9 : 8);
+}
+
+/* writes are entropy the kernel mixes in: accepted, as Linux accepts them */
+const struct vfile_ops urandom_ops = {
+	.kind	= VF_NULL,
+	.read	= random_read,
+	.write	= null_write,
+	.llseek	= null_llseek,
+	.stat	= random_stat,
+};
+
+const struct vfile_ops random_ops = {
+	.kind	= VF_NULL,
+	.read	= random_read,
+	.write	= null_write,
+	.llseek	= null_llseek,
+	.stat	= random_stat,
 };

@@ -111,6 +111,7 @@ void fs_close_all(struct process *p)
 			vfile_put(p->fds[fd]);
 		p->fds[fd] = NULL;
 	}
+	cwd_exit(p);	/* exit_fs() */
 }
 
 /* dup_fd(): the child shares every open file description, and its offset */

@@ -102,10 +102,9 @@ bool vfile_writable(const struct vfile *vf);
 extern const struct vfile_ops hostfs_ops, hostfs_nocache_ops, stdio_ops;
 unsigned int open_fmode(int flags);
 int host_resized(struct file *file, int hfd);
-char *host_path(int host_fd);
 
-/* chardev.c: /dev/null, /dev/zero */
-extern const struct vfile_ops null_ops, zero_ops;
+/* chardev.c: /dev/null, /dev/zero, /dev/random, /dev/urandom */
+extern const struct vfile_ops null_ops, zero_ops, random_ops, urandom_ops;
 
 /* procfs.c */
 enum { PROC_MAPS, PROC_SMAPS, PROC_STATUS, PROC_MEMINFO, PROC_MMAP_MIN_ADDR,
@@ -168,5 +167,18 @@ void vfile_wait(struct vmm *vmm, struct vfile *vf, short events);
 
 /* stat.c */
 void stat_synth(struct vfile *vf, struct stat *st);
+
+/* namei.c: guest paths (the host's with the root's real path taken off) */
+int guest_fd_path(struct vmm *vmm, int hfd, char *buf, size_t len);
+char *guest_path_dup(struct vmm *vmm, int hfd);
+int guest_cwd(struct vmm *vmm, char *buf, size_t len);
+int guest_lexical(struct vmm *vmm, int dirfd, const char *path, char *out, size_t len);
+int path_lookup(struct vmm *vmm, int dirfd, uint64_t upath, int atflags);
+
+/* sys.c: the umask every create applies (open O_CREAT, mkdir, mknod) */
+mode_t current_umask(struct vmm *vmm);
+
+/* hostfs.c: a host directory (getdents64 through iterate) */
+extern const struct vfile_ops hostdir_ops;
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "fs.h"
@@ -181,23 +182,6 @@ int host_resized(struct file *file, int hfd)
 	if (fstat(hfd, &st))
 		return -errno;
 	return file_truncate(file, (uint64_t)st.st_size);
-}
-
-/*
- * The host's absolute path of a file, for maps: a mapping made here reads
- * like the same mapping made natively from the same directory.
- */
-char *host_path(int host_fd)
-{
-	char link[64], real[4096];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", host_fd);
-	n = readlink(link, real, sizeof(real) - 1);
-	if (n < 0)
-		return NULL;
-	real[n] = 0;
-	return strdup(real);
 }
 
 /* ---- the file operations ---- */
@@ -414,4 +398,78 @@ const struct vfile_ops stdio_ops = {
 	.no_pread	= true,
 	.poll		= stdio_poll,
 	.ioctl		= stdio_ioctl,
+};
+
+/* ---- host directories ---- */
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/*
+ * The host's entries from vf->pos on, with the host's inode numbers and
+ * offsets (its d_off are positions lseek accepts, so rewinddir and
+ * seekdir work as on the host).  The host descriptor's own position is
+ * only a cursor: each call seeks it to vf->pos first.
+ */
+static int hostdir_iterate(struct vmm *vmm, struct vfile *vf, struct dir_context *ctx)
+{
+	char buf[16384] __attribute__((aligned(8)));
+	struct linux_dirent64 *d;
+	long n, i;
+
+	if (lseek(vf->host_fd, (off_t)vf->pos, SEEK_SET) < 0)
+		return -errno;
+	for (;;) {
+		n = syscall(SYS_getdents64, vf->host_fd, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		if (!n)
+			return 0;
+		for (i = 0; i < n; i += d->d_reclen) {
+			d = (struct linux_dirent64 *)(buf + i);
+			if (!ctx->emit(ctx, d->d_name, strlen(d->d_name), d->d_ino, d->d_type))
+				return 0;
+			vf->pos = (uint64_t)d->d_off;
+		}
+	}
+}
+
+/* the host says what reading a directory gives (EISDIR) */
+static ssize_t hostdir_read(struct vmm *vmm, struct vfile *vf, void *buf, size_t n, off_t pos)
+{
+	ssize_t got = pos < 0 ? read(vf->host_fd, buf, n) : pread(vf->host_fd, buf, n, pos);
+
+	return got < 0 ? -errno : got;
+}
+
+/* the position is vf->pos; the host checks what it accepts (ext4's hash offsets) */
+static int64_t hostdir_llseek(struct vmm *vmm, struct vfile *vf, int64_t off, int whence)
+{
+	off_t r;
+
+	if (whence == SEEK_CUR) {
+		off += (int64_t)vf->pos;
+		whence = SEEK_SET;
+	}
+	r = lseek(vf->host_fd, off, whence);
+	if (r < 0)
+		return -errno;
+	vf->pos = (uint64_t)r;
+	return r;
+}
+
+const struct vfile_ops hostdir_ops = {
+	.kind		= VF_HOST,
+	.read		= hostdir_read,
+	.llseek		= hostdir_llseek,
+	.stat		= hostfs_stat,
+	.mmap_file	= hostfs_mmap_file,
+	.fsync		= stdio_fsync,
+	.release	= hostfs_release,
+	.iterate	= hostdir_iterate,
 };

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,7 +51,8 @@ static void usage(FILE *out)
 		"usage: vmm [options] program [args...]\n"
 		"  --mem SIZE       guest memory, a hard limit, e.g. 256M, 2G (default: the\n"
 		"                   host's MemTotal, at most 64G; reserved as the guest uses it)\n"
-		"  --root DIR       the directory the program sees as / (default .)\n"
+		"  --root DIR       the directory the program sees as /, as under chroot\n"
+		"                   (default /: the host's file system, as the invoking user)\n"
 		"  --trace          print system calls and page faults on stderr\n"
 		"  --maps           print the program's maps when it exits\n"
 		"  --stats          print exit, fault and commit counters when it exits\n"
@@ -216,7 +218,7 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 	vmm->fast_exit = vmm->batch = vmm->prezero = vmm->host_thp = true;
 	vmm->ring3_commit = vmm->fast_paths = true;
 	vmm->pku_allowed = true;
-	vmm->root = ".";
+	vmm->root = "/";
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		flag = fast_path_switch(vmm, c, &name);
@@ -456,6 +458,16 @@ static int open_root(struct vmm *vmm)
 		return -1;
 	}
 	vmm->root = real;
+	/*
+	 * /tmp works under any root: a root without one gets an empty one
+	 * (mode 1777) for the run, removed at the end if the program left it
+	 * empty.  A read-only root stays without.
+	 */
+	if (strcmp(real, "/") && faccessat(vmm->root_fd, "tmp", F_OK, AT_SYMLINK_NOFOLLOW) &&
+	    errno == ENOENT && !mkdirat(vmm->root_fd, "tmp", 01777)) {
+		fchmodat(vmm->root_fd, "tmp", 01777, 0);	/* whatever the umask */
+		vmm->made_tmp = true;
+	}
 	return 0;
 }
 
@@ -542,6 +554,9 @@ static int start_vm(struct vmm *vmm)
 	vmm->run->kvm_dirty_regs = KVM_SYNC_X86_REGS;
 	init_rlimits(vmm);
 	fs_init(vmm);
+	/* the guest's umask is the process's own; the monitor creates with exactly it */
+	vmm->cur->umask = umask(0);
+	cwd_init(vmm, vmm->cur);
 	signal_init(vmm);
 	/* the first program starts as after execve: init FPU state, init PKRU */
 	fpu_reset(vmm);
@@ -568,6 +583,8 @@ static int stop_vm(struct vmm *vmm)
 	if (vmm->zone)
 		zone_destroy(vmm->zone);
 	kvm_exit_vm(vmm);
+	if (vmm->made_tmp)
+		unlinkat(vmm->root_fd, "tmp", AT_REMOVEDIR);
 	if (vmm->root_fd >= 0) {
 		close(vmm->root_fd);
 		free((char *)vmm->root);	/* realpath()'s, see open_root() */

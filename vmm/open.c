@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,7 +19,8 @@ static long do_openat(struct vmm *vmm, int dirfd, uint64_t upath, int flags, int
 {
 	const struct special_path *sp;
 	struct vfile *vf;
-	char path[4096];
+	char path[PATH_MAX_GUEST], abs[PATH_MAX_GUEST];
+	struct stat st;
 	long n;
 	int hfd;
 
@@ -29,13 +31,18 @@ static long do_openat(struct vmm *vmm, int dirfd, uint64_t upath, int flags, int
 		return n;
 	if (!n)
 		return -ENOENT;
-	if (procfs_open(vmm, path, sizeof(path), flags, &n))
+	n = guest_lexical(vmm, dirfd, path, abs, sizeof(abs));
+	if (n < 0)
 		return n;
-	sp = find_special(path);
+	if (!strncmp(abs, "/proc", 5) && (abs[5] == '/' || !abs[5])) {
+		if (procfs_open(vmm, abs, sizeof(abs), flags, &n))
+			return n;
+		strcpy(path, abs);	/* a magic link's target, out of /proc */
+		dirfd = AT_FDCWD;
+	}
+	sp = find_special(abs);
 	if (sp)
 		return open_special(vmm, sp, flags);
-	if ((flags & O_TMPFILE) == O_TMPFILE)
-		return -EOPNOTSUPP;
 	hfd = dirfd_host(vmm, dirfd, path);
 	if (hfd < 0 && hfd != AT_FDCWD)
 		return hfd;
@@ -47,19 +54,23 @@ static long do_openat(struct vmm *vmm, int dirfd, uint64_t upath, int flags, int
 	}
 	hfd = host_open_confined(vmm, hfd, path,
 				 (flags & (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_DIRECTORY |
-					   O_NOFOLLOW | O_PATH)) | O_CLOEXEC | O_NOCTTY, mode);
+					   O_NOFOLLOW | O_PATH | O_TMPFILE)) | O_CLOEXEC | O_NOCTTY,
+				 mode);
 	if (hfd < 0)
 		return hfd;
-	vf = vfile_new(&hostfs_nocache_ops, hfd, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+	vf = vfile_new(&hostfs_nocache_ops, hfd,
+		       flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | (O_TMPFILE & ~O_DIRECTORY)));
 	if (!vf) {
 		close(hfd);
 		return -ENOMEM;
 	}
-	vf->path = host_path(hfd);
+	vf->path = guest_path_dup(vmm, hfd);
 	if (!(flags & O_PATH))
-		vf->file = ftab_open(vmm, hfd, vf->path ? vf->path : path, open_fmode(flags));
+		vf->file = ftab_open(vmm, hfd, vf->path ? vf->path : abs, open_fmode(flags));
 	if (vf->file)
 		vf->ops = &hostfs_ops;	/* seeks and SEEK_END through the page cache */
+	else if (!(flags & O_PATH) && !fstat(hfd, &st) && S_ISDIR(st.st_mode))
+		vf->ops = &hostdir_ops;	/* getdents64 */
 	if (vf->file && (flags & O_TRUNC) && vfile_writable(vf))
 		host_resized(vf->file, hfd);
 	return fd_install_new(vmm, vf);
@@ -75,38 +86,98 @@ long sys_openat(struct vmm *vmm, const uint64_t *a)
 	return do_openat(vmm, (int)a[0], a[1], (int)a[2], (int)a[3]);
 }
 
-long sys_access(struct vmm *vmm, const uint64_t *a)
+long sys_creat(struct vmm *vmm, const uint64_t *a)
 {
-	struct stat st;
-	char path[4096];
-	long n;
-	int hfd;
-
-	if (a[1] & ~(uint64_t)(R_OK | W_OK | X_OK))
-		return -EINVAL;
-	n = strncpy_from_user(vmm, path, a[0], sizeof(path));
-	if (n < 0)
-		return n;
-	if (!n)
-		return -ENOENT;
-	if (procfs_stat(vmm, path, sizeof(path), true, &st, &n))
-		return n ? n : (a[1] & X_OK) && !S_ISDIR(st.st_mode) && !(st.st_mode & 0111) ?
-			       -EACCES : 0;
-	if (find_special(path))
-		return 0;
-	hfd = host_open_confined(vmm, AT_FDCWD, path, O_PATH | O_CLOEXEC, 0);
-	if (hfd < 0)
-		return hfd;
-	n = syscall(SYS_faccessat2, hfd, "", (int)a[1], AT_EMPTY_PATH) ? -errno : 0;
-	close(hfd);
-	return n;
+	return do_openat(vmm, AT_FDCWD, a[0], O_CREAT | O_WRONLY | O_TRUNC, (int)a[1]);
 }
 
-long sys_getcwd(struct vmm *vmm, const uint64_t *a)
+/*
+ * faccessat2 (Linux: do_faccessat): the host checks the file the guest's
+ * path resolves to, with the monitor's ids, which are the guest's.
+ */
+static long do_faccessat(struct vmm *vmm, int dirfd, uint64_t upath, int mode, int flags)
 {
-	if (a[1] < 2)
-		return -ERANGE;
-	return copy_to_user(vmm, a[0], "/", 2) ? -EFAULT : 2;
+	char path[PATH_MAX_GUEST], abs[PATH_MAX_GUEST];
+	struct stat st;
+	long ret;
+	int hfd;
+
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	ret = strncpy_from_user(vmm, path, upath, sizeof(path));
+	if (ret < 0)
+		return ret;
+	if (ret > 0 && !guest_lexical(vmm, dirfd, path, abs, sizeof(abs)) &&
+	    procfs_stat(vmm, abs, sizeof(abs), !(flags & AT_SYMLINK_NOFOLLOW), &st, &ret))
+		return ret ? ret : (mode & X_OK) && !S_ISDIR(st.st_mode) && !(st.st_mode & 0111) ?
+				   -EACCES : 0;
+	if (ret > 0 && !guest_lexical(vmm, dirfd, path, abs, sizeof(abs)) && find_special(abs))
+		return mode & X_OK ? -EACCES : 0;	/* the monitor's files: no one executes them */
+	hfd = path_lookup(vmm, dirfd, upath, flags & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH));
+	if (hfd < 0)
+		return hfd;
+	ret = syscall(SYS_faccessat2, hfd, "", mode,
+		      AT_EMPTY_PATH | (flags & AT_EACCESS)) ? -errno : 0;
+	close(hfd);
+	return ret;
+}
+
+long sys_access(struct vmm *vmm, const uint64_t *a)
+{
+	return do_faccessat(vmm, AT_FDCWD, a[0], (int)a[1], 0);
+}
+
+long sys_faccessat(struct vmm *vmm, const uint64_t *a)
+{
+	return do_faccessat(vmm, (int)a[0], a[1], (int)a[2], 0);
+}
+
+long sys_faccessat2(struct vmm *vmm, const uint64_t *a)
+{
+	return do_faccessat(vmm, (int)a[0], a[1], (int)a[2], (int)a[3]);
+}
+
+/* truncate(2): the page cache of the file learns the new size too */
+long sys_truncate(struct vmm *vmm, const uint64_t *a)
+{
+	struct file *file;
+	char link[64], *gpath;
+	struct stat st;
+	long ret;
+	int hfd, wfd;
+
+	if ((int64_t)a[1] < 0)
+		return -EINVAL;
+	hfd = path_lookup(vmm, AT_FDCWD, a[0], 0);
+	if (hfd < 0)
+		return hfd;
+	ret = fstat(hfd, &st) ? -errno : 0;
+	if (!ret && S_ISDIR(st.st_mode))
+		ret = -EISDIR;
+	else if (!ret && !S_ISREG(st.st_mode))
+		ret = -EINVAL;
+	if (ret)
+		goto out;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", hfd);
+	wfd = open(link, O_WRONLY | O_CLOEXEC);
+	if (wfd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	gpath = guest_path_dup(vmm, wfd);
+	file = ftab_open(vmm, wfd, gpath ? gpath : "", FMODE_WRITE);
+	free(gpath);
+	ret = ftruncate(wfd, (off_t)a[1]) ? -errno : 0;
+	if (!ret && file)
+		ret = host_resized(file, wfd);
+	if (file)
+		fput(file);
+	close(wfd);
+out:
+	close(hfd);
+	return ret;
 }
 
 long sys_ftruncate(struct vmm *vmm, const uint64_t *a)

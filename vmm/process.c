@@ -96,6 +96,7 @@ static struct process *process_alloc(struct vmm *vmm)
 		free(p);
 		return NULL;
 	}
+	p->cwd_fd = -1;
 	p->pid = vmm->next_pid++;
 	p->start_time = boottime_ns();
 	for (pp = &vmm->procs; *pp; pp = &(*pp)->next)
@@ -116,6 +117,7 @@ static void process_free(struct vmm *vmm, struct process *p)
 		}
 	}
 	vmm->nr_procs--;
+	cwd_exit(p);
 	free(p->exe_path);
 	free(p->xsave);
 	free(p);
@@ -842,6 +844,8 @@ static long do_fork(struct vmm *vmm, uint64_t flags, uint64_t sp, uint64_t ptid,
 	child_state(vmm, c, flags, sp, tls);
 	child_signals(c, p);
 	fs_fork(c, p);
+	if (cwd_fork(c, p))
+		pr_err("fork: the child's working directory: out of host descriptors; it starts at /");
 	c->parent = p;
 	c->ppid = p->pid;
 	c->exit_signal = flags & 0xff;
@@ -1467,6 +1471,8 @@ long exec_resolve(struct vmm *vmm, int hfd, char *path, size_t len, char ***argv
 	}
 	ret = elf_open_fd(img, hfd, path, report);
 	close(hfd);
+	if (!ret)
+		exe_guest_path(vmm, &img->realpath, img->fd);
 	/* Linux opens the interpreter, and fails with its errno */
 	if (ret && img->interp && !img->fatal) {
 		int ifd = fs_open_exec_path(vmm, img->interp);

@@ -14,6 +14,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "syscalls.h"
 
 #define ARCH_SET_GS	0x1001
@@ -442,4 +443,18 @@ long sys_prctl(struct vmm *vmm, const uint64_t *a)
 	default:
 		return -EINVAL;
 	}
+}
+
+/* the process's umask (Linux: current_umask()); the monitor's own is 0 */
+mode_t current_umask(struct vmm *vmm)
+{
+	return vmm->cur ? vmm->cur->umask : 0;
+}
+
+long sys_umask(struct vmm *vmm, const uint64_t *a)
+{
+	unsigned int old = vmm->cur->umask;
+
+	vmm->cur->umask = a[0] & 0777;
+	return old;
 }

@@ -53,7 +53,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 37 alarm */
 	/* 38 setitimer */
 	[SYS_getpid]		= { sys_getpid,		"" },
-	/* 40 sendfile */
+	[SYS_sendfile]		= { sys_sendfile,	"ffpu" },
 	/* 41 socket */
 	/* 42 connect */
 	/* 43 accept */
@@ -89,26 +89,26 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 73 flock */
 	[SYS_fsync]		= { sys_fsync,		"f" },
 	[SYS_fdatasync]		= { sys_fsync,		"f" },
-	/* 76 truncate */
+	[SYS_truncate]		= { sys_truncate,	"sd" },
 	[SYS_ftruncate]		= { sys_ftruncate,	"fd" },
-	/* 78 getdents */
+	[SYS_getdents]		= { sys_getdents,	"fpu" },
 	[SYS_getcwd]		= { sys_getcwd,		"pu" },
-	/* 80 chdir */
-	/* 81 fchdir */
-	/* 82 rename */
+	[SYS_chdir]		= { sys_chdir,		"s" },
+	[SYS_fchdir]		= { sys_fchdir,		"f" },
+	[SYS_rename]		= { sys_rename,		"ss" },
 	[SYS_mkdir]		= { sys_mkdir,		"so" },
 	[SYS_rmdir]		= { sys_rmdir,		"s" },
-	/* 85 creat */
-	/* 86 link */
+	[SYS_creat]		= { sys_creat,		"so" },
+	[SYS_link]		= { sys_link,		"ss" },
 	[SYS_unlink]		= { sys_unlink,		"s" },
-	/* 88 symlink */
+	[SYS_symlink]		= { sys_symlink,	"ss" },
 	[SYS_readlink]		= { sys_readlink,		"spu" },
-	/* 90 chmod */
-	/* 91 fchmod */
-	/* 92 chown */
-	/* 93 fchown */
-	/* 94 lchown */
-	/* 95 umask */
+	[SYS_chmod]		= { sys_chmod,		"so" },
+	[SYS_fchmod]		= { sys_fchmod,		"fo" },
+	[SYS_chown]		= { sys_chown,		"sdd" },
+	[SYS_fchown]		= { sys_fchown,		"fdd" },
+	[SYS_lchown]		= { sys_lchown,		"sdd" },
+	[SYS_umask]		= { sys_umask,		"o" },
 	[SYS_gettimeofday]	= { sys_gettimeofday,	"pp" },
 	[SYS_getrlimit]		= { sys_getrlimit,	"dp" },
 	[SYS_getrusage]	= { sys_getrusage,	"dp" },	/* partial: times, faults and maxrss; the rest 0 */
@@ -145,13 +145,13 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 129 rt_sigqueueinfo */
 	[SYS_rt_sigsuspend]	= { sys_rt_sigsuspend,	"pu" },
 	[SYS_sigaltstack]	= { sys_sigaltstack,	"pp" },
-	/* 132 utime */
+	[SYS_utime]		= { sys_utime,		"sp" },
 	[SYS_mknod]		= { sys_mknod,	"sou" },
 	/* 134 uselib */
 	/* 135 personality */
 	/* 136 ustat */
-	/* 137 statfs */
-	/* 138 fstatfs */
+	[SYS_statfs]		= { sys_statfs,		"sp" },
+	[SYS_fstatfs]		= { sys_fstatfs,	"fp" },
 	/* 139 sysfs */
 	/* 140 getpriority */
 	/* 141 setpriority */
@@ -234,7 +234,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	[SYS_set_tid_address]	= { sys_set_tid_address,	"p" },
 	/* 219 restart_syscall */
 	/* 220 semtimedop */
-	/* 221 fadvise64 */
+	[SYS_fadvise64]		= { sys_fadvise64,	"fddd" },
 	/* 222 timer_create */
 	/* 223 timer_settime */
 	/* 224 timer_gettime */
@@ -248,7 +248,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 232 epoll_wait */
 	/* 233 epoll_ctl */
 	[SYS_tgkill]		= { sys_tgkill,		"ddd" },
-	/* 235 utimes */
+	[SYS_utimes]		= { sys_utimes,		"sp" },
 	/* 236 vserver */
 	/* 237 mbind */
 	/* 238 set_mempolicy */
@@ -271,18 +271,18 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 255 inotify_rm_watch */
 	/* 256 migrate_pages */
 	[SYS_openat]		= { sys_openat,		"fsxo" },
-	/* 258 mkdirat */
+	[SYS_mkdirat]		= { sys_mkdirat,	"fso" },
 	[SYS_mknodat]		= { sys_mknodat,	"fsou" },
-	/* 260 fchownat */
-	/* 261 futimesat */
+	[SYS_fchownat]		= { sys_fchownat,	"fsddx" },
+	[SYS_futimesat]		= { sys_futimesat,	"fsp" },
 	[SYS_newfstatat]	= { sys_newfstatat,	"fspx" },
 	[SYS_unlinkat]		= { sys_unlinkat,		"fsx" },
-	/* 264 renameat */
-	/* 265 linkat */
-	/* 266 symlinkat */
-	/* 267 readlinkat */
-	/* 268 fchmodat */
-	/* 269 faccessat */
+	[SYS_renameat]		= { sys_renameat,	"fsfs" },
+	[SYS_linkat]		= { sys_linkat,		"fsfsx" },
+	[SYS_symlinkat]		= { sys_symlinkat,	"sfs" },
+	[SYS_readlinkat]	= { sys_readlinkat,	"fspu" },
+	[SYS_fchmodat]		= { sys_fchmodat,	"fso" },
+	[SYS_faccessat]		= { sys_faccessat,	"fsd" },
 	[SYS_pselect6]		= { sys_pselect6,	"dppppp" },
 	[SYS_ppoll]		= { sys_ppoll,	"pupup" },
 	/* 272 unshare */
@@ -293,7 +293,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 277 sync_file_range */
 	/* 278 vmsplice */
 	/* 279 move_pages */
-	/* 280 utimensat */
+	[SYS_utimensat]		= { sys_utimensat,	"fspx" },
 	/* 281 epoll_pwait */
 	/* 282 signalfd */
 	/* 283 timerfd_create */
@@ -329,7 +329,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 313 finit_module */
 	/* 314 sched_setattr */
 	/* 315 sched_getattr */
-	/* 316 renameat2 */
+	[SYS_renameat2]		= { sys_renameat2,	"fsfsx" },
 	/* 317 seccomp */
 	[SYS_getrandom]		= { sys_getrandom,	"pux" },
 	[SYS_memfd_create]	= { sys_memfd_create,	"sx" },
@@ -339,13 +339,13 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 323 userfaultfd */
 	/* 324 membarrier */
 	[SYS_mlock2]		= { sys_mlock2,		"pxx" },
-	/* 326 copy_file_range */
+	[SYS_copy_file_range]	= { sys_copy_file_range,	"fpfpux" },
 	/* 327 preadv2 */
 	/* 328 pwritev2 */
 	[SYS_pkey_mprotect]	= { sys_pkey_mprotect,	"pxxd" },
 	[SYS_pkey_alloc]	= { sys_pkey_alloc,	"xx" },
 	[SYS_pkey_free]		= { sys_pkey_free,	"d" },
-	/* 332 statx */
+	[SYS_statx]		= { sys_statx,		"fsxxp" },
 	/* 333 io_pgetevents */
 	/* 334 rseq */
 	/* 424 pidfd_send_signal */
@@ -363,7 +363,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 436 close_range */
 	/* 437 openat2 */
 	/* 438 pidfd_getfd */
-	/* 439 faccessat2 */
+	[SYS_faccessat2]	= { sys_faccessat2,	"fsdx" },
 	/* 440 process_madvise */
 	/* 441 epoll_pwait2 */
 	/* 442 mount_setattr */
@@ -376,7 +376,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 449 futex_waitv */
 	/* 450 set_mempolicy_home_node */
 	/* 451 cachestat */
-	/* 452 fchmodat2 */
+	[SYS_fchmodat2]		= { sys_fchmodat2,	"fsox" },
 	/* 453 map_shadow_stack */
 	/* 454 futex_wake */
 	/* 455 futex_wait */

@@ -56,7 +56,6 @@ long sys_writev(struct vmm *vmm, const uint64_t *a);
 long sys_access(struct vmm *vmm, const uint64_t *a);
 long sys_fsync(struct vmm *vmm, const uint64_t *a);
 long sys_ftruncate(struct vmm *vmm, const uint64_t *a);
-long sys_getcwd(struct vmm *vmm, const uint64_t *a);
 long sys_open(struct vmm *vmm, const uint64_t *a);
 long sys_openat(struct vmm *vmm, const uint64_t *a);
 
@@ -175,7 +174,56 @@ long sys_setsid(struct vmm *vmm, const uint64_t *a);
 long sys_sysinfo(struct vmm *vmm, const uint64_t *a);
 long sys_times(struct vmm *vmm, const uint64_t *a);
 
-/* getdents_min.c: until readdir.c's (the "names" family) replaces it */
+/* namei.c (names) */
+long sys_chdir(struct vmm *vmm, const uint64_t *a);
+long sys_fchdir(struct vmm *vmm, const uint64_t *a);
+long sys_getcwd(struct vmm *vmm, const uint64_t *a);
+long sys_link(struct vmm *vmm, const uint64_t *a);
+long sys_linkat(struct vmm *vmm, const uint64_t *a);
+long sys_mkdirat(struct vmm *vmm, const uint64_t *a);
+long sys_rename(struct vmm *vmm, const uint64_t *a);
+long sys_renameat(struct vmm *vmm, const uint64_t *a);
+long sys_renameat2(struct vmm *vmm, const uint64_t *a);
+long sys_symlink(struct vmm *vmm, const uint64_t *a);
+long sys_symlinkat(struct vmm *vmm, const uint64_t *a);
+
+/* open.c (names) */
+long sys_creat(struct vmm *vmm, const uint64_t *a);
+long sys_faccessat(struct vmm *vmm, const uint64_t *a);
+long sys_faccessat2(struct vmm *vmm, const uint64_t *a);
+long sys_truncate(struct vmm *vmm, const uint64_t *a);
+
+/* stat.c (names) */
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2	452	/* Linux 6.6; older headers lack it */
+#endif
+long sys_chmod(struct vmm *vmm, const uint64_t *a);
+long sys_chown(struct vmm *vmm, const uint64_t *a);
+long sys_fchmod(struct vmm *vmm, const uint64_t *a);
+long sys_fchmodat(struct vmm *vmm, const uint64_t *a);
+long sys_fchmodat2(struct vmm *vmm, const uint64_t *a);
+long sys_fchown(struct vmm *vmm, const uint64_t *a);
+long sys_fchownat(struct vmm *vmm, const uint64_t *a);
+long sys_fstatfs(struct vmm *vmm, const uint64_t *a);
+long sys_futimesat(struct vmm *vmm, const uint64_t *a);
+long sys_lchown(struct vmm *vmm, const uint64_t *a);
+long sys_readlinkat(struct vmm *vmm, const uint64_t *a);
+long sys_statfs(struct vmm *vmm, const uint64_t *a);
+long sys_statx(struct vmm *vmm, const uint64_t *a);
+long sys_utime(struct vmm *vmm, const uint64_t *a);
+long sys_utimensat(struct vmm *vmm, const uint64_t *a);
+long sys_utimes(struct vmm *vmm, const uint64_t *a);
+
+/* readdir.c */
+long sys_getdents(struct vmm *vmm, const uint64_t *a);
 long sys_getdents64(struct vmm *vmm, const uint64_t *a);
+
+/* sendfile.c */
+long sys_copy_file_range(struct vmm *vmm, const uint64_t *a);
+long sys_fadvise64(struct vmm *vmm, const uint64_t *a);
+long sys_sendfile(struct vmm *vmm, const uint64_t *a);
+
+/* sys.c (names) */
+long sys_umask(struct vmm *vmm, const uint64_t *a);
 
 #endif

@@ -146,6 +146,7 @@ struct process {
 	char *exe_path;		/* malloc'ed */
 	char *cwd;		/* the working directory, as the program sees it (malloc'ed; NULL: "/") */
 	int cwd_fd;		/* its host directory (O_PATH), -1: the root */
+	unsigned int umask;	/* applied to every create (the monitor's own is 0) */
 	char comm[16];		/* /proc/self/status Name */
 	size_t commit_next;	/* commit log entries already handed over */
 	uint64_t rlim[16][2];	/* rlimits not owned by the MMU */
@@ -189,6 +190,7 @@ struct vmm {
 	uint64_t mem_size;
 	const char *root;
 	int root_fd;
+	bool made_tmp;		/* the root had no /tmp: the monitor made it for the run */
 	bool trace, show_maps, show_stats;
 	bool check;		/* --check: validate_mms() after every exit */
 	uint64_t bench_floor;	/* --exit-floor N: hypercall round trips to time */
@@ -357,6 +359,11 @@ int fs_open_exec(struct vmm *vmm, uint64_t upath, char *path, size_t len);
 int fs_open_exec_path(struct vmm *vmm, const char *path);
 struct file *fs_mmap_file(struct vmm *vmm, int fd, int prot, int flags, long *err);
 struct file *ftab_open(struct vmm *vmm, int hfd, const char *path, unsigned int f_mode);
+/* namei.c: the working directory, by process */
+void cwd_init(struct vmm *vmm, struct process *p);
+int cwd_fork(struct process *child, struct process *parent);
+void cwd_exit(struct process *p);
+void exe_guest_path(struct vmm *vmm, char **realpath, int hfd);
 void ftab_exit(struct vmm *vmm);
 
 /* inject.c: --inject, --seed */

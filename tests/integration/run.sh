@@ -877,6 +877,116 @@ mon "script -qc $(q "$(q "$absvmm" "$absguest/test_tty")") /dev/null </dev/null"
 later compare_check $n "test_tty on a pseudo-terminal"
 fi	# SET=all
 
+if [ "$SET" = all ]; then
+# ---- names: paths, directories, the working directory, --root as a chroot ----
+later echo "names and the file system view:"
+# test_names in a scratch directory of its own on each side
+mkdir -p "$TMP/names-native" "$TMP/names-vmm"
+(cd "$TMP/names-native" && "$absguest/test_names") >"$TMP/names-native.out" 2>&1
+echo "status $?" >>"$TMP/names-native.out"
+mon "cd $(q "$TMP/names-vmm") && $(q "$absvmm" --check "$absguest/test_names")"
+later names_check $n "$TMP/names-native.out" 100 "test_names (cwd, getdents, rename, link, symlink, chmod, utimes, statx, sendfile, ...)"
+# names_check N NATIVE-OUT MIN-LINES NAME: the same output, and not a short one
+names_check() {
+	{ cat "$RES/$1.out"; echo "status $(st $1)"; } >"$TMP/names-vmm.out"
+	if cmp -s "$2" "$TMP/names-vmm.out" && [ "$(wc -l <"$2")" -gt "$3" ]; then
+		ok "$4"
+	else
+		{ diff -u "$2" "$TMP/names-vmm.out"; echo "(want more than $3 lines)"; } >"$TMP/diff"
+		cat "$RES/$1.err" >>"$TMP/diff"
+		bad "$4: differs from a native run" "$TMP/diff"
+	fi
+}
+# mkroot DIR: a root with /secret, /etc/passwd, /data/file, /tmp, busybox
+# in /bin, and a "secret" beside it that must never be read
+mkroot() {
+	mkdir -p "$1/root/etc" "$1/root/data" "$1/root/tmp" "$1/root/bin"
+	echo outside >"$1/secret"
+	echo inside-secret >"$1/root/secret"
+	echo inside-passwd >"$1/root/etc/passwd"
+	echo inside-file >"$1/root/data/file"
+	cp "$GUEST/test_root_escape" "$1/root/"
+	[ -x /usr/bin/busybox ] && cp /usr/bin/busybox "$1/root/bin/"
+	ln -s ../../secret "$1/root/data/escape"
+}
+# natively under chroot(8) of one copy (it needs root), under --root of another
+mkroot "$TMP/esc-native"
+mkroot "$TMP/esc-vmm"
+if chroot "$TMP/esc-native/root" /test_root_escape >"$TMP/esc-native.out" 2>&1; then
+	echo "status 0" >>"$TMP/esc-native.out"
+	mon "$(q "$VMM" --check --root "$TMP/esc-vmm/root" "$TMP/esc-vmm/root/test_root_escape")"
+	later names_check $n "$TMP/esc-native.out" 25 "test_root_escape: .., symlinks, dirfd, rename/link across the root, as under chroot"
+	later esc_never $n
+else
+	later echo "  skip  test_root_escape: chroot(8) failed here (not root?)"
+fi
+esc_never() {
+	if grep -q outside "$RES/$1.out"; then
+		bad "--root: a file outside the root was read" "$RES/$1.out"
+	else
+		ok "--root: nothing outside the root was read"
+	fi
+}
+# busybox: the same script natively under chroot and under --root, each on
+# a fresh copy of the root (one line: the batch is one command per line)
+mkroot "$TMP/bb-native"
+mkroot "$TMP/bb-vmm"
+if [ -x /usr/bin/busybox ] && chroot "$TMP/bb-native/root" /bin/busybox true 2>/dev/null; then
+	bbscript=$(tr '\n' ' ' <<'EOF'
+cd /data && busybox pwd; busybox ls /; busybox stat -c "%n %s %h %a %F %u" /data/file /data/escape;
+busybox find / -name file; busybox mv file moved; busybox ls; busybox readlink /data/escape;
+busybox cat /data/escape; busybox ln -s moved /data/sym; busybox readlink sym; busybox cat sym;
+busybox mkdir -p /a/b/c; busybox cp -r /data /a/b/c/copy; busybox ls -R /a; busybox du -s /a;
+busybox rm -r /a; busybox ls /; busybox stat -c "%n %s %h %a" /data/moved;
+busybox touch -d "2020-02-03 04:05:06" /data/moved; busybox stat -c %Y /data/moved;
+busybox chmod 600 /data/moved; busybox stat -c %a /data/moved; cd ../..; busybox pwd; busybox echo done
+EOF
+)
+	chroot "$TMP/bb-native/root" /bin/busybox sh -c "$bbscript" >"$TMP/bb-native.out" 2>&1
+	echo "status $?" >>"$TMP/bb-native.out"
+	mon "$(q "$VMM" --check --root "$TMP/bb-vmm/root" "$TMP/bb-vmm/root/bin/busybox" sh -c "$bbscript") 2>&1"
+	later names_check $n "$TMP/bb-native.out" 40 "busybox ls, find, mv, cp -r, rm -r, ln -s, readlink, du, stat, touch -d, chmod, cd under --root"
+fi
+# what the guest sees is named inside the root; /dev and /tmp work under any root
+if [ -x /usr/bin/busybox ]; then
+	mkdir -p "$TMP/bare"
+	cp /usr/bin/busybox "$TMP/bare/busybox"
+	mon "$(q "$VMM" --root "$TMP/bare" "$TMP/bare/busybox" sh -c 'busybox cat /proc/self/maps; busybox readlink /proc/self/exe; busybox head -c 5 /dev/zero >/tmp/z && busybox stat -c %s /tmp/z; busybox head -c 7 /dev/urandom >/dev/null && echo urandom ok; busybox ls -d /tmp')"
+	later expect "--root: maps name the binary by its path inside the root" " /busybox$" "$RES/$n.out"
+	later expect "--root: /proc/self/exe is the path inside the root" "^/busybox$" "$RES/$n.out"
+	later expect "--root: /dev/zero and a /tmp under a root without one" "^5$" "$RES/$n.out"
+	later expect "--root: /dev/urandom" "^urandom ok$" "$RES/$n.out"
+	later never_named $n "$TMP"
+	later bare_tmp_kept "$TMP/bare"
+	mkdir -p "$TMP/bare2"
+	cp /usr/bin/busybox "$TMP/bare2/busybox"
+	mon "$(q "$VMM" --root "$TMP/bare2" "$TMP/bare2/busybox" ls -d /tmp)"
+	later expect "--root: a root without /tmp has one for the run" "^/tmp$" "$RES/$n.out"
+	later bare_tmp_gone "$TMP/bare2"
+fi
+never_named() {
+	if grep -q "$2" "$RES/$1.out"; then
+		bad "--root: a host path outside the root is named" "$RES/$1.out"
+	else
+		ok "--root: no host path outside the root is named"
+	fi
+}
+# the program left a file in /tmp: it stays; an empty /tmp the monitor made goes
+bare_tmp_kept() {
+	[ -f "$1/tmp/z" ] && ok "--root: the /tmp made for the run kept the program's file" ||
+		bad "--root: /tmp/z is not in the root's /tmp" /dev/null
+}
+bare_tmp_gone() {
+	[ ! -e "$1/tmp" ] && ok "--root: the empty /tmp made for the run is gone after it" ||
+		bad "--root: the /tmp made for the run is left behind" /dev/null
+}
+# the default root is the host's /: a relative path is the monitor's cwd
+mkdir -p "$TMP/cwd"
+echo here >"$TMP/cwd/rel"
+mon "cd $(q "$TMP/cwd") && $(q "$absvmm" "$absguest/test_catfile" rel)"
+later expect "default root /: relative paths from the monitor's working directory" "^here$" "$RES/$n.out"
+fi	# SET=all
+
 # step 2: the monitor's runs, in one go
 if [ "$where" = host ]; then
 	"$top/tools/emu/emu" --host --cmd-timeout 600 --batch "$TMP/batch" --out "$RES"

@@ -172,6 +172,7 @@ void stat_synth(struct vfile *vf, struct stat *st);
 int guest_fd_path(struct vmm *vmm, int hfd, char *buf, size_t len);
 char *guest_path_dup(struct vmm *vmm, int hfd);
 int guest_cwd(struct vmm *vmm, char *buf, size_t len);
+void guest_proc_path(struct vmm *vmm, int dirfd, const char *path, char *abs, size_t len);
 int guest_lexical(struct vmm *vmm, int dirfd, const char *path, char *out, size_t len);
 int path_lookup(struct vmm *vmm, int dirfd, uint64_t upath, int atflags);
 

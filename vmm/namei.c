@@ -182,6 +182,29 @@ int guest_lexical(struct vmm *vmm, int dirfd, const char *path, char *out, size_
 }
 
 /*
+ * The path /proc's hooks walk: @abs, lexical, decides that a path is in
+ * /proc; when @path made absolute without the lexical step already starts
+ * there, that is the one walked (in place of @abs), so that a trailing
+ * "." or "..", or a slash after a file, means what it means to Linux's
+ * walk (proc_walk takes them one by one).
+ */
+void guest_proc_path(struct vmm *vmm, int dirfd, const char *path, char *abs, size_t len)
+{
+	int hfd = dirfd_host(vmm, dirfd, path);
+	char *raw;
+
+	if (strncmp(abs, "/proc", 5) || (abs[5] && abs[5] != '/'))
+		return;
+	if (hfd < 0 && hfd != AT_FDCWD)
+		return;
+	raw = malloc(len);
+	if (raw && !guest_abs(vmm, hfd, path, raw, len) && !strncmp(raw, "/proc", 5) &&
+	    (!raw[5] || raw[5] == '/'))
+		strcpy(abs, raw);
+	free(raw);
+}
+
+/*
  * The guest's own descriptors named by path, /proc/self/fd/N: a magic
  * link to the open file itself (Linux: proc_fd_link), whatever its name.
  * A host descriptor opened the same way on the guest's host file, or
@@ -696,6 +719,7 @@ long sys_chdir(struct vmm *vmm, const uint64_t *a)
 
 	ret = strncpy_from_user(vmm, path, a[0], sizeof(path));
 	if (ret > 0 && !guest_lexical(vmm, AT_FDCWD, path, abs, sizeof(abs)) &&
+	    (guest_proc_path(vmm, AT_FDCWD, path, abs, sizeof(abs)), 1) &&
 	    procfs_stat(vmm, abs, sizeof(abs), true, &st, &ret)) {
 		if (ret)
 			return ret;

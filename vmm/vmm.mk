@@ -4,14 +4,14 @@
 # flattened to a binary and embedded) and the MMU library.
 
 VMM		= $(BUILD)/bin/vmm
-VMM_SRCS	= $(wildcard vmm/*.c)
+VMM_SRCS	= $(wildcard vmm/*.c vmm/kvm/*.c vmm/linux/*.c)
 VMM_OBJS	= $(patsubst %.c,$(BUILD)/%.o,$(VMM_SRCS)) $(BUILD)/guest/trampoline_blob.o
 UNISTD_H	= /usr/include/x86_64-linux-gnu/asm/unistd_64.h
 
 ALL_TARGETS	+= $(VMM)
 DEPS		+= binutils
 
-$(BUILD)/vmm/%.o: CPPFLAGS += -I$(BUILD)/vmm -Iguest
+$(BUILD)/vmm/%.o: CPPFLAGS += -I$(BUILD)/vmm -Ivmm -Ivmm/kvm -Ivmm/linux -Iguest
 
 # system call names for --trace, from the kernel headers
 $(BUILD)/vmm/syscall_names.h: $(UNISTD_H) vmm/vmm.mk | $(DEPS_STAMP)
@@ -21,7 +21,7 @@ $(BUILD)/vmm/syscall_names.h: $(UNISTD_H) vmm/vmm.mk | $(DEPS_STAMP)
 		/^#define __NR_/ { printf "\t[%s] = \"%s\",\n", $$3, substr($$2, 6) } \
 		END { print "};" }' $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/vmm/syscall_trace.o: $(BUILD)/vmm/syscall_names.h
+$(BUILD)/vmm/linux/syscall_trace.o: $(BUILD)/vmm/syscall_names.h
 
 # the ring-0 trampoline: position-independent, embedded as a byte image
 $(BUILD)/guest/trampoline.o: guest/trampoline.S guest/trampoline.h | $(DEPS_STAMP)
@@ -64,7 +64,7 @@ syscall-table-check:
 	$(Q)sed -n '/^<!-- syscall-table: tools\/syscall-table writes this -->$$/,/^<!-- end of syscall-table -->$$/p' \
 		README.md | sed '1d;$$d' > $(BUILD)/syscall-table.readme
 	$(Q)if cmp -s $(BUILD)/syscall-table.md $(BUILD)/syscall-table.readme; then \
-		echo "system-call table: README.md matches vmm/syscall_table.c"; \
+		echo "system-call table: README.md matches vmm/linux/syscall_table.c"; \
 	else \
 		echo "system-call table: README.md differs from tools/syscall-table's output:"; \
 		diff $(BUILD)/syscall-table.readme $(BUILD)/syscall-table.md | head -20; \

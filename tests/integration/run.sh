@@ -741,7 +741,7 @@ if [ -x /usr/bin/busybox ]; then
 fi
 fi	# SET=all
 
-# ---- /proc (vmm/procfs.c) ----
+# ---- /proc (vmm/linux/procfs.c) ----
 # test_procfs compared with Linux; then busybox's ps and free, which read
 # /proc and sysinfo, inside a root that holds only a static busybox.
 if [ "$SET" = all ] || [ "$SET" = procfs ]; then

@@ -373,15 +373,33 @@ bool schedule(struct vmm *vmm)
 	return true;
 }
 
+/*
+ * Wake a process sleeping in a call.  A vfork parent is not woken by
+ * anything else its children do (another child's exit, a signal): it
+ * waits for this child's exec or exit, vfork_done(), or for SIGKILL
+ * (Linux: wait_for_vfork_done() is a killable wait).
+ */
 void process_wake(struct vmm *vmm, struct process *p)
 {
 	(void)vmm;
-	if (p->state == P_SLEEPING || p->state == P_VFORK)
+	if (p->state == P_SLEEPING)
 		p->state = P_RUNNING;
 	/* the retried call says again what it waits for, if it must */
 	p->wait_chan = NULL;
 	p->wake_ns = 0;
 	p->wait_host_events = 0;
+}
+
+/* the vfork child @child exec'ed or exited: its parent goes on */
+static void vfork_done(struct vmm *vmm, struct process *child)
+{
+	struct process *parent = child->vfork_parent;
+
+	child->vfork_parent = NULL;
+	if (parent && parent->state == P_VFORK) {
+		parent->state = P_SLEEPING;
+		process_wake(vmm, parent);
+	}
 }
 
 /* put the current process to sleep in its system call */
@@ -757,8 +775,7 @@ void do_exit(struct vmm *vmm, struct process *p, int status)
 	p->state = P_ZOMBIE;
 	fs_close_all(p);
 	if (p->vfork_parent) {
-		process_wake(vmm, p->vfork_parent);
-		p->vfork_parent = NULL;
+		vfork_done(vmm, p);
 	}
 	forget_children(vmm, p);
 	if (p == vmm->init) {
@@ -1385,8 +1402,7 @@ static void exec_commit(struct vmm *vmm, struct process *p, struct mm_struct *ol
 	mm_release(vmm, old);
 	p->did_exec = true;
 	if (p->vfork_parent) {
-		process_wake(vmm, p->vfork_parent);
-		p->vfork_parent = NULL;
+		vfork_done(vmm, p);
 	}
 	fs_exec(p);
 	signal_exec(p);

@@ -493,7 +493,9 @@ int send_signal_to(struct vmm *vmm, struct process *p, const struct ksiginfo *in
 		return 0;
 	prepare_signal(vmm, p, info->signo);
 	ret = __send_signal(&p->sig, info, true);
-	if (p->state == P_SLEEPING || (p->state == P_VFORK && info->signo == SIGKILL))
+	if (p->state == P_VFORK && info->signo == SIGKILL)
+		p->state = P_SLEEPING;	/* a killable wait: only SIGKILL ends it */
+	if (p->state == P_SLEEPING)
 		process_wake(vmm, p);
 	return ret;
 }

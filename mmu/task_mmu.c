@@ -315,7 +315,11 @@ char *mm_show_status(struct mm_struct *mm)
 	return out;
 }
 
-/* /proc/meminfo (fs/proc/meminfo.c): the lines this MMU can fill truthfully, in Linux's order */
+/*
+ * /proc/meminfo (fs/proc/meminfo.c): the lines this MMU can fill
+ * truthfully, in Linux's order; the guest's kernel has no slab, so its
+ * lines are 0 (free(1) reads SReclaimable)
+ */
 char *zone_show_meminfo(struct zone *zone)
 {
 	const struct zone_stats *st = &zone->stats;
@@ -328,14 +332,18 @@ char *zone_show_meminfo(struct zone *zone)
 		     "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
 		     "Buffers:        %8lu kB\nCached:         %8lu kB\nSwapCached:     %8lu kB\n"
 		     "SwapTotal:      %8lu kB\nSwapFree:       %8lu kB\n"
-		     "AnonPages:      %8lu kB\nPageTables:     %8lu kB\n"
+		     "AnonPages:      %8lu kB\n"
+		     "KReclaimable:   %8lu kB\nSlab:           %8lu kB\n"
+		     "SReclaimable:   %8lu kB\nSUnreclaim:     %8lu kB\n"
+		     "PageTables:     %8lu kB\n"
 		     "CommitLimit:    %8lu kB\nCommitted_AS:   %8lu kB\n"
 		     "AnonHugePages:  %8lu kB\n",
 		     (unsigned long)(zone->nr_pages * kb), (unsigned long)(st->nr_free * kb),
 		     (unsigned long)((st->nr_free + st->nr_cache) * kb), 0UL,
 		     (unsigned long)(st->nr_cache * kb), (unsigned long)(st->nr_swapcache * kb),
 		     (unsigned long)(swap_total * kb), (unsigned long)(nr_swap_free(zone) * kb),
-		     (unsigned long)(st->nr_anon * kb), (unsigned long)(st->nr_pgtable * kb),
+		     (unsigned long)(st->nr_anon * kb), 0UL, 0UL, 0UL, 0UL,	/* no slab here */
+		     (unsigned long)(st->nr_pgtable * kb),
 		     (unsigned long)(commit_limit * kb),
 		     (unsigned long)(zone->vm_committed_as * kb),
 		     (unsigned long)(st->nr_anon_thp * HPAGE_PMD_NR * kb)) < 0)

@@ -155,6 +155,7 @@ int dirfd_host(struct vmm *vmm, int dirfd, const char *path);
 #define FIFO_NOT	1	/* fifo_open_at(): not a FIFO, open it as a file */
 extern const struct vfile_ops pipe_ops;
 long fifo_open_at(struct vmm *vmm, int dirfd, const char *path, int flags);
+long pipe_reopen(struct vmm *vmm, struct vfile *old, int flags);
 long fifo_open_retry(struct vmm *vmm);
 long pipe_fcntl(struct vfile *vf, unsigned int cmd, unsigned int arg);
 long pipe_ioctl(struct vmm *vmm, struct vfile *vf, unsigned int cmd, uint64_t arg);
@@ -172,7 +173,10 @@ void stat_synth(struct vfile *vf, struct stat *st);
 int guest_fd_path(struct vmm *vmm, int hfd, char *buf, size_t len);
 char *guest_path_dup(struct vmm *vmm, int hfd);
 int guest_cwd(struct vmm *vmm, char *buf, size_t len);
-void guest_proc_path(struct vmm *vmm, int dirfd, const char *path, char *abs, size_t len);
+bool path_in_proc(const char *abs);
+bool proc_redirect(struct vmm *vmm, char *abs, size_t len, bool follow_last);
+bool guest_proc_path(struct vmm *vmm, int dirfd, const char *path, char *abs, size_t len,
+		     bool follow_last);
 int guest_lexical(struct vmm *vmm, int dirfd, const char *path, char *out, size_t len);
 int path_lookup(struct vmm *vmm, int dirfd, uint64_t upath, int atflags);
 

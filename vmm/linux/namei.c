@@ -181,6 +181,9 @@ int guest_lexical(struct vmm *vmm, int dirfd, const char *path, char *out, size_
 	return ret ? ret : lexical(out);
 }
 
+bool path_in_proc(const char *abs);
+bool proc_redirect(struct vmm *vmm, char *abs, size_t len, bool follow_last);
+
 /*
  * The path /proc's hooks walk: @abs, lexical, decides that a path is in
  * /proc; when @path made absolute without the lexical step already starts
@@ -188,20 +191,93 @@ int guest_lexical(struct vmm *vmm, int dirfd, const char *path, char *out, size_
  * "." or "..", or a slash after a file, means what it means to Linux's
  * walk (proc_walk takes them one by one).
  */
-void guest_proc_path(struct vmm *vmm, int dirfd, const char *path, char *abs, size_t len)
+bool guest_proc_path(struct vmm *vmm, int dirfd, const char *path, char *abs, size_t len,
+		     bool follow_last)
 {
 	int hfd = dirfd_host(vmm, dirfd, path);
 	char *raw;
 
-	if (strncmp(abs, "/proc", 5) || (abs[5] && abs[5] != '/'))
-		return;
+	if (!path_in_proc(abs))
+		return proc_redirect(vmm, abs, len, follow_last);
 	if (hfd < 0 && hfd != AT_FDCWD)
-		return;
+		return true;
 	raw = malloc(len);
-	if (raw && !guest_abs(vmm, hfd, path, raw, len) && !strncmp(raw, "/proc", 5) &&
-	    (!raw[5] || raw[5] == '/'))
+	if (raw && !guest_abs(vmm, hfd, path, raw, len) && path_in_proc(raw))
 		strcpy(abs, raw);
 	free(raw);
+	return true;
+}
+
+bool path_in_proc(const char *abs)
+{
+	return !strncmp(abs, "/proc", 5) && (!abs[5] || abs[5] == '/');
+}
+
+/*
+ * A symlink on the way into /proc (/dev/fd -> /proc/self/fd, /etc/mtab ->
+ * ../proc/self/mounts): the guest's /proc is procfs.c's, so such a path
+ * must reach it, never the host's own /proc (which a host resolution
+ * under the default root would).  Walks the absolute, lexical @abs from
+ * the root one component at a time (the last one only when
+ * @follow_last); at a symlink, its target replaces the prefix and the
+ * walk starts again.  True with the /proc path in @abs; false, @abs
+ * unchanged, when no link leads there (the host resolves it as before).
+ */
+bool proc_redirect(struct vmm *vmm, char *abs, size_t len, bool follow_last)
+{
+	char *cur = malloc(len), *link = malloc(len), *next = malloc(len), *end;
+	int loops = 0, ok = false;
+	ssize_t n;
+
+	if (!cur || !link || !next || strlen(abs) >= len)
+		goto out;
+	strcpy(cur, abs);
+restart:
+	for (end = cur + 1; *end && loops < 40; ) {
+		char save;
+
+		end = strchrnul(end, '/');
+		if (!*end && !follow_last)
+			break;
+		save = *end;
+		*end = 0;
+		n = readlinkat(vmm->root_fd, cur + 1, link, len - 1);
+		*end = save;
+		if (n < 0) {
+			if (errno != EINVAL)
+				break;		/* no such prefix: nothing to redirect */
+			if (*end)
+				end++;
+			continue;
+		}
+		link[n] = 0;
+		loops++;
+		if (link[0] == '/')
+			n = snprintf(next, len, "%s%s", link, end);
+		else {
+			char *slash;
+
+			save = *end;
+			*end = 0;
+			slash = strrchr(cur, '/');
+			*slash = 0;
+			n = snprintf(next, len, "%s/%s%s%s", cur, link, save ? "/" : "", save ? end + 1 : "");
+		}
+		if (n < 0 || (size_t)n >= len || lexical(next))
+			break;
+		strcpy(cur, next);
+		if (path_in_proc(cur)) {
+			strcpy(abs, cur);
+			ok = true;
+			break;
+		}
+		goto restart;
+	}
+out:
+	free(cur);
+	free(link);
+	free(next);
+	return ok;
 }
 
 /*
@@ -719,7 +795,7 @@ long sys_chdir(struct vmm *vmm, const uint64_t *a)
 
 	ret = strncpy_from_user(vmm, path, a[0], sizeof(path));
 	if (ret > 0 && !guest_lexical(vmm, AT_FDCWD, path, abs, sizeof(abs)) &&
-	    (guest_proc_path(vmm, AT_FDCWD, path, abs, sizeof(abs)), 1) &&
+	    guest_proc_path(vmm, AT_FDCWD, path, abs, sizeof(abs), true) &&
 	    procfs_stat(vmm, abs, sizeof(abs), true, &st, &ret)) {
 		if (ret)
 			return ret;

@@ -34,8 +34,7 @@ static long do_openat(struct vmm *vmm, int dirfd, uint64_t upath, int flags, int
 	n = guest_lexical(vmm, dirfd, path, abs, sizeof(abs));
 	if (n < 0)
 		return n;
-	if (!strncmp(abs, "/proc", 5) && (abs[5] == '/' || !abs[5])) {
-		guest_proc_path(vmm, dirfd, path, abs, sizeof(abs));
+	if (guest_proc_path(vmm, dirfd, path, abs, sizeof(abs), !(flags & O_NOFOLLOW))) {
 		if (procfs_open(vmm, abs, sizeof(abs), flags, &n))
 			return n;
 		strcpy(path, abs);	/* a magic link's target, out of /proc */
@@ -111,7 +110,7 @@ static long do_faccessat(struct vmm *vmm, int dirfd, uint64_t upath, int mode, i
 	if (ret < 0)
 		return ret;
 	if (ret > 0 && !guest_lexical(vmm, dirfd, path, abs, sizeof(abs)) &&
-	    (guest_proc_path(vmm, dirfd, path, abs, sizeof(abs)), 1) &&
+	    guest_proc_path(vmm, dirfd, path, abs, sizeof(abs), !(flags & AT_SYMLINK_NOFOLLOW)) &&
 	    procfs_stat(vmm, abs, sizeof(abs), !(flags & AT_SYMLINK_NOFOLLOW), &st, &ret))
 		return ret ? ret : (mode & X_OK) && !S_ISDIR(st.st_mode) && !(st.st_mode & 0111) ?
 				   -EACCES : 0;

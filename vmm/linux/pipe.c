@@ -306,6 +306,40 @@ static struct vfile *pipe_file(struct pipe_inode *pipe, int host_fd, int flags)
 	return vf;
 }
 
+/*
+ * An open of /proc/PID/fd/N of a pipe (bash's process substitution opens
+ * /dev/fd/63): another open file description of the same pipe, with the
+ * access mode asked for (Linux: fifo_open() on pipefs's inode).  It does
+ * not wait for a partner: a partner of the descriptor it came from exists
+ * or existed; a write-only non-blocking open without a reader is ENXIO.
+ */
+long pipe_reopen(struct vmm *vmm, struct vfile *old, int flags)
+{
+	struct pipe_inode *pipe = pipe_of(old);
+	int acc = flags & O_ACCMODE;
+	struct vfile *vf;
+
+	if (!pipe)
+		return -ENXIO;
+	if (acc == O_WRONLY && !pipe->readers && (flags & O_NONBLOCK))
+		return -ENXIO;
+	vf = pipe_file(pipe, -1, flags & (O_ACCMODE | O_NONBLOCK | O_CLOEXEC));
+	if (!vf)
+		return -ENOMEM;
+	if (acc != O_WRONLY) {
+		pipe->readers++;
+		pipe->r_counter++;
+	}
+	if (acc != O_RDONLY) {
+		pipe->writers++;
+		pipe->w_counter++;
+	}
+	if (old->path)
+		vf->path = strdup(old->path);
+	wake_up(vmm, pipe);
+	return fd_install_new(vmm, vf);
+}
+
 /* ---- pipe(2) ---- */
 
 /* do_pipe2(): two ends, installed together or not at all */

@@ -1337,8 +1337,10 @@ static long reopen_fd(struct vmm *vmm, const struct proc_node *nd, int flags)
 	if (!p || !p->fds[nd->fd])
 		return -ENOENT;
 	old = p->fds[nd->fd];
+	if (old->kind == VF_PIPE)
+		return pipe_reopen(vmm, old, flags);
 	if (old->kind != VF_STDIO && old->kind != VF_HOST)
-		return -ENXIO;	/* a pipe, a memfd: no second open description yet */
+		return -ENXIO;	/* a memfd: no second open description yet */
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", old->host_fd);
 	hfd = open(link, (flags & (O_ACCMODE | O_TRUNC | O_APPEND)) | O_CLOEXEC | O_NOCTTY);
 	if (hfd < 0)

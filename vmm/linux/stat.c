@@ -88,8 +88,8 @@ static long stat_path(struct vmm *vmm, int dirfd, uint64_t upath, uint64_t ubuf,
 		return -ENOENT;
 	}
 	if (!guest_lexical(vmm, dirfd, path, abs, sizeof(abs))) {
-		if (!strncmp(abs, "/proc", 5) && (abs[5] == '/' || !abs[5])) {
-			guest_proc_path(vmm, dirfd, path, abs, sizeof(abs));
+		if (guest_proc_path(vmm, dirfd, path, abs, sizeof(abs),
+				    !(flags & AT_SYMLINK_NOFOLLOW))) {
 			if (procfs_stat(vmm, abs, sizeof(abs), !(flags & AT_SYMLINK_NOFOLLOW), &st, &n))
 				return n ? n : copy_to_user(vmm, ubuf, &st, sizeof(st));
 			strcpy(path, abs);	/* a magic link's target, out of /proc */
@@ -159,8 +159,7 @@ static long do_readlinkat(struct vmm *vmm, int dirfd, uint64_t upath, uint64_t u
 		goto out;
 	/* the monitor's own links: /proc/self/exe, /proc/self/fd/N, ... */
 	if (n > 0 && !guest_lexical(vmm, dirfd, path, buf, 2 * PATH_MAX_GUEST) &&
-	    (!strcmp(buf, "/proc") || !strncmp(buf, "/proc/", 6))) {
-		guest_proc_path(vmm, dirfd, path, buf, PATH_MAX_GUEST);
+	    guest_proc_path(vmm, dirfd, path, buf, PATH_MAX_GUEST, false)) {
 		strcpy(path, buf);
 		if (procfs_readlinkat(vmm, path, PATH_MAX_GUEST, buf, PATH_MAX_GUEST, &n))
 			goto copy;

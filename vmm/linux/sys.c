@@ -17,6 +17,8 @@
 #include "fs.h"
 #include "syscalls.h"
 
+#define NGROUPS_MAX_GUEST	256	/* what the monitor passes on of its own */
+
 #define ARCH_SET_GS	0x1001
 #define ARCH_SET_FS	0x1002
 #define ARCH_GET_FS	0x1003
@@ -457,4 +459,27 @@ long sys_umask(struct vmm *vmm, const uint64_t *a)
 
 	vmm->cur->umask = a[0] & 0777;
 	return old;
+}
+
+/* the supplementary groups are the monitor's, as the ids are */
+long sys_getgroups(struct vmm *vmm, const uint64_t *a)
+{
+	gid_t list[NGROUPS_MAX_GUEST];
+	int size = (int)a[0], n;
+
+	if (size < 0)
+		return -EINVAL;
+	n = getgroups(0, NULL);
+	if (n < 0)
+		return -errno;
+	if (n > NGROUPS_MAX_GUEST)
+		n = NGROUPS_MAX_GUEST;
+	if (!size)
+		return n;
+	if (size < n)
+		return -EINVAL;
+	n = getgroups(n, list);
+	if (n < 0)
+		return -errno;
+	return copy_to_user(vmm, a[1], list, n * sizeof(gid_t)) ? -EFAULT : n;
 }

@@ -128,7 +128,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	[SYS_setsid]		= { sys_setsid,		"" },
 	/* 113 setreuid */
 	/* 114 setregid */
-	/* 115 getgroups */
+	[SYS_getgroups]		= { sys_getgroups,	"dp" },
 	/* 116 setgroups */
 	/* 117 setresuid */
 	[SYS_getresuid]		= { sys_getresuid,	"ppp" },

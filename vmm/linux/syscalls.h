@@ -225,5 +225,6 @@ long sys_sendfile(struct vmm *vmm, const uint64_t *a);
 
 /* sys.c (names) */
 long sys_umask(struct vmm *vmm, const uint64_t *a);
+long sys_getgroups(struct vmm *vmm, const uint64_t *a);
 
 #endif

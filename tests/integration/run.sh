@@ -869,8 +869,9 @@ cat $(q "$TMP/sp.vmm")"
 later compare_check $n "SIGPIPE from the monitor's stdout, a host pipe"
 # the terminal: isatty() and the window size on a pseudo-terminal
 # (script(1)) and ENOTTY elsewhere, as natively
-later echo "terminal:"
+later echo "terminal, and symlinks into /proc:"
 compare test_tty /dev/null
+compare test_devfd /dev/null
 script -qc "$(q "$GUEST/test_tty")" /dev/null </dev/null >"$TMP/native.$((n + 1))" 2>&1
 echo "status $?" >>"$TMP/native.$((n + 1))"
 mon "script -qc $(q "$(q "$absvmm" "$absguest/test_tty")") /dev/null </dev/null"

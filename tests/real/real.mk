@@ -21,3 +21,23 @@ TEST_TARGETS	+= real-test
 
 real-test: $(VMM) real-root $(BUILD)/guest/test_args
 	$(Q)REAL_SET='$(REAL_SET)' sh tests/real/run.sh ./$(VMM) $(REAL_ROOT)
+
+# Both commit protocols: where real-test ran here on shadow-paging KVM,
+# the cases of REAL_SET_EMU run again in the emulated machine ("npt"), as
+# integration-test-nested does for the integration checks.
+TEST_TARGETS	+= real-test-nested
+
+.PHONY: real-test-nested
+real-test-nested: $(VMM) real-root $(BUILD)/guest/test_args
+	$(Q)where=$$(sh tools/emu/mode ./$(VMM) $(BUILD)/guest/test_args 2>/dev/null); \
+	if [ "$$where" = host ] && ./$(VMM) --stats $(BUILD)/guest/test_args 2>&1 >/dev/null | \
+			grep -q '^platform: shadow (auto)'; then \
+		if [ "$(EMU)" = 0 ]; then \
+			echo "real programs, nested-paging protocol: not run (EMU=0)"; \
+		else \
+			echo "real programs, nested-paging protocol (the emulated machine):"; \
+			EMU=1 sh tests/real/run.sh ./$(VMM) $(REAL_ROOT); \
+		fi; \
+	else \
+		echo "real programs, the other protocol: not run (the runs above were not on shadow paging)"; \
+	fi

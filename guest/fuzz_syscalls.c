@@ -1051,13 +1051,18 @@ static long own_fd(void)
 	return (long[]){ FD_OWN, FD_OWN, FD_PIPE_R, -1, 300, FD_SCRATCH }[below(6)];
 }
 
+/* not its stdio: a read of a terminal would wait for a key */
 static long any_fd(void)
 {
+	long fd;
+
 	switch (below(6)) {
 	case 0: return FD_PIPE_R + (long)below(2);
 	case 1: return FD_OWN;
 	case 2: return AT_FDCWD;
-	default: return gen_fd();
+	default:
+		fd = gen_fd();
+		return fd >= 0 && fd <= 2 ? FD_PIPE_R : fd;
 	}
 }
 
@@ -1517,12 +1522,16 @@ static void gen_wait_call(struct call *c, int which)
 	}
 }
 
-/* after pipe/pipe2: both ends are remembered, and never block */
+/*
+ * After pipe/pipe2, wherever the kernel put the two fds (it wrote them: the
+ * memory is there): both are remembered and made non-blocking, or a later
+ * read of the empty pipe would wait for ever.
+ */
 static void track_pipe(long ret, long arr)
 {
 	int *p = (int *)arr;
 
-	if (ret != 0 || arr != (long)big_buf)
+	if (ret != 0)
 		return;
 	for (int i = 0; i < 2; i++) {
 		long fl = rsys(SYS_fcntl, p[i], F_GETFL, 0, 0, 0, 0);

@@ -1731,7 +1731,8 @@ static void cleanup_new(void)
 {
 	static const char *const names[] = {
 		"fz.dir/fz.a", "fz.dir/fz.l1", "fz.dir/fz.b", "fz.dir/fz.c", "fz.dir/fz.fifo",
-		"fz.dir/fz.l2", "fz.a", "fz.b", "fz.c", "fz.l1", "fz.l2", "fz.fifo", "fz.own",
+		"fz.dir/fz.l2", "fz.dir/fz.none", "fz.a", "fz.b", "fz.c", "fz.l1", "fz.l2", "fz.fifo",
+		"fz.own", "fz.none",
 	};
 
 	if (rsys(SYS_fchdir, FD_SCRATCH, 0, 0, 0, 0, 0))

@@ -380,6 +380,7 @@ static unsigned long last_logged_call(struct job *fail)
 {
 	struct job v = *fail;
 	const char *p, *last = NULL;
+	unsigned long idx;
 
 	v.verbose = true;
 	v.out = v.err = NULL;
@@ -388,8 +389,10 @@ static unsigned long last_logged_call(struct job *fail)
 		last = p + 2;
 	if (!last && !strncmp(v.err, "#", 1))
 		last = v.err + 1;
+	/* read before free_job(): last points into v.err */
+	idx = last ? strtoul(last, NULL, 10) : calls - 1;
 	free_job(&v);
-	return last ? strtoul(last, NULL, 10) : calls - 1;
+	return idx;
 }
 
 static void minimise_failure(FILE *out, struct job *fail)

@@ -452,8 +452,10 @@ static int64_t hostdir_llseek(struct vmm *vmm, struct vfile *vf, int64_t off, in
 {
 	off_t r;
 
+	/* generic_file_llseek_size(): a sum that wraps is negative, EINVAL */
 	if (whence == SEEK_CUR) {
-		off += (int64_t)vf->pos;
+		if (__builtin_add_overflow(off, (int64_t)vf->pos, &off) || off < 0)
+			return -EINVAL;
 		whence = SEEK_SET;
 	}
 	r = lseek(vf->host_fd, off, whence);

@@ -191,9 +191,24 @@ long sys_read(struct vmm *vmm, const uint64_t *a)
 	return rw_read(vmm, vf, &iov, 1);
 }
 
+/*
+ * vfs_read()/vfs_write() before a positional transfer: access_ok() (the
+ * buffer's end past the user half is EFAULT, even for 0 bytes), then
+ * rw_verify_area() (a position the count carries past LLONG_MAX is EINVAL).
+ */
+static long pos_verify(uint64_t ubuf, uint64_t count, int64_t pos)
+{
+	if (ubuf + count < ubuf || ubuf + count > TASK_SIZE)
+		return -EFAULT;
+	if (count > (uint64_t)(INT64_MAX - pos))
+		return -EINVAL;
+	return 0;
+}
+
 long sys_pread64(struct vmm *vmm, const uint64_t *a)
 {
 	struct vfile *vf = fd_get(vmm, a[0]);
+	long ret;
 
 	if (!vf || !vfile_readable(vf))
 		return -EBADF;
@@ -201,6 +216,9 @@ long sys_pread64(struct vmm *vmm, const uint64_t *a)
 		return -EINVAL;
 	if (vf->ops->no_pread)
 		return -ESPIPE;
+	ret = pos_verify(a[1], a[2], (int64_t)a[3]);
+	if (ret)
+		return ret;
 	return do_read(vmm, vf, a[1], a[2], (off_t)a[3]);
 }
 
@@ -219,6 +237,7 @@ long sys_write(struct vmm *vmm, const uint64_t *a)
 long sys_pwrite64(struct vmm *vmm, const uint64_t *a)
 {
 	struct vfile *vf = fd_get(vmm, a[0]);
+	long ret;
 
 	if (!vf || !vfile_writable(vf))
 		return -EBADF;
@@ -226,6 +245,9 @@ long sys_pwrite64(struct vmm *vmm, const uint64_t *a)
 		return -EINVAL;
 	if (vf->ops->no_pread)
 		return -ESPIPE;
+	ret = pos_verify(a[1], a[2], (int64_t)a[3]);
+	if (ret)
+		return ret;
 	return do_write(vmm, vf, a[1], a[2], (off_t)a[3]);
 }
 

@@ -18,6 +18,20 @@
 #define MAX_RW_COUNT	(INT32_MAX & PAGE_MASK)
 
 /*
+ * rw_verify_area(): a count that is negative as a ssize_t, or a position
+ * that the count would carry past LLONG_MAX, is EINVAL (none of these files
+ * has FMODE_UNSIGNED_OFFSET).  After it, position + count cannot overflow.
+ */
+static long rw_verify_area(int64_t pos, uint64_t count)
+{
+	if ((int64_t)count < 0 || pos < 0)
+		return -EINVAL;
+	if (count > (uint64_t)(INT64_MAX - pos))
+		return -EINVAL;
+	return 0;
+}
+
+/*
  * Copy up to @count bytes from @in at *@in_pos (-1: its file position)
  * to @out at @out_pos (-1: its file position); advances what it used.
  * The bytes copied, or the first error when none were.
@@ -77,15 +91,19 @@ long sys_sendfile(struct vmm *vmm, const uint64_t *a)
 		return -EBADF;
 	if (out->flags & O_APPEND)
 		return -EINVAL;
+	if (a[2] && copy_from_user(vmm, &pos, a[2], sizeof(pos)))
+		return -EFAULT;
+	if (a[2] && in->ops->no_pread)
+		return -ESPIPE;
+	/* do_sendfile(): both files' positions are checked against the count */
+	ret = rw_verify_area(a[2] ? pos : (int64_t)in->pos, count);
+	if (!ret)
+		ret = rw_verify_area((int64_t)out->pos, count);
+	if (ret)
+		return ret;
 	if (!a[2])
 		return copy_range(vmm, in, NULL, out, NULL,
 				  count > MAX_RW_COUNT ? MAX_RW_COUNT : count);
-	if (copy_from_user(vmm, &pos, a[2], sizeof(pos)))
-		return -EFAULT;
-	if (pos < 0)
-		return -EINVAL;
-	if (in->ops->no_pread)
-		return -ESPIPE;
 	ret = copy_range(vmm, in, &pos, out, NULL, count > MAX_RW_COUNT ? MAX_RW_COUNT : count);
 	if (ret >= 0 && copy_to_user(vmm, a[2], &pos, sizeof(pos)))
 		return -EFAULT;
@@ -101,6 +119,15 @@ static int file_mode(struct vmm *vmm, struct vfile *vf, mode_t *mode)
 		return -EINVAL;
 	ret = vf->ops->stat(vmm, vf, &st);
 	*mode = st.st_mode;
+	return ret;
+}
+
+static long in_size(struct vmm *vmm, struct vfile *vf, uint64_t *size)
+{
+	struct stat st;
+	long ret = vf->ops->stat(vmm, vf, &st);
+
+	*size = ret ? 0 : (uint64_t)st.st_size;
 	return ret;
 }
 
@@ -132,7 +159,7 @@ long sys_copy_file_range(struct vmm *vmm, const uint64_t *a)
 {
 	struct vfile *in = fd_get(vmm, a[0]), *out = fd_get(vmm, a[2]);
 	int64_t pin, pout;
-	uint64_t len = a[4];
+	uint64_t len = a[4], size;
 	long ret;
 
 	ret = copy_checks(vmm, in, out, (unsigned int)a[5]);
@@ -148,6 +175,18 @@ long sys_copy_file_range(struct vmm *vmm, const uint64_t *a)
 		pout = (int64_t)out->pos;
 	if (pin < 0 || pout < 0)
 		return -EINVAL;
+	/* generic_copy_file_checks(): offsets that wrap (compared unsigned, as there) */
+	if ((uint64_t)pin + len < (uint64_t)pin || (uint64_t)pout + len < (uint64_t)pout)
+		return -EOVERFLOW;
+	ret = in_size(vmm, in, &size);
+	if (ret)
+		return ret;
+	/* shortened to the end of the input; the output's limit is LLONG_MAX */
+	len = (uint64_t)pin >= size ? 0 : len < size - (uint64_t)pin ? len : size - (uint64_t)pin;
+	if (pout == INT64_MAX)
+		return -EFBIG;
+	if (len > (uint64_t)(INT64_MAX - pout))
+		len = (uint64_t)(INT64_MAX - pout);
 	if (len > MAX_RW_COUNT)
 		len = MAX_RW_COUNT;
 	/* the same file: overlapping ranges are EINVAL */

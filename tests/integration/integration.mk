@@ -113,7 +113,8 @@ fuzz-campaign-test: $(BUILD)/tools/fuzz-campaign $(BUILD)/guest/fuzz_syscalls $(
 # What the fuzz campaigns found, each a program that exits 0 when the
 # monitor answers as Linux does; run natively and under the ASan+UBSan monitor.
 TEST_TARGETS	+= fuzz-regress-test
-FUZZ_REGRESS	= regress_lseek regress_vfork_wake regress_sendfile_pos regress_dir_lseek
+FUZZ_REGRESS	= regress_lseek regress_vfork_wake regress_sendfile_pos regress_dir_lseek \
+		  regress_unlinked_dirfd
 
 .PHONY: fuzz-regress-test
 fuzz-regress-test: $(patsubst %,$(BUILD)/guest/%,$(FUZZ_REGRESS)) $(VMM) $(BUILD)/guest/test_args

@@ -229,7 +229,8 @@ bool proc_redirect(struct vmm *vmm, char *abs, size_t len, bool follow_last)
 	int loops = 0, ok = false;
 	ssize_t n;
 
-	if (!cur || !link || !next || strlen(abs) >= len)
+	/* "" is a path from a removed directory (guest_lexical): nothing to walk */
+	if (!cur || !link || !next || abs[0] != '/' || strlen(abs) >= len)
 		goto out;
 	strcpy(cur, abs);
 restart:

@@ -40,6 +40,24 @@ static inline bool vma_is_sealed(const struct vm_area_struct *vma)
 bool range_sealed(struct mm_struct *mm, uint64_t start, uint64_t end);
 bool can_madvise_modify(const struct vm_area_struct *vma, int behavior);
 
+/*
+ * The range of madvise() and mseal(): EINVAL for an unaligned @start, or a
+ * length that wraps when page-aligned or added to @start; else 0 and the
+ * page-aligned end in *@end (== @start for an empty range).
+ */
+static inline int user_range_end(uint64_t start, uint64_t len_in, uint64_t *end)
+{
+	uint64_t len;
+
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	len = PAGE_ALIGN(len_in);
+	if (len_in && !len)
+		return -EINVAL;
+	*end = start + len;
+	return *end < start ? -EINVAL : 0;
+}
+
 static inline struct zone *mm_zone(struct mm_struct *mm)
 {
 	return mm->zone;

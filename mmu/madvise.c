@@ -236,21 +236,16 @@ static long madvise_vma(struct mm_struct *mm, struct vm_area_struct *vma,
 
 long mm_madvise(struct mm_struct *mm, uint64_t start, uint64_t len_in, int behavior)
 {
-	uint64_t len, end, tmp;
+	uint64_t end, tmp;
 	struct vm_area_struct *vma;
 	long unmapped_error = 0, err;
 
 	mm->stats.calls_madvise++;
 	if (!madvise_behavior_valid(behavior))
 		return -EINVAL;
-	if (start & ~PAGE_MASK)
-		return -EINVAL;
-	len = PAGE_ALIGN(len_in);
-	if (len_in && !len)
-		return -EINVAL;
-	end = start + len;
-	if (end < start)
-		return -EINVAL;
+	err = user_range_end(start, len_in, &end);
+	if (err)
+		return err;
 	if (end == start)
 		return 0;
 	if (behavior == MADV_POPULATE_READ || behavior == MADV_POPULATE_WRITE)

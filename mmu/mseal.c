@@ -99,18 +99,14 @@ static long mseal_apply(struct mm_struct *mm, uint64_t start, uint64_t end)
  */
 long mm_mseal(struct mm_struct *mm, uint64_t start, uint64_t len_in, unsigned long flags)
 {
-	uint64_t len, end;
+	uint64_t end;
+	int ret;
 
 	if (flags)
 		return -EINVAL;
-	if (start & ~PAGE_MASK)
-		return -EINVAL;
-	len = PAGE_ALIGN(len_in);
-	if (len_in && !len)
-		return -EINVAL;
-	end = start + len;
-	if (end < start)
-		return -EINVAL;
+	ret = user_range_end(start, len_in, &end);
+	if (ret)
+		return ret;
 	if (end == start)
 		return 0;
 	if (range_contains_unmapped(mm, start, end))

@@ -774,9 +774,7 @@ void do_exit(struct vmm *vmm, struct process *p, int status)
 	p->wait_status = status;
 	p->state = P_ZOMBIE;
 	fs_close_all(p);
-	if (p->vfork_parent) {
-		vfork_done(vmm, p);
-	}
+	vfork_done(vmm, p);
 	forget_children(vmm, p);
 	if (p == vmm->init) {
 		/* the run ends with the first process: its mm stays for --maps */
@@ -1401,9 +1399,7 @@ static void exec_commit(struct vmm *vmm, struct process *p, struct mm_struct *ol
 	clear_child_tid(vmm, p, old);
 	mm_release(vmm, old);
 	p->did_exec = true;
-	if (p->vfork_parent) {
-		vfork_done(vmm, p);
-	}
+	vfork_done(vmm, p);
 	fs_exec(p);
 	signal_exec(p);
 	p->tid_address = 0;

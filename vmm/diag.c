@@ -12,6 +12,7 @@
 
 #include "vmm.h"
 #include "platform.h"
+#include "trampoline.h"
 
 #define PTE_PRESENT	1ULL
 #define PTE_PFN_MASK	0x000ffffffffff000ULL
@@ -26,8 +27,12 @@ static const char *const vector_names[32] = {
 	"#CP control protection",
 };
 
-/* copy guest bytes that are mapped now; returns how many were */
-static size_t peek_user(struct vmm *vmm, uint64_t addr, uint8_t *dst, size_t n)
+/*
+ * Copy the program's bytes at @addr that are mapped now, at most @n;
+ * returns how many were.  @entry_page: the SYSCALL entry page, where ring 3
+ * may run too, counts as mapped (trap.c's instruction checks).
+ */
+size_t peek_user(struct vmm *vmm, uint64_t addr, uint8_t *dst, size_t n, bool entry_page)
 {
 	size_t done = 0;
 
@@ -36,6 +41,8 @@ static size_t peek_user(struct vmm *vmm, uint64_t addr, uint8_t *dst, size_t n)
 		size_t chunk = PAGE_SIZE - off;
 		pteval_t pte = a < TASK_SIZE ? mm_walk(vmm->cur->mm, a) : 0;
 
+		if (entry_page && vmm->fast_exit && (a & PAGE_MASK) == SYSCALL_LSTAR)
+			pte = (vmm->kern_gpa + KERN_SYSCALL) | PTE_PRESENT;
 		if (!(pte & PTE_PRESENT))
 			break;
 		gpa = (pte & PTE_PFN_MASK) + off;
@@ -115,11 +122,11 @@ static void print_code(struct vmm *vmm, uint64_t rip, FILE *out)
 
 	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
 		return;
-	have = peek_user(vmm, base, code, sizeof(code));
+	have = peek_user(vmm, base, code, sizeof(code), false);
 	if (have <= rip - base) {
 		/* the bytes before RIP may be unmapped; start at RIP itself */
 		base = rip;
-		have = peek_user(vmm, base, code, sizeof(code));
+		have = peek_user(vmm, base, code, sizeof(code), false);
 	}
 	for (start = base; start <= rip && have > rip - base; start++) {
 		count = cs_disasm(cs, code + (start - base), have - (start - base), start, 0, &insn);

@@ -385,6 +385,7 @@ void diag_fault_report(struct vmm *vmm, int signo, int si_code, uint64_t addr,
 void diag_print_maps(struct vmm *vmm, FILE *out);
 void diag_print_stats(struct vmm *vmm, FILE *out);
 void diag_print_regs(struct vmm *vmm, FILE *out);
+size_t peek_user(struct vmm *vmm, uint64_t addr, uint8_t *dst, size_t n, bool entry_page);
 void diag_signal_report(struct vmm *vmm, int signo, const char *why);
 
 /* procfs.c */

@@ -318,32 +318,6 @@ static void account_fault(struct vmm *vmm, enum fault_kind kind, uint64_t cycles
 	vmm->stats.fault_cycles[kind] += cycles;
 }
 
-/* guest bytes at @addr that are mapped now, at most @n; how many */
-static size_t peek_code(struct vmm *vmm, uint64_t addr, uint8_t *dst, size_t n)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		uint64_t a = addr + done, off = a & ~PAGE_MASK, gpa;
-		size_t chunk = PAGE_SIZE - off;
-		pteval_t pte = a < TASK_SIZE ? mm_walk(vmm->cur->mm, a) : 0;
-
-		/* the SYSCALL entry page, where ring 3 may run too */
-		if (vmm->fast_exit && (a & PAGE_MASK) == SYSCALL_LSTAR)
-			pte = (vmm->kern_gpa + KERN_SYSCALL) | PTE_PRESENT;
-		if (!(pte & PTE_PRESENT))
-			break;
-		gpa = (pte & PTE_PFN_MASK) + off;
-		if (gpa >= vmm->mem_size)
-			break;
-		if (chunk > n - done)
-			chunk = n - done;
-		memcpy(dst + done, vmm->mem + gpa, chunk);
-		done += chunk;
-	}
-	return done;
-}
-
 /*
  * Is the instruction at @rip an IN, OUT, INS or OUTS (prefixes, one REX,
  * then E4-E7, EC-EF or 6C-6F)?  Where the I/O bitmap opens a port, the
@@ -353,7 +327,7 @@ static size_t peek_code(struct vmm *vmm, uint64_t addr, uint8_t *dst, size_t n)
 static bool is_io_insn(struct vmm *vmm, uint64_t rip)
 {
 	uint8_t b[15];
-	size_t n = peek_code(vmm, rip, b, sizeof(b)), i;
+	size_t n = peek_user(vmm, rip, b, sizeof(b), true), i;
 
 	for (i = 0; i < n && (b[i] == 0x66 || b[i] == 0x67 || b[i] == 0xf0 || b[i] == 0xf2 ||
 			      b[i] == 0xf3 || b[i] == 0x2e || b[i] == 0x36 || b[i] == 0x3e ||
@@ -543,7 +517,8 @@ static bool decode_io(struct vmm *vmm, uint64_t rip, uint64_t end, uint64_t rdx,
 	unsigned int i = 0, size;
 	bool opsize = false, in;
 	uint8_t b[15], op;
-	size_t n = peek_code(vmm, rip, b, end && end - rip < sizeof(b) ? end - rip : sizeof(b));
+	size_t n = peek_user(vmm, rip, b, end && end - rip < sizeof(b) ? end - rip : sizeof(b),
+			     true);
 
 	*io = (struct io_insn){ 0 };
 	for (; i < n; i++) {

@@ -23,7 +23,15 @@
 #define KERN_TRAMP		0xa000		/* code page, then data page */
 #define KERN_COMMIT		0xc000		/* the commit buffer */
 #define COMMIT_BUF_SIZE		0x40000
-#define KERN_PGTABLES		(KERN_COMMIT + COMMIT_BUF_SIZE)
+/*
+ * Everything above is per vCPU: each has its own copy of these frames (its
+ * GDT, IDT, TSS, IST stacks, trampoline and commit buffer), the copies one
+ * after the other, mapped at KTEXT_BASE + cpu * KERN_PERCPU_SIZE.  The
+ * trampoline reaches its data page RIP-relative, so each copy reads its own.
+ * The kernel half's page tables follow the last copy.
+ */
+#define KERN_PERCPU_SIZE	(KERN_COMMIT + COMMIT_BUF_SIZE)
+#define KERN_PGTABLES		KERN_PERCPU_SIZE
 
 /* kernel virtual addresses */
 #define KTEXT_BASE		0xffffffff80000000

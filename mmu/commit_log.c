@@ -127,6 +127,40 @@ static void commit_log_requeue(struct mm_struct *mm)
 	}
 }
 
+static void frame_list_add(struct frame_list *fl, uint64_t pfn)
+{
+	if (fl->nr == fl->cap) {
+		size_t cap = fl->cap ? fl->cap * 2 : 16;
+		uint64_t *p = realloc(fl->pfn, cap * sizeof(*p));
+
+		if (!p)
+			abort();	/* host out of memory: nothing sane to do */
+		fl->pfn = p;
+		fl->cap = cap;
+	}
+	fl->pfn[fl->nr++] = pfn;
+}
+
+void frame_list_free(struct zone *zone, struct frame_list *fl)
+{
+	size_t i;
+
+	for (i = 0; i < fl->nr; i++)
+		put_page(zone, pfn_to_page(zone, fl->pfn[i]));
+	fl->nr = 0;
+}
+
+void commit_log_done_defer(struct mm_struct *mm, struct frame_list *out)
+{
+	struct commit_log *log = &mm->log;
+	size_t i;
+
+	for (i = 0; i < log->nr_deferred; i++)
+		frame_list_add(out, log->deferred[i]);
+	log->nr_deferred = 0;
+	commit_log_done(mm);
+}
+
 void commit_log_done(struct mm_struct *mm)
 {
 	struct commit_log *log = &mm->log;

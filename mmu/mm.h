@@ -186,6 +186,13 @@ size_t mm_copy_to_user(struct mm_struct *mm, uint64_t dst, const void *src, size
 
 /* hand the pending batch to the guest: the caller reads mm->log, then calls done */
 void commit_log_done(struct mm_struct *mm);
+/*
+ * ... but the batch's unlinked page-table frames go to @out instead of the
+ * zone: other CPUs may still walk through them until they have invalidated.
+ * frame_list_free() gives them back then.
+ */
+void commit_log_done_defer(struct mm_struct *mm, struct frame_list *out);
+void frame_list_free(struct zone *zone, struct frame_list *fl);
 /* for tests and for a guest without the trampoline: apply by plain writes */
 void commit_log_apply(struct mm_struct *mm);
 

@@ -181,6 +181,12 @@ struct commit_stats {
 /* Linux's tlb_single_page_flush_ceiling */
 #define COMMIT_FLUSH_CEILING	33
 
+/* page-table frames that wait for every CPU to drop its translations */
+struct frame_list {
+	uint64_t *pfn;
+	size_t nr, cap;
+};
+
 struct commit_log {
 	struct commit_entry *ent;
 	size_t nr, cap;
@@ -194,6 +200,7 @@ struct commit_log {
 	uint64_t delayed[16];
 	size_t nr_delayed;
 	uint32_t batch;		/* id of the pending batch, starts at 1 */
+	int owner;		/* the monitor's: 1 + the vCPU applying a batch, 0 none */
 	struct commit_stats stats;
 };
 

@@ -61,6 +61,9 @@ static void usage(FILE *out)
 		"  --trace-file FILE  --trace into FILE, every line with its pid\n"
 		"                   (as strace -f -o FILE)\n"
 		"  --check          run the MMU's invariant checker after every exit\n"
+		"  --vcpus N        at most N vCPUs, each on a host thread, started as\n"
+		"                   runnable threads and processes need them (default 8\n"
+		"                   with at least 256M of --mem, else 1; at most 64)\n"
 		"  --swap SIZE      a swap area of SIZE for reclaim, e.g. 256M (default none)\n"
 		"  --pku on|off     protection keys for the guest where KVM offers them\n"
 		"                   (default on); off: a CPU without them\n"
@@ -192,6 +195,7 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 		{ "maps", no_argument, NULL, 'M' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 'c' },
+		{ "vcpus", required_argument, NULL, 'v' },
 		{ "exit-floor", required_argument, NULL, 'F' },
 		{ "swap", required_argument, NULL, 'S' },
 		{ "inject", required_argument, NULL, 'i' },
@@ -266,6 +270,20 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 		case 'c':
 			vmm->check = true;
 			break;
+		case 'v': {
+			char *end;
+			long n;
+
+			errno = 0;
+			n = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || n < 1 || n > MAX_VCPUS) {
+				pr_err("--vcpus %s: a number of vCPUs from 1 to %d", optarg,
+				       MAX_VCPUS);
+				return -1;
+			}
+			vmm->max_vcpus = (int)n;
+			break;
+		}
 		case 'F':
 			if (parse_size(optarg, &vmm->bench_floor)) {
 				pr_err("--exit-floor %s: not a count", optarg);
@@ -343,6 +361,9 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 		pr_err("--mem is too large: at most %lluG", MAX_MEM >> 30);
 		return -1;
 	}
+	/* each vCPU's copy of the monitor's frames costs KERN_PERCPU_SIZE */
+	if (!vmm->max_vcpus)
+		vmm->max_vcpus = vmm->mem_size >= SMP_MIN_MEM ? DEFAULT_VCPUS : 1;
 	return optind;
 }
 
@@ -371,9 +392,14 @@ static void stop_handler(int sig, siginfo_t *si, void *uc)
 			timer_settime(stop_timer, 0, &kick, NULL);
 	}
 	if (vmm) {
+		int i;
+
 		vmm->done = true;
 		if (vmm->run)
 			vmm->run->immediate_exit = 1;
+		for (i = 0; i < vmm->nr_vcpus; i++)
+			if (vmm->cpus[i]->run)
+				vmm->cpus[i]->run->immediate_exit = 1;
 	}
 }
 
@@ -525,7 +551,8 @@ static int start_vm(struct vmm *vmm)
 		vmm->fast_exit = vmm->batch = vmm->prezero = vmm->host_thp = false;
 		vmm->ring3_commit = false;
 	}
-	if (kvm_init(vmm) || cpu_setup(vmm) || platform_setup(vmm) || reclaim_setup(vmm))
+	if (smp_init(vmm) || kvm_init(vmm) || cpu_setup(vmm) || smp_setup_vcpu0(vmm) ||
+	    platform_setup(vmm) || reclaim_setup(vmm))
 		return -1;
 	if (fault_around_set) {
 		vmm->zone->fault_around_bytes = fault_around;
@@ -549,6 +576,8 @@ static int start_vm(struct vmm *vmm)
 	}
 	if (cpu_load_mm(vmm))
 		return -1;
+	vmm->cur->on_cpu = this_vcpu();
+	vmm->loaded_mm = vmm->cur->mm;
 	memset(&vmm->run->s.regs.regs, 0, sizeof(vmm->run->s.regs.regs));
 	vmm->run->s.regs.regs.rflags = 0x2;
 	vmm->run->kvm_dirty_regs = KVM_SYNC_X86_REGS;

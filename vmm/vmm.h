@@ -75,6 +75,10 @@ struct vmm_stats {
 	uint64_t commit_chunks;
 	uint64_t direct_returns;	/* back to ring 3 by setting registers, no IRET */
 	uint64_t commits3;		/* commits written by the ring-3 helper */
+	uint64_t shootdowns;		/* batches that waited for other vCPUs */
+	uint64_t shootdown_kicks;	/* vCPUs kicked out of the guest for them */
+	uint64_t kick_retries;		/* kicks sent again: the first was not noticed */
+	int vcpus;			/* vCPUs started in the run */
 	/* time, in TSC cycles: inside KVM_RUN, and the whole run */
 	uint64_t run_cycles, start_tsc, end_tsc;
 	/* host-side fault service time by kind: log2 buckets of cycles */
@@ -104,6 +108,59 @@ enum platform_mode { PLATFORM_AUTO, PLATFORM_NPT, PLATFORM_SHADOW };
 
 struct platform;
 
+/*
+ * The vCPUs (smp.c).  Each runs on a host thread of its own; the monitor's
+ * code is serialized by vmm->mmu_lock, held by a vCPU thread whenever it is
+ * outside KVM_RUN, so guest code runs in parallel and exits are handled one
+ * at a time.  The fields named in VCPU_LOCAL are the holder's: struct vmm
+ * has one copy of each (vmm->cur, vmm->run, ...), which the monitor's code
+ * has always used, and vcpu_enter()/vcpu_leave() move them in from and out
+ * to the vCPU's struct when its thread takes and drops the lock.
+ */
+#define MAX_VCPUS	64
+#define DEFAULT_VCPUS	8	/* --vcpus: with at least SMP_MIN_MEM of --mem */
+#define SMP_MIN_MEM	(256ULL << 20)
+
+#define VCPU_LOCAL(X)							\
+	X(struct process *, cur)					\
+	X(struct kvm_run *, run)					\
+	X(int, vcpu_fd)							\
+	X(int, cpu_index)						\
+	X(struct mm_struct *, loaded_mm)				\
+	X(bool, need_resched)						\
+	X(bool, flush_on_entry)						\
+	X(bool, need_flush)						\
+	X(bool, tick)							\
+	X(bool, in_cctx)						\
+	X(bool, tearing_down)						\
+	X(struct mm_struct *, teardown_mm)				\
+	X(size_t, teardown_next)					\
+	X(struct kvm_regs, teardown_regs)				\
+	X(struct kvm_regs, user_regs)					\
+	X(struct mm_struct *, commit_mm)				\
+	X(uint64_t, last_fault_addr)					\
+	X(uint64_t, last_fault_rip)					\
+	X(uint64_t, last_fault_syscalls)				\
+	X(unsigned int, fault_repeats)
+
+#define VCPU_FIELD(type, name)	type name;
+
+struct vcpu {
+	struct vmm *vmm;
+	pthread_t thread;
+	int tid;		/* its host thread, for the timeslice timer */
+	bool started, failed;
+	bool in_guest;		/* between dropping the lock for KVM_RUN and taking it back */
+	bool idle;		/* nothing to run: waiting in schedule() */
+	bool timer_armed;
+	void *timer;		/* timer_t: its timeslice */
+	/* frames of its handed-over batch, freed once every vCPU dropped them */
+	struct frame_list deferred;
+	uint64_t entries;	/* KVM_RUNs: a kicked vCPU that entered again has flushed */
+	uint64_t kicks;		/* kicks that interrupted it */
+	VCPU_LOCAL(VCPU_FIELD)
+};
+
 #define MAX_PROCS	64	/* RLIMIT_NPROC of the guest: fork past it is EAGAIN */
 #define TIMESLICE_MS	10
 
@@ -127,6 +184,7 @@ struct process {
 	enum proc_state state;
 	bool exited;		/* dead: a zombie or about to be freed */
 	bool on_cpu_state;	/* false: the saved state below is current */
+	struct vcpu *on_cpu;	/* the vCPU it is loaded on (its state is there), or NULL */
 	int exit_signal;	/* sent to the parent at exit (SIGCHLD) */
 	int wait_status;	/* as wait4 reports it */
 	struct process *vfork_parent;	/* suspended until we exec or exit */
@@ -201,7 +259,6 @@ struct vmm {
 	bool host_thp;		/* guest memory on the host's transparent huge pages */
 	bool ring3_commit;	/* large commits written by a ring-3 helper */
 	uint64_t cctx_cr3;	/* the commit context's PGD, 0 without one */
-	bool in_cctx;		/* the helper is running */
 	bool fast_paths;	/* --fast-paths off: every fast path off, the MMU's too */
 	/* protection keys: KVM offers PKU and --pku is not off (SDM Vol. 3A, 4.6.2) */
 	bool pku_allowed;	/* --pku on|off */
@@ -214,9 +271,7 @@ struct vmm {
 	const char *fast_path_note;	/* a fast path the platform turned off, and why */
 
 	/* KVM */
-	int kvm_fd, vm_fd, vcpu_fd;
-	struct kvm_run *run;
-	size_t run_size;
+	int kvm_fd, vm_fd;
 	uint8_t *mem;		/* guest-physical 0 */
 	uint64_t kern_gpa;	/* the monitor's region (guest/trampoline.h) */
 	uint64_t kern_size;
@@ -228,29 +283,38 @@ struct vmm {
 	struct prezero *pz;
 	pthread_mutex_t mmu_lock;
 
+	/*
+	 * The holder's vCPU (see struct vcpu): cur is the process on it, run
+	 * its kvm_run, need_resched the timeslice ran out or sched_yield,
+	 * flush_on_entry CR3 changed (the guest reloads it before IRET),
+	 * need_flush another vCPU changed the tables this one may cache,
+	 * user_regs the program's while a commit stub runs, commit_mm the mm
+	 * whose batch this vCPU has handed over and not yet seen applied.
+	 */
+	VCPU_LOCAL(VCPU_FIELD)
+	struct vcpu *cpus[MAX_VCPUS];
+	int nr_vcpus, max_vcpus;	/* started, --vcpus */
+	pthread_cond_t cpu_cond;	/* a vCPU left the guest, an mm's commit ended */
+	pthread_cond_t idle_cond;	/* a process became runnable */
+	int idle_fd;			/* eventfd: wakes the vCPU waiting on host fds */
+	struct vcpu *host_waiter;	/* the vCPU waiting on host fds and deadlines */
+	struct vcpu *stop_world;	/* --check: every other vCPU out of the guest */
+	bool timeslices;		/* more than one process: timers armed */
+	bool vcpu_failed;		/* a vCPU could not start: no more tried */
+	size_t run_size;
+
 	/* processes */
-	struct process *cur;	/* on the vCPU */
 	struct process *procs;	/* every process not yet reaped */
 	struct process *init;	/* the first: its exit ends the run */
 	int nr_procs;
 	int next_pid;
-	bool need_resched;	/* the timeslice ran out or sched_yield */
-	bool flush_on_entry;	/* CR3 changed: the guest reloads it before IRET */
-	bool timer_armed;
-	void *timer;		/* timer_t */
 	struct mm_struct *dead_mms[MAX_PROCS];	/* unmapped, the guest writes the clears */
 	int nr_dead;
-	bool tearing_down;
-	size_t teardown_next;
-	struct kvm_regs teardown_regs;
-	struct kvm_regs user_regs;	/* the program's, while a commit stub runs */
 	bool done;		/* the first process exited */
 	int exit_status;	/* what ./vmm exits with */
 	struct file_table *ftab;	/* host files' MMU views by (dev, ino) */
 
 	/* diagnostics */
-	uint64_t last_fault_addr, last_fault_rip, last_fault_syscalls;
-	unsigned int fault_repeats;
 	bool trace_named[NR_SYSCALLS];
 	FILE *trace_out;	/* --trace's lines: stderr, or the --trace-file */
 	bool trace_file;	/* --trace-file: every line has the pid, as strace -f -o */
@@ -263,6 +327,30 @@ void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void die_perror(const char *what) __attribute__((noreturn));
 
+/* smp.c: the vCPUs, the monitor lock, TLB shootdown */
+struct vcpu *this_vcpu(void);
+int smp_init(struct vmm *vmm);
+int smp_setup_vcpu0(struct vmm *vmm);
+void smp_exit(struct vmm *vmm);
+void vcpu_enter(struct vmm *vmm);
+void vcpu_leave(struct vmm *vmm);
+void vcpu_wait(struct vmm *vmm, pthread_cond_t *cond, int ms);
+void vcpu_unlock(struct vmm *vmm);
+void vcpu_relock(struct vmm *vmm);
+bool vcpu_consume_signals(struct vmm *vmm);
+void vcpu_kick(struct vmm *vmm, struct vcpu *c);
+void task_kick(struct vmm *vmm, struct process *p);
+void smp_notify(struct vmm *vmm);
+void smp_balance(struct vmm *vmm);
+void smp_wake_all(struct vmm *vmm);
+bool smp_stop_world(struct vmm *vmm);
+void smp_start_world(struct vmm *vmm);
+void tlb_shootdown(struct vmm *vmm, struct mm_struct *mm);
+void mm_commit_begin(struct vmm *vmm, struct mm_struct *mm);
+void mm_commit_end(struct vmm *vmm);
+void mm_wait_commit(struct vmm *vmm);
+struct frame_list *vcpu_deferred(void);
+
 /* prezero.c */
 void prezero_start(struct vmm *vmm);
 void prezero_kick(struct vmm *vmm);
@@ -270,12 +358,15 @@ void prezero_stop(struct vmm *vmm);
 
 /* kvm.c */
 int kvm_init(struct vmm *vmm);
+int kvm_create_vcpu(struct vmm *vmm, int index);
 void kvm_exit_vm(struct vmm *vmm);
 int kvm_run_once(struct vmm *vmm);
 const char *kvm_exit_reason_name(unsigned int reason);
 
 /* cpu_x86_64.c */
 int cpu_setup(struct vmm *vmm);
+int cpu_setup_vcpu(struct vmm *vmm);
+uint64_t kern_phys(const struct vmm *vmm, uint64_t off);
 int cpu_load_mm(struct vmm *vmm);
 int cpu_set_sregs(struct vmm *vmm, uint64_t cr3);
 uint64_t kern_va(const struct vmm *vmm, uint64_t off);
@@ -289,6 +380,7 @@ bool vector_has_error_code(unsigned int vec);
 
 /* trap.c */
 int vmm_run(struct vmm *vmm);
+void vcpu_loop(struct vmm *vmm);
 void vmm_exit_all(struct vmm *vmm);
 struct iret_frame *trap_frame(struct vmm *vmm);
 void return_to_user(struct vmm *vmm);

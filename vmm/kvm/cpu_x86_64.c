@@ -65,15 +65,31 @@
 /* RFLAGS cleared on SYSCALL, as Linux does: TF, IF, DF, IOPL, NT, AC */
 #define SYSCALL_FMASK	0x47700
 
+/*
+ * The monitor's region: an offset below KERN_PERCPU_SIZE is in the current
+ * vCPU's copy (trampoline.h), one above it in the shared tables after the
+ * last copy.
+ */
+static uint64_t kern_off(const struct vmm *vmm, uint64_t off)
+{
+	if (off < KERN_PERCPU_SIZE)
+		return (uint64_t)vmm->cpu_index * KERN_PERCPU_SIZE + off;
+	return (uint64_t)(vmm->max_vcpus - 1) * KERN_PERCPU_SIZE + off;
+}
+
 uint64_t kern_va(const struct vmm *vmm, uint64_t off)
 {
-	(void)vmm;
-	return KTEXT_BASE + off;
+	return KTEXT_BASE + kern_off(vmm, off);
 }
 
 void *kern_ptr(const struct vmm *vmm, uint64_t off)
 {
-	return vmm->mem + vmm->kern_gpa + off;
+	return vmm->mem + vmm->kern_gpa + kern_off(vmm, off);
+}
+
+uint64_t kern_phys(const struct vmm *vmm, uint64_t off)
+{
+	return vmm->kern_gpa + kern_off(vmm, off);
 }
 
 /* Intel SDM Vol. 3A, 6.3.1: the vectors that push an error code */
@@ -94,20 +110,23 @@ static uint64_t *pt_new(struct pt_alloc *pa, uint64_t *gpa)
 	uint64_t off = pa->next;
 
 	pa->next += PAGE_SIZE;
-	*gpa = pa->vmm->kern_gpa + off;
+	*gpa = kern_phys(pa->vmm, off);
 	return kern_ptr(pa->vmm, off);
 }
 
-static uint64_t nr_kernel_tables(uint64_t mem_size)
+static uint64_t nr_kernel_tables(uint64_t mem_size, unsigned int cpus)
 {
 	uint64_t gib = (mem_size + PUD_SIZE - 1) / PUD_SIZE;
+	uint64_t fixed = 1 + gib + 2 + 3 + 1 + 1 + gib + 6;
+	uint64_t span = (uint64_t)cpus * KERN_PERCPU_SIZE + (fixed + 8) * PAGE_SIZE;
 
 	/*
-	 * direct map: one PUD and a PMD per GiB; KTEXT: PUD, PMD, PT; LSTAR:
-	 * the same; the commit context: its PGD, then as the direct map; the
-	 * probe space: PGD, PUD, PMD, PT and two data frames
+	 * direct map: one PUD and a PMD per GiB; KTEXT: PUD, PMD and a PT per
+	 * 2 MiB of the region; LSTAR: PUD, PMD, PT; the commit context: its
+	 * PGD, then as the direct map; the probe space: PGD, PUD, PMD, PT and
+	 * two data frames
 	 */
-	return 1 + gib + 3 + 3 + 1 + 1 + gib + 6;
+	return fixed + (span + PMD_SIZE - 1) / PMD_SIZE + 1;
 }
 
 /* all of guest memory at DIRECT_MAP_BASE, 2 MiB pages, writable, not executable */
@@ -131,22 +150,28 @@ static void map_direct(struct vmm *vmm, struct pt_alloc *pa)
 /* the monitor's region at KTEXT_BASE: trampoline code read-only executable */
 static void map_ktext(struct vmm *vmm, struct pt_alloc *pa)
 {
-	uint64_t pud_gpa, pmd_gpa, pt_gpa, off, prot, *pud, *pmd, *pt;
+	uint64_t pud_gpa, pmd_gpa, pt_gpa, off, cpu_off, prot, *pud, *pmd, *pt = NULL;
 	unsigned int pgd_idx = (KTEXT_BASE >> PGDIR_SHIFT) & 511;
+	uint64_t percpu_end = (uint64_t)vmm->max_vcpus * KERN_PERCPU_SIZE;
 
 	pud = pt_new(pa, &pud_gpa);
 	pmd = pt_new(pa, &pmd_gpa);
-	pt = pt_new(pa, &pt_gpa);
 	pud[(KTEXT_BASE >> PUD_SHIFT) & 511] = pmd_gpa | PTE_TABLE;
-	pmd[(KTEXT_BASE >> PMD_SHIFT) & 511] = pt_gpa | PTE_TABLE;
 	for (off = 0; off < vmm->kern_size; off += PAGE_SIZE) {
-		if (off >= KERN_TRAMP && off < KERN_TRAMP + TRAMP_OFF_DATA)
+		cpu_off = off % KERN_PERCPU_SIZE;
+		if (!(off & (PMD_SIZE - 1))) {
+			pt = pt_new(pa, &pt_gpa);
+			pmd[((KTEXT_BASE + off) >> PMD_SHIFT) & 511] = pt_gpa | PTE_TABLE;
+		}
+		if (off < percpu_end && cpu_off >= KERN_TRAMP &&
+		    cpu_off < KERN_TRAMP + TRAMP_OFF_DATA)
 			prot = PTE_P | PTE_A;
-		else if (off >= KERN_TRAMP && off < KERN_TRAMP + TRAMP_SIZE)
+		else if (off < percpu_end && cpu_off >= KERN_TRAMP &&
+			 cpu_off < KERN_TRAMP + TRAMP_SIZE)
 			prot = PTE_P | PTE_A | PTE_NX;
 		else
 			prot = PTE_P | PTE_RW | PTE_A | PTE_D | PTE_NX;
-		pt[off >> PAGE_SHIFT] = (vmm->kern_gpa + off) | prot;
+		pt[(off >> PAGE_SHIFT) & 511] = (vmm->kern_gpa + off) | prot;
 	}
 	vmm->zone->kernel_pgd[pgd_idx - 256] = pud_gpa | PTE_TABLE;
 }
@@ -241,6 +266,8 @@ static void map_probe_space(struct vmm *vmm, struct pt_alloc *pa)
 	vmm->probe.cr3 = pgd_gpa;
 }
 
+static void io_bitmap_one(struct vmm *vmm, bool probing);
+
 static void setup_gdt_tss(struct vmm *vmm)
 {
 	uint64_t *gdt = kern_ptr(vmm, KERN_GDT);
@@ -266,7 +293,7 @@ static void setup_gdt_tss(struct vmm *vmm)
 	memcpy(tss + 36, &ist1, 8);
 	memcpy(tss + 44, &ist2, 8);
 	memcpy(tss + 102, &iomap, 2);
-	cpu_io_bitmap(vmm, true);
+	io_bitmap_one(vmm, true);
 }
 
 /*
@@ -281,7 +308,7 @@ static void setup_gdt_tss(struct vmm *vmm)
  * port only from its own RIPs, so an open port gives a program nothing but
  * the SIGSEGV it would get from the #GP (trap.c, user_io_fault()).
  */
-void cpu_io_bitmap(struct vmm *vmm, bool probing)
+static void io_bitmap_one(struct vmm *vmm, bool probing)
 {
 	uint8_t *map = (uint8_t *)kern_ptr(vmm, KERN_TSS) + IOMAP_BASE;
 
@@ -292,6 +319,16 @@ void cpu_io_bitmap(struct vmm *vmm, bool probing)
 		map[PORT_COMMIT3 / 8] &= ~(1 << (PORT_COMMIT3 % 8));
 	if (probing)
 		map[PORT_PROBE / 8] &= ~(1 << (PORT_PROBE % 8));
+}
+
+/* in every vCPU's TSS */
+void cpu_io_bitmap(struct vmm *vmm, bool probing)
+{
+	int saved = vmm->cpu_index;
+
+	for (vmm->cpu_index = 0; vmm->cpu_index < vmm->max_vcpus; vmm->cpu_index++)
+		io_bitmap_one(vmm, probing);
+	vmm->cpu_index = saved;
 }
 
 static void setup_idt(struct vmm *vmm)
@@ -435,7 +472,8 @@ static int setup_zone(struct vmm *vmm)
 	extern const uint8_t trampoline_image[], trampoline_image_end[];
 	size_t tramp_len = trampoline_image_end - trampoline_image;
 
-	vmm->kern_size = KERN_PGTABLES + nr_kernel_tables(vmm->mem_size) * PAGE_SIZE;
+	vmm->kern_size = (uint64_t)vmm->max_vcpus * KERN_PERCPU_SIZE +
+			 nr_kernel_tables(vmm->mem_size, vmm->max_vcpus) * PAGE_SIZE;
 	if (vmm->mem_size < vmm->kern_size + (2UL << 20))
 		return -1;
 	vmm->kern_gpa = (vmm->mem_size - vmm->kern_size) & PAGE_MASK;
@@ -451,8 +489,21 @@ static int setup_zone(struct vmm *vmm)
 	zone_mark_free_zeroed(vmm->zone);
 	if (tramp_len > TRAMP_SIZE)
 		die("trampoline image too large (%zu bytes)", tramp_len);
-	memcpy(kern_ptr(vmm, KERN_TRAMP), trampoline_image, tramp_len);
 	return 0;
+}
+
+/* vCPU @cpu's copy of the monitor's frames: trampoline, GDT, TSS, IDT */
+static void setup_percpu(struct vmm *vmm, int cpu)
+{
+	extern const uint8_t trampoline_image[], trampoline_image_end[];
+	int saved = vmm->cpu_index;
+
+	vmm->cpu_index = cpu;
+	memcpy(kern_ptr(vmm, KERN_TRAMP), trampoline_image,
+	       trampoline_image_end - trampoline_image);
+	setup_gdt_tss(vmm);
+	setup_idt(vmm);
+	vmm->cpu_index = saved;
 }
 
 /*
@@ -463,6 +514,7 @@ static int setup_zone(struct vmm *vmm)
 int cpu_setup(struct vmm *vmm)
 {
 	struct pt_alloc pa = { .vmm = vmm, .next = KERN_PGTABLES };
+	int cpu;
 
 	if (setup_zone(vmm))
 		return -1;
@@ -471,8 +523,17 @@ int cpu_setup(struct vmm *vmm)
 	map_syscall_page(vmm, &pa);
 	map_commit_context(vmm, &pa);
 	map_probe_space(vmm, &pa);
-	setup_gdt_tss(vmm);
-	setup_idt(vmm);
+	for (cpu = 0; cpu < vmm->max_vcpus; cpu++)
+		setup_percpu(vmm, cpu);
+	return cpu_setup_vcpu(vmm);
+}
+
+/*
+ * The registers of the holder's vCPU (vmm->vcpu_fd): what KVM_CREATE_VCPU
+ * leaves is reset state; the program's CR3 comes with its first process.
+ */
+int cpu_setup_vcpu(struct vmm *vmm)
+{
 	return setup_msrs(vmm);
 }
 

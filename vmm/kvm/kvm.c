@@ -149,22 +149,15 @@ out:
 	return ret;
 }
 
-int kvm_init(struct vmm *vmm)
+/*
+ * vCPU @index for the holder of the monitor lock: its fd and kvm_run go
+ * to vmm->vcpu_fd and vmm->run (the vCPU's own, see struct vcpu).
+ */
+int kvm_create_vcpu(struct vmm *vmm, int index)
 {
 	int sz;
 
-	vmm->kvm_fd = vmm->vm_fd = vmm->vcpu_fd = -1;
-	vmm->kvm_fd = open_kvm();
-	if (vmm->kvm_fd < 0 || check_caps(vmm))
-		return -1;
-	vmm->vm_fd = ioctl(vmm->kvm_fd, KVM_CREATE_VM, 0);
-	if (vmm->vm_fd < 0) {
-		pr_err("KVM_CREATE_VM: %s", strerror(errno));
-		return -1;
-	}
-	if (setup_memory(vmm))
-		return -1;
-	vmm->vcpu_fd = ioctl(vmm->vm_fd, KVM_CREATE_VCPU, 0);
+	vmm->vcpu_fd = ioctl(vmm->vm_fd, KVM_CREATE_VCPU, index);
 	if (vmm->vcpu_fd < 0) {
 		pr_err("KVM_CREATE_VCPU: %s", strerror(errno));
 		return -1;
@@ -184,59 +177,73 @@ int kvm_init(struct vmm *vmm)
 	return setup_cpuid(vmm);
 }
 
+int kvm_init(struct vmm *vmm)
+{
+	vmm->kvm_fd = vmm->vm_fd = vmm->vcpu_fd = -1;
+	vmm->kvm_fd = open_kvm();
+	if (vmm->kvm_fd < 0 || check_caps(vmm))
+		return -1;
+	vmm->vm_fd = ioctl(vmm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vmm->vm_fd < 0) {
+		pr_err("KVM_CREATE_VM: %s", strerror(errno));
+		return -1;
+	}
+	if (setup_memory(vmm))
+		return -1;
+	return kvm_create_vcpu(vmm, 0);
+}
+
+/* the vCPUs are gone (smp.c): the VM and guest memory */
 void kvm_exit_vm(struct vmm *vmm)
 {
-	if (vmm->run)
-		munmap(vmm->run, vmm->run_size);
-	if (vmm->vcpu_fd >= 0)
-		close(vmm->vcpu_fd);
 	if (vmm->vm_fd >= 0)
 		close(vmm->vm_fd);
 	if (vmm->kvm_fd >= 0)
 		close(vmm->kvm_fd);
 	if (vmm->mem)
 		munmap(vmm->mem, vmm->mem_size);
-	vmm->run = NULL;
 	vmm->mem = NULL;
-	vmm->kvm_fd = vmm->vm_fd = vmm->vcpu_fd = -1;
+	vmm->kvm_fd = vmm->vm_fd = -1;
 }
 
-/* one KVM_RUN; registers come back in run->s.regs (KVM_CAP_SYNC_REGS) */
+/*
+ * One KVM_RUN on the holder's vCPU, without the monitor lock: other vCPUs'
+ * exits are handled meanwhile (smp.c).  Registers come back in
+ * run->s.regs (KVM_CAP_SYNC_REGS).  A signal (the timeslice, a kick from
+ * another vCPU, a stop) makes it return EINTR, reported as KVM_EXIT_INTR.
+ */
 int kvm_run_once(struct vmm *vmm)
 {
-	int ret;
+	struct kvm_run *run = vmm->run;
+	int fd = vmm->vcpu_fd, ret, err;
+	uint64_t t0, t1;
 
-	uint64_t t0;
-
-	vmm->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
-	if (vmm->pz) {
+	run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+	if (vmm->pz)
 		prezero_kick(vmm);
-		pthread_mutex_unlock(&vmm->mmu_lock);
-	}
+	vcpu_leave(vmm);
 	t0 = __rdtsc();
 	do {
-		ret = ioctl(vmm->vcpu_fd, KVM_RUN, 0);
+		ret = ioctl(fd, KVM_RUN, 0);
 	} while (ret < 0 && errno == EAGAIN);
-	vmm->stats.run_cycles += __rdtsc() - t0;
-	if (vmm->pz)
-		pthread_mutex_lock(&vmm->mmu_lock);
-	vmm->run->kvm_dirty_regs = 0;
-	if (ret < 0 && errno == EINTR) {
-		/* the timeslice (process.c): consume the tick, report the exit */
-		static const struct timespec zero;
-		sigset_t set;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGALRM);
-		while (sigtimedwait(&set, NULL, &zero) == SIGALRM)
-			;
-		vmm->run->exit_reason = KVM_EXIT_INTR;
+	err = errno;
+	t1 = __rdtsc();
+	if (getenv("SMPDBG") && t1 - t0 > 1000000000ULL)
+		fprintf(stderr, "cpu%d long KVM_RUN %llu Mcycles ret %d errno %d exit %u rip %llx\n",
+			vmm->cpu_index, (unsigned long long)((t1 - t0) >> 20), ret, err, run->exit_reason,
+			(unsigned long long)run->s.regs.regs.rip);
+	vcpu_enter(vmm);
+	vmm->stats.run_cycles += t1 - t0;
+	run->kvm_dirty_regs = 0;
+	if (ret < 0 && err == EINTR) {
+		vmm->tick = vcpu_consume_signals(vmm);
+		run->exit_reason = KVM_EXIT_INTR;
 		ret = 0;
 	}
 	if (ret < 0)
-		return -errno;
-	if (vmm->run->exit_reason < NR_EXIT_REASONS)
-		vmm->stats.exits[vmm->run->exit_reason]++;
+		return -err;
+	if (run->exit_reason < NR_EXIT_REASONS)
+		vmm->stats.exits[run->exit_reason]++;
 	return 0;
 }
 

@@ -30,13 +30,29 @@
  */
 static void nested_commit(struct vmm *vmm)
 {
-	struct commit_log *log = &vmm->cur->mm->log;
+	struct mm_struct *mm = vmm->cur->mm;
+	struct commit_log *log = &mm->log;
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
 	uint64_t *data = kern_ptr(vmm, KERN_TRAMP + TRAMP_OFF_DATA);
 	uint64_t *saved = (uint64_t *)trap_frame(vmm) - 3;
-	bool flush = log->flush_all || vmm->flush_on_entry ||
-		     log->nr_inval > TD_INVAL_MAX;
+	bool flush;
 	size_t i;
+
+	/*
+	 * The host's writes are in the tables already: every other vCPU on
+	 * this mm drops what it caches before the frames can go (smp.c).
+	 * Meanwhile the other vCPUs of the mm keep off its log.
+	 */
+	if (log->nr || log->nr_inval || log->flush_all || log->nr_deferred) {
+		mm_commit_begin(vmm, mm);
+		tlb_shootdown(vmm, mm);
+		mm_commit_end(vmm);
+		if (vmm->need_flush) {
+			vmm->need_flush = false;
+			vmm->flush_on_entry = true;
+		}
+	}
+	flush = log->flush_all || vmm->flush_on_entry || log->nr_inval > TD_INVAL_MAX;
 
 	if (flush) {
 		data[TD_NR_INVAL / 8] = 0;
@@ -69,6 +85,10 @@ static void nested_teardown(struct vmm *vmm)
 	while (vmm->nr_dead) {
 		struct mm_struct *mm = vmm->dead_mms[--vmm->nr_dead];
 
+		/* a vCPU still in the guest on it (a thread killed by exit_group) */
+		vmm->teardown_mm = mm;
+		tlb_shootdown(vmm, mm);
+		vmm->teardown_mm = NULL;
 		commit_log_done(mm);
 		mm_destroy(mm);
 	}

@@ -133,7 +133,7 @@ static void commit3_continue(struct vmm *vmm)
 
 	/* the current process's commit, or the clears of a dying mm */
 	if (vmm->tearing_down) {
-		log = &vmm->dead_mms[vmm->nr_dead - 1]->log;
+		log = &vmm->teardown_mm->log;
 		next = &vmm->teardown_next;
 	} else {
 		log = &vmm->cur->mm->log;
@@ -162,7 +162,7 @@ static void commit3_continue(struct vmm *vmm)
 			    commit_cap(vmm), &runs, &taken);
 	*next += taken;
 	vmm->stats.commit_chunks += taken < left;
-	r->rsi = CCTX_DIRECT_BASE + vmm->kern_gpa + KERN_COMMIT;
+	r->rsi = CCTX_DIRECT_BASE + kern_phys(vmm, KERN_COMMIT);
 	r->rdx = count;
 	r->rip = SYSCALL_LSTAR + SYSCALL_OFF_COMMIT3;
 	r->rflags = 0x2;
@@ -208,7 +208,7 @@ static void commit_continue(struct vmm *vmm)
 		r->rdi = commit_entry_va(vmm, &log->ent[vmm->cur->commit_next]);
 		r->rax = log->ent[vmm->cur->commit_next].val;
 		r->rsi = log->nr_inval ? log->inval[0] : kern_va(vmm, KERN_TRAMP + TRAMP_OFF_DATA);
-		commit_log_done(vmm->cur->mm);
+		commit_log_done_defer(vmm->cur->mm, vcpu_deferred());
 		vmm->cur->commit_next = 0;
 		enter_stub(vmm, TRAMP_OFF_COMMIT_ONE);
 		return;
@@ -230,7 +230,7 @@ static void commit_continue(struct vmm *vmm)
 		data[TD_NR_INVAL / 8] = log->nr_inval;
 		data[TD_FLUSH / 8] = 0;
 	}
-	commit_log_done(vmm->cur->mm);
+	commit_log_done_defer(vmm->cur->mm, vcpu_deferred());
 	vmm->cur->commit_next = 0;
 	vmm->flush_on_entry = false;
 	enter_stub(vmm, runs && count ? TRAMP_OFF_COMMIT_RUNS : TRAMP_OFF_COMMIT);
@@ -245,16 +245,23 @@ static void commit_continue(struct vmm *vmm)
  */
 static void shadow_teardown(struct vmm *vmm)
 {
-	struct mm_struct *mm = vmm->dead_mms[vmm->nr_dead - 1];
-	struct commit_log *log = &mm->log;
+	struct mm_struct *mm;
+	struct commit_log *log;
 	struct kvm_regs *r = &vmm->run->s.regs.regs;
 	bool runs;
 
 	if (!vmm->tearing_down) {
+		/* this vCPU's from now: other vCPUs tear down the others */
+		vmm->teardown_mm = vmm->dead_mms[--vmm->nr_dead];
 		vmm->tearing_down = true;
 		vmm->teardown_next = 0;
 		vmm->teardown_regs = *r;
+		/* a vCPU still in the guest on it (a thread killed by exit_group) */
+		tlb_shootdown(vmm, vmm->teardown_mm);
+		r = &vmm->run->s.regs.regs;
 	}
+	mm = vmm->teardown_mm;
+	log = &mm->log;
 	if (commit3_wanted(vmm, log, vmm->teardown_next)) {
 		commit3_continue(vmm);
 		return;
@@ -266,19 +273,31 @@ static void shadow_teardown(struct vmm *vmm)
 	}
 	commit_log_done(mm);
 	mm_destroy(mm);
-	vmm->nr_dead--;
+	vmm->teardown_mm = NULL;
 	vmm->tearing_down = false;
 	*r = vmm->teardown_regs;
 	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
 	return_to_user(vmm);
 }
 
-/* the guest applied the whole commit: back to the program it was for */
+/*
+ * The guest applied the whole commit: the other vCPUs of the mm drop what
+ * they cache (the guest's stores are in the tables now, so their
+ * invalidation sees them), the batch's frames go back, and the program
+ * resumes, after one more flush if another vCPU asked for it meanwhile.
+ */
 static void commit_done(struct vmm *vmm)
 {
+	if (vmm->commit_mm) {
+		tlb_shootdown(vmm, vmm->commit_mm);
+		mm_commit_end(vmm);
+	}
 	vmm->run->s.regs.regs = vmm->user_regs;
 	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
-	resume_user(vmm);
+	if (vmm->need_flush)
+		return_to_user(vmm);
+	else
+		resume_user(vmm);
 }
 
 /*
@@ -287,6 +306,10 @@ static void commit_done(struct vmm *vmm)
  */
 static void shadow_commit(struct vmm *vmm)
 {
+	struct commit_log *log = &vmm->cur->mm->log;
+
+	if (log->nr || log->nr_inval || log->flush_all || log->nr_deferred)
+		mm_commit_begin(vmm, vmm->cur->mm);
 	vmm->user_regs = vmm->run->s.regs.regs;
 	vmm->cur->commit_next = 0;
 	commit_continue(vmm);

@@ -5,7 +5,7 @@
  * 4 KiB (or 2 MiB) memset.  The machines have two cores; while the vCPU
  * thread sits in KVM_RUN the other core is idle.
  *
- * The MMU stays single-threaded: vmm->mmu_lock is held by the vCPU thread
+ * The MMU stays single-threaded: vmm->mmu_lock is held by a vCPU thread
  * whenever it is outside KVM_RUN (kvm_run_once() drops it for the ioctl),
  * and the zeroing thread takes it only to take frames off the free lists
  * and to give them back.  The memset itself runs unlocked: a grabbed frame
@@ -94,8 +94,8 @@ void prezero_kick(struct vmm *vmm)
 }
 
 /*
- * From here on the caller holds mmu_lock, except inside KVM_RUN, as long
- * as vmm->pz is set.  Without the thread there is no lock to take.
+ * The caller holds mmu_lock (smp.c), as every vCPU thread does outside
+ * KVM_RUN.
  */
 void prezero_start(struct vmm *vmm)
 {
@@ -106,7 +106,6 @@ void prezero_start(struct vmm *vmm)
 	vmm->pz = calloc(1, sizeof(*vmm->pz));
 	if (!vmm->pz)
 		return;
-	pthread_mutex_lock(&vmm->mmu_lock);
 	pthread_cond_init(&vmm->pz->wake, NULL);
 	vmm->zone->prezero = true;
 	err = pthread_create(&vmm->pz->thread, NULL, prezero_thread, vmm);
@@ -118,11 +117,10 @@ void prezero_start(struct vmm *vmm)
 		pthread_cond_destroy(&vmm->pz->wake);
 		free(vmm->pz);
 		vmm->pz = NULL;
-		pthread_mutex_unlock(&vmm->mmu_lock);
 	}
 }
 
-/* the thread is gone and the lock released: the MMU is the caller's alone */
+/* the thread is gone: the MMU is the vCPUs' alone */
 void prezero_stop(struct vmm *vmm)
 {
 	struct prezero *pz = vmm->pz;
@@ -131,8 +129,9 @@ void prezero_stop(struct vmm *vmm)
 		return;
 	__atomic_store_n(&pz->stop, true, __ATOMIC_RELEASE);
 	pthread_cond_signal(&pz->wake);
-	pthread_mutex_unlock(&vmm->mmu_lock);
+	vcpu_unlock(vmm);
 	pthread_join(pz->thread, NULL);
+	vcpu_relock(vmm);
 	pthread_cond_destroy(&pz->wake);
 	free(pz);
 	vmm->pz = NULL;

@@ -134,6 +134,12 @@ static bool pick_user(struct vmm *vmm)
 
 		if (vmm->done)
 			return false;
+		if (!p) {
+			/* a new vCPU, or its process was reaped while it waited */
+			if (!schedule(vmm))
+				return false;
+			continue;
+		}
 		if (p->state == P_RUNNING && p->sleeping_call)
 			retry_call(vmm);
 		if (p->state == P_RUNNING && !p->exited) {
@@ -173,9 +179,14 @@ void return_to_user(struct vmm *vmm)
 
 	if (!pick_user(vmm))
 		return;
-	if (vmm->nr_dead) {
+	if (vmm->nr_dead && !vmm->tearing_down) {
 		vmm->platform->teardown(vmm);
 		return;
+	}
+	/* another vCPU changed tables this one may cache (smp.c) */
+	if (vmm->need_flush) {
+		vmm->need_flush = false;
+		vmm->flush_on_entry = true;
 	}
 	log = &vmm->cur->mm->log;
 	if (!log->nr && !log->nr_inval && !log->flush_all && !vmm->flush_on_entry) {
@@ -756,13 +767,15 @@ static bool exit_mid_commit(struct vmm *vmm)
 
 static void check_mmu(struct vmm *vmm)
 {
-	struct mm_struct *mms[2 * MAX_PROCS];
+	struct mm_struct *mms[2 * MAX_PROCS + MAX_VCPUS];
 	struct process *p;
 	char err[256];
 	int n = 0, i;
 
 	if (vmm->done)
 		return;
+	if (!smp_stop_world(vmm))
+		goto out;
 	for (p = vmm->procs; p; p = p->next) {
 		if (!p->mm)
 			continue;
@@ -773,32 +786,66 @@ static void check_mmu(struct vmm *vmm)
 	}
 	for (i = 0; i < vmm->nr_dead; i++)
 		mms[n++] = vmm->dead_mms[i];
+	/* the dead ones being torn down */
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		struct mm_struct *mm = vmm->cpus[i] == this_vcpu() ? vmm->teardown_mm :
+				       vmm->cpus[i]->teardown_mm;
+
+		if (mm)
+			mms[n++] = mm;
+	}
 	if (!validate_mms(mms, n, err, sizeof(err)))
-		return;
+		goto out;
 	pr_err("MMU invariant broken after the exit at rip %#llx: %s",
 	       (unsigned long long)vmm->run->s.regs.regs.rip, err);
 	exit(70);
+out:
+	smp_start_world(vmm);
 }
 
-int vmm_run(struct vmm *vmm)
+/*
+ * A vCPU's life: run the guest, handle the exit, again.  Before the exit
+ * is handled, another vCPU's batch for the same mm must be in (smp.c).
+ */
+void vcpu_loop(struct vmm *vmm)
 {
-	bool mid;
+	bool mid, intr;
 	int ret;
 
-	vmm->stats.start_tsc = __rdtsc();
 	return_to_user(vmm);
+	smp_balance(vmm);
 	while (!vmm->done) {
 		ret = kvm_run_once(vmm);
 		if (ret) {
 			pr_err("KVM_RUN: %s", strerror(-ret));
 			vmm->exit_status = 128 + SIGKILL;
+			vmm->done = true;
 			break;
 		}
+		if (getenv("SMPDBG"))
+			fprintf(stderr, "cpu%d exit %u port %x rip %llx\n", vmm->cpu_index, vmm->run->exit_reason, vmm->run->io.port, (unsigned long long)vmm->run->s.regs.regs.rip);
+		mm_wait_commit(vmm);
 		mid = exit_mid_commit(vmm);
+		/*
+		 * Not after an interrupted KVM_RUN: a check stops the other
+		 * vCPUs with a kick, which is such an exit, so checking then
+		 * would have two vCPUs stop each other for ever.  The next
+		 * exit of this vCPU checks what it did.
+		 */
+		intr = vmm->run->exit_reason == KVM_EXIT_INTR;
 		handle_exit(vmm);
-		if (vmm->check && !mid)
+		if (vmm->check && !mid && !intr)
 			check_mmu(vmm);
+		smp_balance(vmm);
 	}
+	smp_wake_all(vmm);
+}
+
+int vmm_run(struct vmm *vmm)
+{
+	vmm->stats.start_tsc = __rdtsc();
+	vcpu_loop(vmm);
+	smp_exit(vmm);
 	vmm->stats.end_tsc = __rdtsc();
 	return vmm->exit_status;
 }

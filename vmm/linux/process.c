@@ -117,6 +117,9 @@ static void process_free(struct vmm *vmm, struct process *p)
 		}
 	}
 	vmm->nr_procs--;
+	/* a zombie still loaded on an idle vCPU: that vCPU has nothing now */
+	if (p->on_cpu && p->on_cpu != this_vcpu())
+		p->on_cpu->cur = NULL;
 	cwd_exit(p);
 	free(p->exe_path);
 	free(p->xsave);
@@ -173,6 +176,7 @@ static void save_state(struct vmm *vmm, struct process *p)
 {
 	struct kvm_sregs *s = &vmm->run->s.regs.sregs;
 
+	p->on_cpu = NULL;
 	p->regs = vmm->run->s.regs.regs;
 	p->frame = *trap_frame(vmm);
 	p->fs_base = s->fs.base;
@@ -186,6 +190,8 @@ static void load_state(struct vmm *vmm, struct process *p)
 {
 	struct kvm_sregs *s = &vmm->run->s.regs.sregs;
 
+	p->on_cpu = this_vcpu();
+	vmm->loaded_mm = p->mm;
 	vmm->run->s.regs.regs = p->regs;
 	*trap_frame(vmm) = p->frame;
 	s->fs.base = p->fs_base;
@@ -210,20 +216,28 @@ static void reap_detached(struct vmm *vmm)
 
 	for (p = vmm->procs; p; p = next) {
 		next = p->next;
-		if (p->state == P_ZOMBIE && !p->parent && p != vmm->cur && p != vmm->init)
+		if (p->state == P_ZOMBIE && !p->parent && p != vmm->cur && p != vmm->init &&
+		    !p->on_cpu)
 			process_free(vmm, p);
 	}
 }
 
+/* runnable, and not loaded on another vCPU */
+static bool can_run(struct vmm *vmm, struct process *p)
+{
+	return p->state == P_RUNNING && !p->exited &&
+	       (!p->on_cpu || p->on_cpu == this_vcpu() || p == vmm->cur);
+}
+
 static struct process *pick_next(struct vmm *vmm)
 {
-	struct process *start = vmm->cur->next, *p;
+	struct process *start = vmm->cur ? vmm->cur->next : NULL, *p;
 
 	for (p = start; p; p = p->next)
-		if (p->state == P_RUNNING && !p->exited)
+		if (can_run(vmm, p))
 			return p;
 	for (p = vmm->procs; p && p != start; p = p->next)
-		if (p->state == P_RUNNING && !p->exited)
+		if (can_run(vmm, p))
 			return p;
 	return NULL;
 }
@@ -276,15 +290,17 @@ void wake_up(struct vmm *vmm, const void *chan)
 /*
  * Wake the sleepers whose deadline has passed or whose host fd is ready,
  * waiting up to @wait_ms (-1: no limit) for the first of them on the host;
- * a signal to the monitor (SIGINT, the --timeout kick) ends the wait.
- * Returns false when no sleeper has a deadline or a host fd.
+ * a signal to the monitor (SIGINT, the --timeout kick) ends the wait, and
+ * so does another vCPU making a process runnable (smp_notify(), through
+ * vmm->idle_fd).  The lock is dropped while waiting.  Returns false when no
+ * sleeper has a deadline or a host fd.
  */
 static bool wake_sleepers(struct vmm *vmm, int wait_ms)
 {
-	struct pollfd fds[MAX_PROCS];
+	struct pollfd fds[MAX_PROCS + 1];
 	struct process *who[MAX_PROCS], *p;
 	int64_t now = now_ns(), first = INT64_MAX;
-	int n = 0, i;
+	int n = 0, i, ready;
 	bool any = false;
 
 	for (p = vmm->procs; p; p = p->next) {
@@ -316,13 +332,30 @@ static bool wake_sleepers(struct vmm *vmm, int wait_ms)
 		if (wait_ms < 0 || ms < wait_ms)
 			wait_ms = ms > INT32_MAX ? INT32_MAX : (int)ms;
 	}
-	if (n || wait_ms) {
-		if (poll(fds, n, wait_ms) <= 0)
-			n = 0;
+	ready = 0;
+	if (n && !wait_ms) {
+		ready = poll(fds, n, 0);
+	} else if (wait_ms) {
+		uint64_t drain;
+
+		fds[n] = (struct pollfd){ .fd = vmm->idle_fd, .events = POLLIN };
+		vmm->host_waiter = this_vcpu();
+		vcpu_unlock(vmm);
+		ready = poll(fds, n + 1, wait_ms);
+		vcpu_relock(vmm);
+		vmm->host_waiter = NULL;
+		if (read(vmm->idle_fd, &drain, sizeof(drain)) < 0)
+			drain = 0;
 	}
-	for (i = 0; i < n; i++)
-		if (fds[i].revents)
-			process_wake(vmm, who[i]);
+	/* the processes may have changed while the lock was dropped */
+	for (i = 0; ready > 0 && i < n; i++) {
+		if (!fds[i].revents)
+			continue;
+		for (p = vmm->procs; p && p != who[i]; p = p->next)
+			;
+		if (p && p->state == P_SLEEPING && p->wait_host_events)
+			process_wake(vmm, p);
+	}
 	now = now_ns();
 	for (p = vmm->procs; p; p = p->next)
 		if (p->state == P_SLEEPING && p->wake_ns && p->wake_ns <= now)
@@ -330,42 +363,86 @@ static bool wake_sleepers(struct vmm *vmm, int wait_ms)
 	return true;
 }
 
-/* nothing runnable: the host waits for a deadline or a host fd */
+/*
+ * Whether something may still wake a process of ours: another vCPU runs a
+ * process, or a process is runnable (on a vCPU that has not noticed yet).
+ */
+static bool others_busy(struct vmm *vmm)
+{
+	struct process *p;
+	int i;
+
+	for (i = 0; i < vmm->nr_vcpus; i++)
+		if (vmm->cpus[i] != this_vcpu() && vmm->cpus[i]->started &&
+		    !vmm->cpus[i]->idle)
+			return true;
+	for (p = vmm->procs; p; p = p->next)
+		if (p->state == P_RUNNING && !p->exited)
+			return true;
+	return false;
+}
+
+/*
+ * Nothing runnable on this vCPU.  One idle vCPU waits on the host for the
+ * sleepers' deadlines and host fds; the others wait for a process to
+ * become runnable.  False when nothing can ever wake a process: every
+ * vCPU is idle and no sleeper has a deadline or a host fd.
+ */
 static bool idle_wait(struct vmm *vmm)
 {
-	return wake_sleepers(vmm, -1);
+	bool woke = true;
+
+	this_vcpu()->idle = true;
+	if (!vmm->host_waiter)
+		woke = wake_sleepers(vmm, others_busy(vmm) ? 100 : -1);
+	else
+		vcpu_wait(vmm, &vmm->idle_cond, 100);
+	if (!woke && others_busy(vmm)) {
+		vcpu_wait(vmm, &vmm->idle_cond, 100);
+		woke = true;
+	}
+	this_vcpu()->idle = false;
+	return woke;
 }
 
 /*
  * Round robin.  Sleepers whose deadline passed or whose host fd is ready
- * wake first; with nothing runnable the monitor waits on the host for the
- * next of those (idle_wait()).  With nothing to wait for either, every
- * process waits for another: the program has deadlocked, and would hang
- * natively too.
+ * wake first; with nothing runnable the vCPU waits (idle_wait()).  With
+ * nothing to wait for either, every process waits for another: the
+ * program has deadlocked, and would hang natively too.  On several vCPUs a
+ * process loaded on another vCPU is left to it; this vCPU's own process may
+ * be freed while it waits (process_free()), so vmm->cur is read again.
  */
 bool schedule(struct vmm *vmm)
 {
-	struct process *prev = vmm->cur, *next;
+	struct process *prev, *next;
 
 	vmm->need_resched = false;
 	wake_sleepers(vmm, 0);
 	next = pick_next(vmm);
 	while (!next) {
+		if (vmm->done)
+			return false;
 		if (!idle_wait(vmm)) {
 			pr_err("every guest process is blocked: deadlock (the program would hang)");
 			/* until --timeout or a signal ends the monitor (main.c) */
 			while (!vmm->done)
-				pause();
+				vcpu_wait(vmm, &vmm->idle_cond, 50);
 			return false;
 		}
 		if (vmm->done)
 			return false;
 		next = pick_next(vmm);
 	}
+	prev = vmm->cur;
+	if (getenv("SMPDBG"))
+		fprintf(stderr, "cpu%d schedule %d -> %d\n", vmm->cpu_index, prev ? prev->pid : 0, next->pid);
 	if (next != prev) {
 		acct_charge(vmm);
-		if (!prev->exited)
+		if (prev && !prev->exited)
 			save_state(vmm, prev);
+		else if (prev)
+			prev->on_cpu = NULL;
 		vmm->cur = next;
 		load_state(vmm, next);
 	}
@@ -381,9 +458,10 @@ bool schedule(struct vmm *vmm)
  */
 void process_wake(struct vmm *vmm, struct process *p)
 {
-	(void)vmm;
-	if (p->state == P_SLEEPING)
+	if (p->state == P_SLEEPING) {
 		p->state = P_RUNNING;
+		smp_notify(vmm);
+	}
 	/* the retried call says again what it waits for, if it must */
 	p->wait_chan = NULL;
 	p->wake_ns = 0;
@@ -411,11 +489,32 @@ static long sleep_in_call(struct vmm *vmm, long ret)
 }
 
 /*
- * The timeslice ran out (KVM_RUN returned EINTR).  In ring 3 the program
- * is between instructions: its RIP, RSP and RFLAGS become an IRET frame and
- * the vCPU goes back to ring 0, as an interrupt would take it.  In the
- * trampoline the switch waits for the next trap.
+ * Interrupted in ring 0 on the way back to the program by a stub that
+ * returns to it without reporting back (the IRET, the nested-paging
+ * invalidation): begin that return again, so that a flush asked for
+ * meanwhile happens before the program's next instruction.  The stub has
+ * changed nothing but RSI, RCX and RAX, which wait under the frame.
  */
+static bool restart_return(struct vmm *vmm)
+{
+	struct kvm_regs *r = &vmm->run->s.regs.regs;
+	uint64_t *saved = (uint64_t *)trap_frame(vmm) - 3;
+
+	if (r->rip == tramp_va(vmm, TRAMP_OFF_IRET) && r->rsp == trap_frame_va(vmm)) {
+		/* nothing else to undo */
+	} else if (r->rip >= tramp_va(vmm, TRAMP_OFF_INVAL_IRET) &&
+		   r->rip < tramp_va(vmm, TRAMP_OFF_PROBE_INVAL)) {
+		r->rsi = saved[0];
+		r->rcx = saved[1];
+		r->rax = saved[2];
+	} else {
+		return false;
+	}
+	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	return_to_user(vmm);
+	return true;
+}
+
 /*
  * An exception the vCPU has taken but not yet delivered (a #PF of the
  * interrupted instruction): KVM delivers it on the next KVM_RUN, at
@@ -431,19 +530,41 @@ static bool event_in_flight(struct vmm *vmm)
 	       ev.interrupt.injected;
 }
 
+/*
+ * KVM_RUN was interrupted: the timeslice ran out (vmm->tick), another vCPU
+ * kicked this one (a shootdown, a signal or a death to notice), or the run
+ * is ending.  In ring 3 the program is between instructions: its RIP, RSP
+ * and RFLAGS become an IRET frame and it goes back through
+ * return_to_user(), as an interrupt would take it.  In the trampoline the
+ * stub goes on; what the kick asked for waits for its exit, unless the stub
+ * would return to the program without one (restart_return()).
+ */
 void preempt_user(struct vmm *vmm)
 {
 	struct kvm_run *run = vmm->run;
 	struct kvm_regs *r = &run->s.regs.regs;
 	struct kvm_sregs *s = &run->s.regs.sregs;
 	struct iret_frame *f = trap_frame(vmm);
+	struct process *p = vmm->cur;
+	bool resched, notice;
 
 	if (ioctl(vmm->vcpu_fd, KVM_GET_REGS, r) < 0 ||
 	    ioctl(vmm->vcpu_fd, KVM_GET_SREGS, s) < 0)
 		die("KVM_GET_REGS after an interrupted KVM_RUN: %s", strerror(errno));
-	/* not in ring 0, nor in the ring-3 commit helper: that is a commit too */
-	if ((s->cs.selector & 3) != 3 || vmm->in_cctx || event_in_flight(vmm) ||
-	    !pick_next(vmm))
+	if (!p || vmm->in_cctx || event_in_flight(vmm))
+		return;
+	notice = vmm->need_flush || p->exited || p->state != P_RUNNING ||
+		 signal_pending(p);
+	if (getenv("SMPDBG"))
+		fprintf(stderr, "cpu%d preempt pid %d cs %llx notice %d tick %d rip %llx\n", vmm->cpu_index, p->pid,
+			(unsigned long long)s->cs.selector, notice, vmm->tick, (unsigned long long)r->rip);
+	if ((s->cs.selector & 3) != 3) {
+		if (notice)
+			restart_return(vmm);
+		return;
+	}
+	resched = vmm->tick && pick_next(vmm);
+	if (!resched && !notice)
 		return;
 	f->rip = r->rip;
 	f->cs = s->cs.selector;
@@ -453,56 +574,15 @@ void preempt_user(struct vmm *vmm)
 	s->cs = vmm->kern_cs;
 	s->ss = vmm->kern_ss;
 	run->kvm_dirty_regs |= KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
-	vmm->cur->sig.syscall_nr = -1;
-	vmm->need_resched = true;
+	p->sig.syscall_nr = -1;
+	vmm->need_resched = resched;
 	return_to_user(vmm);
-}
-
-static void timer_tick(int sig)
-{
-	(void)sig;
-}
-
-/*
- * The timeslice: a periodic SIGALRM, blocked in the monitor and unblocked
- * only inside KVM_RUN (KVM_SET_SIGNAL_MASK), so it interrupts the guest and
- * never a host system call.  The pending signal is consumed after the exit.
- */
-int timer_setup(struct vmm *vmm)
-{
-	struct {
-		struct kvm_signal_mask hdr;
-		uint64_t set;
-	} km = { .hdr.len = 8 };
-	struct sigaction sa = { .sa_handler = timer_tick };
-	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM };
-	struct itimerspec its = { { 0, TIMESLICE_MS * 1000000L }, { 0, TIMESLICE_MS * 1000000L } };
-	sigset_t set, cur;
-	timer_t t;
-
-	if (vmm->timer_armed)
-		return 0;
-	sigemptyset(&set);
-	sigaddset(&set, SIGALRM);
-	if (sigaction(SIGALRM, &sa, NULL) || sigprocmask(SIG_BLOCK, &set, &cur))
-		return -1;
-	sigdelset(&cur, SIGALRM);
-	memcpy(&km.set, &cur, 8);
-	if (ioctl(vmm->vcpu_fd, KVM_SET_SIGNAL_MASK, &km) < 0) {
-		pr_err("KVM_SET_SIGNAL_MASK: %s", strerror(errno));
-		return -1;
-	}
-	if (timer_create(CLOCK_MONOTONIC, &sev, &t) || timer_settime(t, 0, &its, NULL))
-		return -1;
-	vmm->timer = t;
-	vmm->timer_armed = true;
-	return 0;
 }
 
 /* ---- accounting: getrusage(), times(), wait4()'s rusage ---- */
 
 /* the monitor thread's CPU times at the last charge, microseconds */
-static uint64_t acct_last_utime, acct_last_stime;
+static __thread uint64_t acct_last_utime, acct_last_stime;
 
 static uint64_t tv_us(const struct timeval *tv)
 {

@@ -497,6 +497,9 @@ int send_signal_to(struct vmm *vmm, struct process *p, const struct ksiginfo *in
 		p->state = P_SLEEPING;	/* a killable wait: only SIGKILL ends it */
 	if (p->state == P_SLEEPING)
 		process_wake(vmm, p);
+	/* running on another vCPU: it takes the signal at its next return */
+	if (signal_pending(p))
+		task_kick(vmm, p);
 	return ret;
 }
 

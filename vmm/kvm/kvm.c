@@ -228,10 +228,6 @@ int kvm_run_once(struct vmm *vmm)
 	} while (ret < 0 && errno == EAGAIN);
 	err = errno;
 	t1 = __rdtsc();
-	if (getenv("SMPDBG") && t1 - t0 > 1000000000ULL)
-		fprintf(stderr, "cpu%d long KVM_RUN %llu Mcycles ret %d errno %d exit %u rip %llx\n",
-			vmm->cpu_index, (unsigned long long)((t1 - t0) >> 20), ret, err, run->exit_reason,
-			(unsigned long long)run->s.regs.regs.rip);
 	vcpu_enter(vmm);
 	vmm->stats.run_cycles += t1 - t0;
 	run->kvm_dirty_regs = 0;

@@ -354,14 +354,15 @@ bool smp_stop_world(struct vmm *vmm)
 {
 	int i;
 
-	if (vmm->nr_vcpus < 2)
-		return true;
-	vmm->stop_world = self;
-	for (i = 0; i < vmm->nr_vcpus; i++)
-		vcpu_kick(vmm, vmm->cpus[i]);
-	for (i = 0; i < vmm->nr_vcpus; i++)
-		if (vmm->cpus[i] != self)
-			wait_out_of_guest(vmm, vmm->cpus[i], vmm->cpus[i]->entries);
+	if (vmm->nr_vcpus > 1) {
+		vmm->stop_world = self;
+		for (i = 0; i < vmm->nr_vcpus; i++)
+			vcpu_kick(vmm, vmm->cpus[i]);
+		for (i = 0; i < vmm->nr_vcpus; i++)
+			if (vmm->cpus[i] != self)
+				wait_out_of_guest(vmm, vmm->cpus[i], vmm->cpus[i]->entries);
+	}
+	/* a batch handed over and not yet applied: its frames are nobody's */
 	for (i = 0; i < vmm->nr_vcpus; i++) {
 		struct vcpu *c = vmm->cpus[i];
 

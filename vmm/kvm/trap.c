@@ -822,8 +822,6 @@ void vcpu_loop(struct vmm *vmm)
 			vmm->done = true;
 			break;
 		}
-		if (getenv("SMPDBG"))
-			fprintf(stderr, "cpu%d exit %u port %x rip %llx\n", vmm->cpu_index, vmm->run->exit_reason, vmm->run->io.port, (unsigned long long)vmm->run->s.regs.regs.rip);
 		mm_wait_commit(vmm);
 		mid = exit_mid_commit(vmm);
 		/*

@@ -435,8 +435,6 @@ bool schedule(struct vmm *vmm)
 		next = pick_next(vmm);
 	}
 	prev = vmm->cur;
-	if (getenv("SMPDBG"))
-		fprintf(stderr, "cpu%d schedule %d -> %d\n", vmm->cpu_index, prev ? prev->pid : 0, next->pid);
 	if (next != prev) {
 		acct_charge(vmm);
 		if (prev && !prev->exited)
@@ -555,9 +553,6 @@ void preempt_user(struct vmm *vmm)
 		return;
 	notice = vmm->need_flush || p->exited || p->state != P_RUNNING ||
 		 signal_pending(p);
-	if (getenv("SMPDBG"))
-		fprintf(stderr, "cpu%d preempt pid %d cs %llx notice %d tick %d rip %llx\n", vmm->cpu_index, p->pid,
-			(unsigned long long)s->cs.selector, notice, vmm->tick, (unsigned long long)r->rip);
 	if ((s->cs.selector & 3) != 3) {
 		if (notice)
 			restart_return(vmm);

@@ -221,12 +221,18 @@ static void spin_child(void)
 	}
 }
 
+/* whether the spinning child moves its counter within 200 ms */
 static int runs(void)
 {
-	int before = shared[1], i;
+	int before = shared[1];
+	struct timespec t0, t;
 
-	for (i = 0; i < 100 && shared[1] == before; i++)
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
 		sched_yield();
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (shared[1] == before &&
+		 (t.tv_sec - t0.tv_sec) * 1000000000L + t.tv_nsec - t0.tv_nsec < 200000000L);
 	return shared[1] != before;
 }
 

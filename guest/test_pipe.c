@@ -160,7 +160,7 @@ static void on_sig(int sig, siginfo_t *si, void *uc)
 static void epipe(void)
 {
 	struct sigaction sa = { .sa_sigaction = on_sig, .sa_flags = SA_SIGINFO };
-	int p[2], st;
+	int p[2], go[2], st;
 	pid_t pid;
 	long r;
 
@@ -179,16 +179,27 @@ static void epipe(void)
 	close(p[1]);
 	signal(SIGPIPE, SIG_DFL);
 
-	/* the default action: death by SIGPIPE, as a shell's 141 */
+	/*
+	 * the default action: death by SIGPIPE, as a shell's 141.  The child
+	 * writes once the parent has closed its ends (EOF on @go): on several
+	 * CPUs it would otherwise race the parent's close of the read end.
+	 */
 	pipe(p);
+	pipe(go);
 	pid = fork();
 	if (!pid) {
+		char c;
+
 		close(p[0]);
+		close(go[1]);
+		read(go[0], &c, 1);
 		write(p[1], "x", 1);
 		_exit(0);
 	}
 	close(p[0]);
 	close(p[1]);
+	close(go[0]);
+	close(go[1]);
 	waitpid(pid, &st, 0);
 	printf("epipe default: %s %d\n", WIFSIGNALED(st) ? "signal" : "exit",
 	       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));

@@ -1285,6 +1285,7 @@ void process_continue(struct vmm *vmm, struct process *p)
 	if (p->state != P_STOPPED)
 		return;
 	p->state = P_RUNNING;
+	smp_notify(vmm);
 	p->jobctl_report = CLD_CONTINUED;
 	notify_parent_cldstop(vmm, p, CLD_CONTINUED);
 }

@@ -514,6 +514,7 @@ int smp_setup_vcpu0(struct vmm *vmm)
  */
 void smp_exit(struct vmm *vmm)
 {
+	struct process *p;
 	int i;
 
 	smp_wake_all(vmm);
@@ -538,6 +539,10 @@ void smp_exit(struct vmm *vmm)
 		if (i)
 			free(c);
 	}
+	for (p = vmm->procs; p; p = p->next)
+		p->on_cpu = NULL;
+	for (i = 1; i < vmm->nr_vcpus; i++)
+		vmm->cpus[i] = NULL;
 	vmm->run = NULL;
 	vmm->vcpu_fd = -1;
 	vmm->stats.vcpus = vmm->nr_vcpus;

@@ -220,7 +220,7 @@ static int link_target(struct vmm *vmm, const struct proc_node *nd, char *buf, s
 			return -ENOENT;
 		return snprintf(buf, len, "%s", guest_path(vmm, p->exe_path));
 	case PROC_CWD:
-		return snprintf(buf, len, "%s", p->cwd ? p->cwd : "/");
+		return snprintf(buf, len, "%s", p->fs->cwd ? p->fs->cwd : "/");
 	case PROC_ROOT:
 		return snprintf(buf, len, "/");
 	case PROC_FD_LINK:
@@ -586,7 +586,7 @@ static char *proc_status(struct vmm *vmm, struct process *p)
 		     "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\n"
 		     "Gid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t%s\nNStgid:\t%d\nNSpid:\t%d\n"
 		     "NSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n%s%s"
-		     "Threads:\t1\nSigQ:\t%d/%" PRIu64 "\n"
+		     "Threads:\t%d\nSigQ:\t%d/%" PRIu64 "\n"
 		     "SigPnd:\t%016" PRIx64 "\nShdPnd:\t%016" PRIx64 "\nSigBlk:\t%016" PRIx64 "\n"
 		     "SigIgn:\t%016" PRIx64 "\nSigCgt:\t%016" PRIx64 "\n"
 		     "CapInh:\t%016" PRIx64 "\nCapPrm:\t%016" PRIx64 "\nCapEff:\t%016" PRIx64 "\n"
@@ -596,12 +596,13 @@ static char *proc_status(struct vmm *vmm, struct process *p)
 		     "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
 		     /* the Umask line is the fs_struct's: a zombie has none */
 		     p->comm, p->mm ? "Umask:\t" : "", p->mm ? umask_text : "", task_state(p),
-		     p->pid, p->pid, p->ppid, getuid(), geteuid(), geteuid(), geteuid(), getgid(), getegid(), getegid(), getegid(), fd_table_size(p),
-		     groups, p->pid, p->pid, pgrp, sid, mem,
+		     p->tgid, p->pid, p->group_leader->ppid, getuid(), geteuid(), geteuid(), geteuid(), getgid(), getegid(), getegid(), getegid(), fd_table_size(p),
+		     groups, p->tgid, p->pid, pgrp, sid, mem,
 		     /* a zombie has no mm: none of the mm's lines */
 		     p->mm ? "CoreDumping:\t0\nTHP_enabled:\t1\nuntag_mask:\t0xffffffffffffffff\n" : "",
-		     p->sig.nr_queued,
-		     p->rlim[RLIMIT_SIGPENDING][0], p->sig.pending, p->sig.shared_pending,
+		     p->group_leader->nr_threads, p->sig.nr_queued,
+		     p->rlim[RLIMIT_SIGPENDING][0], p->sig.pending,
+		     p->group_leader->sig.shared_pending,
 		     p->sig.blocked, ign, cgt, c[0], c[1], c[2], cap_bounding(), (uint64_t)0,
 		     ssb ? ssb : "", sib ? sib : "", mems ? mems : "",
 		     mems_list ? mems_list : "") < 0)

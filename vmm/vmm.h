@@ -104,7 +104,7 @@ enum platform_mode { PLATFORM_AUTO, PLATFORM_NPT, PLATFORM_SHADOW };
 
 struct platform;
 
-#define MAX_PROCS	64	/* RLIMIT_NPROC of the guest: fork past it is EAGAIN */
+#define MAX_PROCS	128	/* RLIMIT_NPROC of the guest (tasks: threads count): past it EAGAIN */
 #define TIMESLICE_MS	10
 
 enum proc_state {

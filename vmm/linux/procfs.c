@@ -205,9 +205,9 @@ static int link_target(struct vmm *vmm, const struct proc_node *nd, char *buf, s
 	*inside = true;
 	switch (nd->entry->id) {
 	case PROC_SELF:
-		return snprintf(buf, len, "%d", vmm->cur->pid);
+		return snprintf(buf, len, "%d", vmm->cur->tgid);
 	case PROC_THREAD_SELF:
-		return snprintf(buf, len, "%d/task/%d", vmm->cur->pid, vmm->cur->pid);
+		return snprintf(buf, len, "%d/task/%d", vmm->cur->tgid, vmm->cur->pid);
 	case PROC_MOUNTS_LINK:
 		return snprintf(buf, len, "self/mounts");
 	}
@@ -284,8 +284,14 @@ static int lookup_child(struct vmm *vmm, struct proc_node *nd, const char *name)
 		e = find_entry(pid_entries, name);
 		break;
 	case PROC_TASK_DIR:
-		/* one thread per process: its tid is the pid */
-		if (parse_num(name, &num) && num == nd->pid)
+		/* the process's threads, by tid */
+		p = node_task(vmm, nd);
+		if (p && parse_num(name, &num) && find_process(vmm, num) &&
+		    find_process(vmm, num)->tgid == p->tgid && !find_process(vmm, num)->exited) {
+			nd->pid = num;
+			goto pid_dir;
+		}
+		if (p && parse_num(name, &num) && num == nd->pid)
 			goto pid_dir;
 		return -ENOENT;
 	case PROC_FD_DIR:
@@ -1249,7 +1255,8 @@ static int proc_iterate(struct vmm *vmm, struct vfile *vf, struct dir_context *c
 		if (vf->pos < POS_PIDS)
 			vf->pos = POS_PIDS;
 		for (p = vmm->procs; p; p = p->next) {
-			if ((uint64_t)p->pid < vf->pos - POS_PIDS)
+			/* processes: a thread's directory is under its leader's task/ */
+			if (p != p->group_leader || (uint64_t)p->pid < vf->pos - POS_PIDS)
 				continue;
 			snprintf(name, sizeof(name), "%d", p->pid);
 			vf->pos = POS_PIDS + p->pid;
@@ -1264,14 +1271,23 @@ static int proc_iterate(struct vmm *vmm, struct vfile *vf, struct dir_context *c
 	case PROC_STATIC_DIR:
 		emit_static(ctx, vf, nd->entry->sub, 2);
 		return 0;
-	case PROC_TASK_DIR:
-		if (vf->pos == 2) {
-			snprintf(name, sizeof(name), "%d", p->pid);
+	case PROC_TASK_DIR: {
+		struct process *t;
+		uint64_t k = 2;
+
+		/* the leader, then its live threads, in creation order */
+		for (t = vmm->procs; t; t = t->next) {
+			if (t->tgid != p->tgid || (t != p && t->exited))
+				continue;
+			if (k++ < vf->pos)
+				continue;
+			snprintf(name, sizeof(name), "%d", t->pid);
 			if (!emit_entry(ctx, nd, name, S_IFDIR))
 				return 0;
 			vf->pos++;
 		}
 		return 0;
+	}
 	case PROC_FD_DIR:
 		if (vf->pos - 2 >= MAX_FDS)
 			return 0;

@@ -208,7 +208,7 @@ static long futex_requeue(struct vmm *vmm, uint64_t uaddr, uint64_t uaddr2, bool
 #define FUTEX_OP_OR		2
 #define FUTEX_OP_ANDN		3
 #define FUTEX_OP_XOR		4
-#define FUTEX_OP_OPARG_SHIFT	8
+#define FUTEX_OP_OPARG_SHIFT	8U
 
 static int32_t sign_extend12(uint32_t v)
 {
@@ -222,7 +222,7 @@ static long futex_atomic_op(struct vmm *vmm, uint32_t encoded, uint64_t uaddr, u
 	int32_t oparg = sign_extend12((encoded >> 12) & 0xfff);
 	uint32_t val;
 
-	if (encoded & (FUTEX_OP_OPARG_SHIFT << 28)) {
+	if (encoded & (FUTEX_OP_OPARG_SHIFT << 28U)) {
 		if (oparg < 0 || oparg > 31)
 			oparg &= 31;	/* Linux warns and masks */
 		oparg = 1U << oparg;

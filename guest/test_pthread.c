@@ -15,6 +15,11 @@
  *   tgkill	tgkill to one thread, kill to a thread that does not block it
  *   futex	WAIT, WAKE, CMP_REQUEUE, REQUEUE, WAKE_OP, timeouts, errnos
  *   robust	the owner of a robust mutex dies: EOWNERDEAD
+ *   fatal	a thread's SIGSEGV kills the whole process
+ *   stop	SIGSTOP stops every thread of a child, SIGCONT resumes them
+ *   altstack	sigaltstack is per thread; a new thread has none
+ *   clone	clone()'s flag checks and errnos
+ *   waitchild	a thread waits for a child main forked
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -491,6 +496,164 @@ static int test_robust(void)
 	return 0;
 }
 
+/* ---- fatal ---- */
+
+static void *segv(void *arg)
+{
+	usleep(10000);
+	*(volatile int *)(long)arg = 1;
+	return NULL;
+}
+
+static int test_fatal(void)
+{
+	pthread_t t, s;
+
+	printf("a thread takes SIGSEGV\n");
+	fflush(stdout);
+	pthread_create(&s, NULL, sleeper, NULL);
+	pthread_create(&t, NULL, segv, NULL);
+	pthread_join(t, NULL);
+	printf("not reached\n");
+	return 0;
+}
+
+/* ---- stop ---- */
+
+static volatile long spins[3];
+
+static void *spinner(void *arg)
+{
+	for (;;) {
+		spins[(long)arg]++;
+		sched_yield();
+	}
+	return NULL;
+}
+
+static int test_stop(void)
+{
+	int p[2], st, i;
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		return 1;
+	pid = fork();
+	if (!pid) {
+		pthread_t t[3];
+
+		for (i = 0; i < 3; i++)
+			pthread_create(&t[i], NULL, spinner, (void *)(long)i);
+		if (write(p[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	if (read(p[0], &c, 1) != 1)
+		return 1;
+	kill(pid, SIGSTOP);
+	waitpid(pid, &st, WUNTRACED);
+	printf("stopped: %s by %d\n", WIFSTOPPED(st) ? "yes" : "no", WSTOPSIG(st));
+	kill(pid, SIGCONT);
+	waitpid(pid, &st, WCONTINUED);
+	printf("continued: %s\n", WIFCONTINUED(st) ? "yes" : "no");
+	kill(pid, SIGTERM);
+	waitpid(pid, &st, 0);
+	printf("killed by %d\n", WIFSIGNALED(st) ? WTERMSIG(st) : -1);
+	return 0;
+}
+
+/* ---- altstack ---- */
+
+static void *altstack_thread(void *arg)
+{
+	stack_t ss;
+
+	sigaltstack(NULL, &ss);
+	printf("new thread's altstack: %s\n", ss.ss_flags & SS_DISABLE ? "disabled" : "set");
+	return NULL;
+}
+
+static int test_altstack(void)
+{
+	static char stack[65536];
+	stack_t ss = { .ss_sp = stack, .ss_size = sizeof(stack) }, old;
+	pthread_t t;
+
+	sigaltstack(&ss, NULL);
+	pthread_create(&t, NULL, altstack_thread, NULL);
+	pthread_join(t, NULL);
+	sigaltstack(NULL, &old);
+	printf("main's altstack: %s, size %zu\n", old.ss_flags & SS_DISABLE ? "disabled" : "set",
+	       old.ss_size);
+	return 0;
+}
+
+/* ---- clone ---- */
+
+#define CLONE_VM_	0x00000100
+#define CLONE_FS_	0x00000200
+#define CLONE_FILES_	0x00000400
+#define CLONE_SIGHAND_	0x00000800
+#define CLONE_THREAD_	0x00010000
+#define CLONE_NEWNS_	0x00020000
+#define CLONE_SETTLS_	0x00080000
+
+static const char *clone_errno(unsigned long flags, unsigned long tls)
+{
+	long r = syscall(SYS_clone, flags, 0, NULL, NULL, tls);
+
+	if (r == 0)
+		_exit(0);	/* not expected: a child that goes at once */
+	if (r > 0) {
+		waitpid(r, NULL, 0);
+		return "created";
+	}
+	return strerror(errno);
+}
+
+static int test_clone(void)
+{
+	printf("CLONE_THREAD without CLONE_SIGHAND: %s\n",
+	       clone_errno(CLONE_THREAD_ | CLONE_VM_, 0));
+	printf("CLONE_SIGHAND without CLONE_VM: %s\n", clone_errno(CLONE_SIGHAND_, 0));
+	printf("CLONE_NEWNS with CLONE_FS: %s\n", clone_errno(CLONE_NEWNS_ | CLONE_FS_, 0));
+	printf("CLONE_SETTLS past user space: %s\n",
+	       clone_errno(CLONE_SETTLS_ | SIGCHLD, 0x800000000000UL));
+	printf("CLONE_FILES process: %s\n", clone_errno(CLONE_FILES_ | SIGCHLD, 0));
+	return 0;
+}
+
+/* ---- waitchild ---- */
+
+static pid_t child;
+
+static void *waiter(void *arg)
+{
+	int st = 0;
+	pid_t r = waitpid(child, &st, 0);
+
+	printf("thread reaped the child: %s, status %d\n", r == child ? "yes" : "no",
+	       WEXITSTATUS(st));
+	return NULL;
+}
+
+static int test_waitchild(void)
+{
+	pthread_t t;
+
+	child = fork();
+	if (!child) {
+		usleep(30000);
+		_exit(9);
+	}
+	pthread_create(&t, NULL, waiter, NULL);
+	pthread_join(t, NULL);
+	printf("main's wait after: %s\n", waitpid(-1, NULL, WNOHANG) < 0 ? strerror(errno) : "a child");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "create";
@@ -519,6 +682,17 @@ int main(int argc, char **argv)
 		return test_futex();
 	if (!strcmp(m, "robust"))
 		return test_robust();
-	fprintf(stderr, "usage: test_pthread create|cond|barrier|exitgroup|mainexit|exec|fork|tgkill|futex|robust\n");
+	if (!strcmp(m, "fatal"))
+		return test_fatal();
+	if (!strcmp(m, "stop"))
+		return test_stop();
+	if (!strcmp(m, "altstack"))
+		return test_altstack();
+	if (!strcmp(m, "clone"))
+		return test_clone();
+	if (!strcmp(m, "waitchild"))
+		return test_waitchild();
+	fprintf(stderr, "usage: test_pthread create|cond|barrier|exitgroup|mainexit|exec|fork|"
+		"tgkill|futex|robust|fatal|stop|altstack|clone|waitchild\n");
 	return 2;
 }

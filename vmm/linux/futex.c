@@ -58,7 +58,8 @@ int futex_wake(struct vmm *vmm, struct mm_struct *mm, uint64_t uaddr, bool share
 
 	futex_key(mm, uaddr, shared, &obj, &off);
 	for (p = vmm->procs; p; p = p->next) {
-		if (p->state != P_SLEEPING || !p->futex_key_obj || p->futex_woken ||
+		/* a waiter is queued until its call ends, woken or not (a signal) */
+		if (p->exited || !p->futex_key_obj || p->futex_woken ||
 		    p->futex_key_obj != obj || p->futex_key_off != off ||
 		    !(p->futex_bitset & bitset))
 			continue;
@@ -185,7 +186,7 @@ static long futex_requeue(struct vmm *vmm, uint64_t uaddr, uint64_t uaddr2, bool
 	futex_key(vmm->cur->mm, uaddr, shared, &obj1, &off1);
 	futex_key(vmm->cur->mm, uaddr2, shared, &obj2, &off2);
 	for (p = vmm->procs; p; p = p->next) {
-		if (p->state != P_SLEEPING || !p->futex_key_obj || p->futex_woken ||
+		if (p->exited || !p->futex_key_obj || p->futex_woken ||
 		    p->futex_key_obj != obj1 || p->futex_key_off != off1)
 			continue;
 		if (woken < nr_wake) {

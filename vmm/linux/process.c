@@ -63,6 +63,8 @@
 				 K_CLONE_PTRACE | K_CLONE_SYSVSEM | K_CLONE_FS | K_CLONE_FILES | \
 				 K_CLONE_SIGHAND | K_CLONE_THREAD)
 
+#define TASK_SIZE_MAX	0x7ffffffff000ULL	/* (1 << 47) - PAGE_SIZE */
+
 #define K_WNOHANG	0x00000001
 #define K_WSTOPPED	0x00000002
 #define K_WEXITED	0x00000004
@@ -435,12 +437,19 @@ static void vfork_done(struct vmm *vmm, struct process *child)
 	}
 }
 
-/* put the current process to sleep in its system call */
-static long sleep_in_call(struct vmm *vmm, long ret)
+/*
+ * wait4 and waitid sleep on the process's wait_chldexit: any of its
+ * threads may wait for its children, and a child's exit, stop or
+ * continue wakes them all (__wake_up_parent()).
+ */
+static const void *wait_chldexit(struct process *p)
 {
-	vmm->cur->state = P_SLEEPING;
-	vmm->cur->sleeping_call = true;
-	return ret;
+	return &p->group_leader->wait_status;
+}
+
+static void wake_up_parent(struct vmm *vmm, struct process *parent)
+{
+	wake_up(vmm, wait_chldexit(parent));
 }
 
 /*
@@ -792,7 +801,7 @@ static void notify_parent(struct vmm *vmm, struct process *p)
 	/* SIGCHLD ignored or SA_NOCLDWAIT: nobody will wait, reap now */
 	if (p->exit_signal == SIGCHLD && sigchld_autoreap(parent))
 		p->parent = NULL;
-	process_wake(vmm, parent);
+	wake_up_parent(vmm, parent);
 }
 
 /*
@@ -989,6 +998,9 @@ static long do_fork(struct vmm *vmm, uint64_t flags, uint64_t sp, uint64_t ptid,
 	struct process *p = vmm->cur, *c;
 	int err, pid;
 
+	/* copy_thread(): ARCH_SET_FS past the user address space */
+	if ((flags & K_CLONE_SETTLS) && tls >= TASK_SIZE_MAX)
+		return -EPERM;
 	if (vmm->nr_procs >= MAX_PROCS)
 		return -EAGAIN;		/* RLIMIT_NPROC */
 	c = process_alloc(vmm);
@@ -1261,7 +1273,7 @@ static long do_wait(struct vmm *vmm, int type, int id, int options, struct wait_
 		return 0;
 	if (signal_pending(p))
 		return -ERESTARTSYS;
-	return sleep_in_call(vmm, -ERESTARTSYS);
+	return sleep_on(vmm, wait_chldexit(p), 0, -ERESTARTSYS);
 }
 
 long sys_wait4(struct vmm *vmm, const uint64_t *a)
@@ -1343,11 +1355,11 @@ static void notify_parent_cldstop(struct vmm *vmm, struct process *p, int why)
 		.status = why == CLD_STOPPED ? p->stop_sig : SIGCONT,
 	};
 
-	if (!parent || parent->exited)
+	if (!parent || !parent->nr_threads)
 		return;
 	if (!(parent->sig.action[SIGCHLD].flags & SA_NOCLDSTOP))
 		send_signal_to(vmm, parent, &info);
-	process_wake(vmm, parent);
+	wake_up_parent(vmm, parent);
 }
 
 /*
@@ -1432,7 +1444,7 @@ static bool pgrp_in_session(struct vmm *vmm, int pgid, int sid)
 /* setpgid(pid, pgid): kernel/sys.c */
 long sys_setpgid(struct vmm *vmm, const uint64_t *a)
 {
-	struct process *cur = vmm->cur, *p;
+	struct process *cur = vmm->cur->group_leader, *p, *t;
 	int pid = (int)a[0], pgid = (int)a[1];
 
 	if (!pid)
@@ -1442,6 +1454,8 @@ long sys_setpgid(struct vmm *vmm, const uint64_t *a)
 	if (pgid < 0)
 		return -EINVAL;
 	p = find_process(vmm, pid);
+	if (p && p != p->group_leader)
+		return -EINVAL;		/* a thread that does not lead its group */
 	if (!p || (p != cur && p->parent != cur))
 		return -ESRCH;
 	if (p->parent == cur) {
@@ -1454,7 +1468,9 @@ long sys_setpgid(struct vmm *vmm, const uint64_t *a)
 		return -EPERM;		/* a session leader */
 	if (pgid != pid && !pgrp_in_session(vmm, pgid, cur->sid))
 		return -EPERM;
-	p->pgid = pgid;
+	for (t = vmm->procs; t; t = t->next)
+		if (t->group_leader == p)
+			t->pgid = pgid;
 	return 0;
 }
 
@@ -1489,7 +1505,7 @@ long sys_getsid(struct vmm *vmm, const uint64_t *a)
 /* ksys_setsid(): EPERM for whoever would lead an existing group */
 long sys_setsid(struct vmm *vmm, const uint64_t *a)
 {
-	struct process *cur = vmm->cur, *p;
+	struct process *cur = vmm->cur->group_leader, *p;
 
 	(void)a;
 	for (p = vmm->procs; p; p = p->next)
@@ -1497,7 +1513,9 @@ long sys_setsid(struct vmm *vmm, const uint64_t *a)
 			return -EPERM;
 	if (cur->pid == getpgrp())
 		return -EPERM;
-	cur->sid = cur->pgid = cur->pid;
+	for (p = vmm->procs; p; p = p->next)
+		if (p->group_leader == cur)
+			p->sid = p->pgid = cur->pid;
 	return cur->sid;
 }
 

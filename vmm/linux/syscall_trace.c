@@ -956,8 +956,9 @@ static void print_futex_op(FILE *out, uint64_t v)
 		fputs("_PRIVATE", out);
 	if (v & 256)
 		fputs("|FUTEX_CLOCK_REALTIME", out);
-	if (v & ~383ULL)
-		fprintf(out, "|%#llx", (unsigned long long)(v & ~383ULL));
+	/* the command is 7 bits, then FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME */
+	if (v & ~511ULL)
+		fprintf(out, "|%#llx", (unsigned long long)(v & ~511ULL));
 }
 
 /*

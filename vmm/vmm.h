@@ -349,7 +349,6 @@ void process_wake(struct vmm *vmm, struct process *p);
 void task_kick(struct vmm *vmm, struct process *p);
 void do_group_exit(struct vmm *vmm, int status);
 bool thread_group_empty(struct process *p);
-struct process *find_task_by_tgid(struct vmm *vmm, int tgid);
 bool schedule(struct vmm *vmm);
 void preempt_user(struct vmm *vmm);
 int timer_setup(struct vmm *vmm);

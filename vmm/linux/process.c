@@ -156,17 +156,6 @@ struct process *process_first(struct vmm *vmm)
 	return p;
 }
 
-/* the thread group's leader, if @tgid names a process */
-struct process *find_task_by_tgid(struct vmm *vmm, int tgid)
-{
-	struct process *p;
-
-	for (p = vmm->procs; p; p = p->next)
-		if (p->pid == tgid && p->group_leader == p)
-			return p;
-	return NULL;
-}
-
 /* thread_group_empty(): @p's group has no other live task */
 bool thread_group_empty(struct process *p)
 {
@@ -245,7 +234,9 @@ static void reap_detached(struct vmm *vmm)
 
 	for (p = vmm->procs; p; p = next) {
 		next = p->next;
-		if (p->state == P_ZOMBIE && !p->parent && p != vmm->cur && p != vmm->init)
+		/* a leader stays while its threads live: they point at it */
+		if (p->state == P_ZOMBIE && !p->parent && p != vmm->cur && p != vmm->init &&
+		    !p->nr_threads)
 			process_free(vmm, p);
 	}
 }
@@ -740,7 +731,7 @@ static void hup_and_continue(struct vmm *vmm, int pgid)
 	struct process *p;
 
 	for (p = vmm->procs; p; p = p->next) {
-		if (p->exited || p->pgid != pgid)
+		if (!p->nr_threads || p->pgid != pgid || p != p->group_leader)
 			continue;
 		info.signo = SIGHUP;
 		send_signal_to(vmm, p, &info);
@@ -885,6 +876,8 @@ static void zap_other_threads(struct vmm *vmm, struct process *p)
 		if (t == p || t->group_leader != p->group_leader || t->exited)
 			continue;
 		t->sig.pending |= 1ULL << (SIGKILL - 1);
+		/* a call it sleeps in is not finished: it dies on the way out */
+		t->sleeping_call = false;
 		if (t->state == P_STOPPED || t->state == P_VFORK)
 			t->state = P_SLEEPING;
 		process_wake(vmm, t);
@@ -970,6 +963,7 @@ static long child_share(struct vmm *vmm, struct process *c, struct process *p, u
 		c->tgid = p->tgid;
 		c->group_leader = p->group_leader;
 		c->group_leader->nr_threads++;
+		c->nr_threads = 0;	/* the leader's counts */
 		c->parent = NULL;
 		c->ppid = p->group_leader->ppid;
 		c->exit_signal = -1;
@@ -1757,7 +1751,7 @@ static long de_thread_wait(struct vmm *vmm)
  */
 static void de_thread_switch(struct vmm *vmm)
 {
-	struct process *p = vmm->cur, *leader = p->group_leader;
+	struct process *p = vmm->cur, *leader = p->group_leader, *t;
 
 	if (p == leader)
 		return;
@@ -1783,9 +1777,11 @@ static void de_thread_switch(struct vmm *vmm)
 		memmove(leader->sig.queue, leader->sig.queue + 1,
 			--leader->sig.nr_queued * sizeof(leader->sig.queue[0]));
 	}
-	p->group_leader = p;
+	for (t = vmm->procs; t; t = t->next)
+		if (t->group_leader == leader)
+			t->group_leader = p;
 	p->nr_threads = leader->nr_threads;
-	leader->group_leader = p;	/* nothing counts it any more */
+	leader->nr_threads = 0;		/* a dead thread of p's group now */
 	leader->pid = -1;
 	leader->parent = NULL;
 	if (vmm->init == leader)

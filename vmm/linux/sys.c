@@ -168,6 +168,7 @@ static void rlimit_get(struct vmm *vmm, unsigned int res, struct rlimit *rl)
 static long rlimit_set(struct vmm *vmm, unsigned int res, const struct rlimit *rl)
 {
 	struct rlimit old;
+	struct process *t;
 	int m = mm_resource(res);
 
 	if (rl->rlim_cur > rl->rlim_max)
@@ -177,8 +178,13 @@ static long rlimit_set(struct vmm *vmm, unsigned int res, const struct rlimit *r
 		return -EPERM;
 	if (m >= 0)
 		return mm_set_rlimit(vmm->cur->mm, m, rl->rlim_cur, rl->rlim_max);
-	vmm->cur->rlim[res][0] = rl->rlim_cur;
-	vmm->cur->rlim[res][1] = rl->rlim_max;
+	/* signal_struct's: every thread of the process */
+	for (t = vmm->procs; t; t = t->next) {
+		if (t->group_leader != vmm->cur->group_leader)
+			continue;
+		t->rlim[res][0] = rl->rlim_cur;
+		t->rlim[res][1] = rl->rlim_max;
+	}
 	return 0;
 }
 
@@ -188,7 +194,9 @@ long sys_prlimit64(struct vmm *vmm, const uint64_t *a)
 	struct rlimit old, new;
 	long ret;
 
-	if (a[0] && (pid_t)a[0] != vmm->cur->pid)
+	/* this process, by any of its threads' ids */
+	if (a[0] && (!find_process(vmm, (int)a[0]) ||
+		     find_process(vmm, (int)a[0])->tgid != vmm->cur->tgid))
 		return -ESRCH;
 	if (res >= RLIM_NLIMITS)
 		return -EINVAL;

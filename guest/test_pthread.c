@@ -20,6 +20,7 @@
  *   altstack	sigaltstack is per thread; a new thread has none
  *   clone	clone()'s flag checks and errnos
  *   waitchild	a thread waits for a child main forked
+ *   mmstress	8 threads mmap, touch, mprotect, mremap and munmap at once
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -654,6 +655,63 @@ static int test_waitchild(void)
 	return 0;
 }
 
+/* ---- mmstress ---- */
+
+#include <sys/mman.h>
+
+static void *mm_worker(void *arg)
+{
+	unsigned int seed = (unsigned int)(long)arg * 7919 + 1;
+	long i, sum = 0;
+
+	for (i = 0; i < 300; i++) {
+		size_t pages = 1 + rand_r(&seed) % 16, n, k;
+		char *p = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return (void *)-1L;
+		for (k = 0; k < pages; k++)
+			p[k * 4096] = (char)(k + 1);
+		n = pages;
+		if (rand_r(&seed) % 4 == 0) {
+			char *q = mremap(p, pages * 4096, (pages + 4) * 4096, MREMAP_MAYMOVE);
+
+			if (q == MAP_FAILED)
+				return (void *)-2L;
+			p = q;
+			n = pages + 4;
+			q[(n - 1) * 4096] = 1;
+			sum += 1;
+		}
+		if (rand_r(&seed) % 3 == 0)
+			mprotect(p, 4096, PROT_READ);
+		for (k = 0; k < pages; k++)
+			sum += p[k * 4096];
+		munmap(p, n * 4096);
+		if (i % 5 == 0)
+			sched_yield();	/* interleave the threads' changes */
+	}
+	return (void *)sum;
+}
+
+static int test_mmstress(void)
+{
+	pthread_t t[8];
+	long i, total = 0;
+
+	for (i = 0; i < 8; i++)
+		pthread_create(&t[i], NULL, mm_worker, (void *)i);
+	for (i = 0; i < 8; i++) {
+		void *r;
+
+		pthread_join(t[i], &r);
+		total += (long)r;
+	}
+	printf("mmstress: 8 threads, checksum %ld\n", total);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "create";
@@ -692,7 +750,9 @@ int main(int argc, char **argv)
 		return test_clone();
 	if (!strcmp(m, "waitchild"))
 		return test_waitchild();
+	if (!strcmp(m, "mmstress"))
+		return test_mmstress();
 	fprintf(stderr, "usage: test_pthread create|cond|barrier|exitgroup|mainexit|exec|fork|"
-		"tgkill|futex|robust|fatal|stop|altstack|clone|waitchild\n");
+		"tgkill|futex|robust|fatal|stop|altstack|clone|waitchild|mmstress\n");
 	return 2;
 }

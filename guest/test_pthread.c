@@ -21,8 +21,10 @@
  *   clone	clone()'s flag checks and errnos
  *   waitchild	a thread waits for a child main forked
  *   mmstress	8 threads mmap, touch, mprotect, mremap and munmap at once
+ *   procfs	/proc/self, /proc/thread-self, task/, status: Tgid, Pid, Threads
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -713,6 +715,73 @@ static int test_mmstress(void)
 	return 0;
 }
 
+/* ---- procfs ---- */
+
+static pthread_barrier_t proc_barrier;
+
+/* a status line's value: the pid, the tid, or itself */
+static void status_line(const char *path, const char *what, const char *key)
+{
+	char line[256];
+	FILE *f = fopen(path, "r");
+	int v;
+
+	if (!f) {
+		printf("%s: %s\n", what, strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, strlen(key)))
+			continue;
+		v = atoi(line + strlen(key));
+		printf("%s %s %s", what, key, v == getpid() ? "the pid\n" :
+		       v == gettid_() ? "the tid\n" : line + strlen(key));
+	}
+	fclose(f);
+}
+
+static void *proc_thread(void *arg)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	pthread_barrier_wait(&proc_barrier);
+	if (arg) {
+		status_line("/proc/thread-self/status", "thread-self", "Pid:");
+		status_line("/proc/self/status", "self", "Pid:");
+		status_line("/proc/self/status", "self", "Tgid:");
+		status_line("/proc/self/status", "self", "Threads:");
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", getpid(), gettid_());
+		status_line(path, "PID/task/TID", "Pid:");
+		d = opendir("/proc/self/task");
+		while (d && (e = readdir(d)))
+			n += e->d_name[0] != '.';
+		if (d)
+			closedir(d);
+		printf("/proc/self/task entries: %d\n", n);
+	}
+	pthread_barrier_wait(&proc_barrier);
+	return NULL;
+}
+
+static int test_procfs(void)
+{
+	pthread_t t[3];
+	long i;
+
+	pthread_barrier_init(&proc_barrier, NULL, 4);
+	for (i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, proc_thread, (void *)(long)(i == 1));
+	pthread_barrier_wait(&proc_barrier);
+	pthread_barrier_wait(&proc_barrier);
+	for (i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	status_line("/proc/self/status", "after join", "Threads:");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "create";
@@ -753,7 +822,9 @@ int main(int argc, char **argv)
 		return test_waitchild();
 	if (!strcmp(m, "mmstress"))
 		return test_mmstress();
+	if (!strcmp(m, "procfs"))
+		return test_procfs();
 	fprintf(stderr, "usage: test_pthread create|cond|barrier|exitgroup|mainexit|exec|fork|"
-		"tgkill|futex|robust|fatal|stop|altstack|clone|waitchild|mmstress\n");
+		"tgkill|futex|robust|fatal|stop|altstack|clone|waitchild|mmstress|procfs\n");
 	return 2;
 }

@@ -1734,8 +1734,9 @@ static long de_thread_wait(struct vmm *vmm)
 		leader->group_exec_task = NULL;
 		return 0;
 	}
-	if (leader->group_exit)
-		return -EAGAIN;	/* dying anyway: signal_deliver() ends it */
+	/* dying anyway (another exec or an exit won): signal_deliver() ends it */
+	if (leader->group_exit || (leader->group_exec_task && leader->group_exec_task != p))
+		return -EAGAIN;
 	if (!leader->group_exec_task) {
 		leader->group_exec_task = p;
 		zap_other_threads(vmm, p);

@@ -388,10 +388,12 @@ void exit_robust_list(struct vmm *vmm, struct process *p)
 		/* the pending one is done last, as Linux does */
 		if (entry != pending)
 			handle_futex_death(vmm, p, entry + offset, pi, false);
-		if (rc || !--limit)
+		if (rc)
 			return;
 		entry = next;
 		pi = next_pi;
+		if (!--limit)
+			break;	/* a circular list: Linux stops, then does the pending one */
 	}
 	if (pending)
 		handle_futex_death(vmm, p, pending + offset, pending_pi, true);

@@ -1710,6 +1710,8 @@ static long exec_load(struct vmm *vmm, const char *path, struct elf_image *img,
 		return -ENOMEM;
 	for (i = 0; i < MM_NR_RLIMITS; i++)
 		mm_set_rlimit(mm, i, old->rlim[i].rlim_cur, old->rlim[i].rlim_max);
+	/* exec_mm_release(): the robust futexes it held in the old image die with it */
+	exit_robust_list(vmm, p);
 	p->mm = mm;
 	if (elf_load(vmm, img, argv, envp)) {
 		p->mm = old;

@@ -22,6 +22,7 @@
  *   waitchild	a thread waits for a child main forked
  *   mmstress	8 threads mmap, touch, mprotect, mremap and munmap at once
  *   procfs	/proc/self, /proc/thread-self, task/, status: Tgid, Pid, Threads
+ *   rusage	RUSAGE_SELF counts every thread's CPU time, RUSAGE_THREAD one's
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -32,6 +33,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -659,8 +662,6 @@ static int test_waitchild(void)
 
 /* ---- mmstress ---- */
 
-#include <sys/mman.h>
-
 static void *mm_worker(void *arg)
 {
 	unsigned int seed = (unsigned int)(long)arg * 7919 + 1;
@@ -782,6 +783,42 @@ static int test_procfs(void)
 	return 0;
 }
 
+/* ---- rusage ---- */
+
+static long tv_us(const struct timeval *tv)
+{
+	return tv->tv_sec * 1000000L + tv->tv_usec;
+}
+
+/* 60 ms of this thread's own CPU time, whatever else runs */
+static void *burner(void *arg)
+{
+	struct rusage ru;
+
+	do
+		getrusage(RUSAGE_THREAD, &ru);
+	while (tv_us(&ru.ru_utime) + tv_us(&ru.ru_stime) < 60000);
+	return NULL;
+}
+
+static int test_rusage(void)
+{
+	struct rusage self, thread;
+	pthread_t t[2];
+	int i;
+
+	for (i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, burner, NULL);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_THREAD, &thread);
+	printf("RUSAGE_SELF includes the joined threads' time: %s\n",
+	       tv_us(&self.ru_utime) + tv_us(&self.ru_stime) >=
+	       tv_us(&thread.ru_utime) + tv_us(&thread.ru_stime) + 120000 ? "yes" : "no");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "create";
@@ -824,7 +861,9 @@ int main(int argc, char **argv)
 		return test_mmstress();
 	if (!strcmp(m, "procfs"))
 		return test_procfs();
+	if (!strcmp(m, "rusage"))
+		return test_rusage();
 	fprintf(stderr, "usage: test_pthread create|cond|barrier|exitgroup|mainexit|exec|fork|"
-		"tgkill|futex|robust|fatal|stop|altstack|clone|waitchild|mmstress|procfs\n");
+		"tgkill|futex|robust|fatal|stop|altstack|clone|waitchild|mmstress|procfs|rusage\n");
 	return 2;
 }

@@ -191,6 +191,7 @@ struct process {
 	bool membarrier_private;	/* the mm registered MEMBARRIER_CMD_PRIVATE_EXPEDITED */
 	/* accounting (getrusage, times): microseconds, faults, KiB */
 	uint64_t utime, stime, cutime, cstime;
+	uint64_t dead_utime, dead_stime;	/* the leader's: its dead threads' (signal_struct's) */
 	uint64_t min_flt, maj_flt, cmin_flt, cmaj_flt;
 	uint64_t maxrss, cmaxrss;
 	/* FUTEX_WAIT (futex.c): what it sleeps on, and whether a wake came */

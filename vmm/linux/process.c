@@ -622,30 +622,63 @@ static void us_to_tv(uint64_t us, struct timeval *tv)
  * Times, faults and the high-water RSS are kept; the rest (swaps, blocks,
  * messages, signals, context switches) are 0, as nothing counts them here.
  */
+/* the group's live mm (the leader's may be gone before its threads) */
+static struct mm_struct *group_mm(struct vmm *vmm, struct process *l)
+{
+	struct process *t;
+
+	for (t = vmm->procs; t; t = t->next)
+		if (t->group_leader == l && !t->exited && t->mm)
+			return t->mm;
+	return NULL;
+}
+
+/* the process's CPU time: its live tasks', and the dead ones' the leader keeps */
+static void group_times(struct vmm *vmm, struct process *l, uint64_t *ut, uint64_t *st)
+{
+	struct process *t;
+
+	*ut = l->dead_utime;
+	*st = l->dead_stime;
+	for (t = vmm->procs; t; t = t->next) {
+		if (t->group_leader != l || (t != l && t->exited))
+			continue;
+		*ut += t->utime;
+		*st += t->stime;
+	}
+}
+
 void process_rusage(struct vmm *vmm, struct process *p, int who, struct rusage *ru)
 {
+	struct process *l = p->group_leader;
+	struct mm_struct *mm = group_mm(vmm, l);
 	uint64_t ut = 0, st = 0, mn = 0, mj = 0, rss = 0, m1, m2;
 
 	memset(ru, 0, sizeof(*ru));
 	if (p == vmm->cur)
 		acct_charge(vmm);
 	if (who != RUSAGE_CHILDREN) {
-		mm_faults(p->exited ? NULL : p->mm, &m1, &m2);
-		ut = p->utime;
-		st = p->stime;
-		mn = p->min_flt + m1;
-		mj = p->maj_flt + m2;
-		rss = p->maxrss;
-		if (!p->exited && mm_maxrss(p->mm) > rss)
-			rss = mm_maxrss(p->mm);
+		/* faults are counted per address space: RUSAGE_THREAD gets the mm's */
+		mm_faults(mm, &m1, &m2);
+		if (who == RUSAGE_THREAD) {
+			ut = p->utime;
+			st = p->stime;
+		} else {
+			group_times(vmm, l, &ut, &st);
+		}
+		mn = l->min_flt + m1;
+		mj = l->maj_flt + m2;
+		rss = l->maxrss;
+		if (mm && mm_maxrss(mm) > rss)
+			rss = mm_maxrss(mm);
 	}
-	if (who != RUSAGE_SELF) {
-		ut += p->cutime;
-		st += p->cstime;
-		mn += p->cmin_flt;
-		mj += p->cmaj_flt;
-		if (p->cmaxrss > rss)
-			rss = p->cmaxrss;
+	if (who != RUSAGE_SELF && who != RUSAGE_THREAD) {
+		ut += l->cutime;
+		st += l->cstime;
+		mn += l->cmin_flt;
+		mj += l->cmaj_flt;
+		if (l->cmaxrss > rss)
+			rss = l->cmaxrss;
 	}
 	us_to_tv(ut, &ru->ru_utime);
 	us_to_tv(st, &ru->ru_stime);
@@ -657,8 +690,8 @@ void process_rusage(struct vmm *vmm, struct process *p, int who, struct rusage *
 /* wait_task_zombie(): the reaped child's times go to its parent's children */
 static void acct_reap(struct process *parent, struct process *c)
 {
-	parent->cutime += c->utime + c->cutime;
-	parent->cstime += c->stime + c->cstime;
+	parent->cutime += c->utime + c->dead_utime + c->cutime;
+	parent->cstime += c->stime + c->dead_stime + c->cstime;
 	parent->cmin_flt += c->min_flt + c->cmin_flt;
 	parent->cmaj_flt += c->maj_flt + c->cmaj_flt;
 	if (c->maxrss > parent->cmaxrss)
@@ -806,8 +839,8 @@ static void exit_thread(struct vmm *vmm, struct process *p)
 	struct process *leader = p->group_leader;
 
 	if (p != leader) {
-		leader->utime += p->utime;
-		leader->stime += p->stime;
+		leader->dead_utime += p->utime;
+		leader->dead_stime += p->stime;
 		p->parent = NULL;
 	}
 	/* the first process's mm stays for --maps; the others' users count drops */
@@ -843,8 +876,8 @@ void do_exit(struct vmm *vmm, struct process *p, int status)
 		status = leader->group_exit_code;
 	leader->wait_status = status;
 	if (p != leader) {
-		leader->utime += p->utime;
-		leader->stime += p->stime;
+		leader->dead_utime += p->utime;
+		leader->dead_stime += p->stime;
 		leader->min_flt += p->min_flt;
 		leader->maj_flt += p->maj_flt;
 		if (p->maxrss > leader->maxrss)
@@ -1763,8 +1796,8 @@ static void de_thread_switch(struct vmm *vmm)
 	p->ppid = leader->ppid;
 	p->exit_signal = leader->exit_signal;
 	p->start_time = leader->start_time;
-	p->utime += leader->utime;
-	p->stime += leader->stime;
+	p->dead_utime = leader->dead_utime + leader->utime;
+	p->dead_stime = leader->dead_stime + leader->stime;
 	p->cutime = leader->cutime;
 	p->cstime = leader->cstime;
 	p->cmin_flt = leader->cmin_flt;

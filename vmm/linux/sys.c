@@ -242,11 +242,9 @@ long sys_getrusage(struct vmm *vmm, const uint64_t *a)
 	struct rusage ru;
 	int who = (int)a[0];
 
-	/* RUSAGE_THREAD is RUSAGE_SELF: one thread per process */
 	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
 		return -EINVAL;
-	process_rusage(vmm, vmm->cur, who == RUSAGE_CHILDREN ? RUSAGE_CHILDREN : RUSAGE_SELF,
-		       &ru);
+	process_rusage(vmm, vmm->cur, who, &ru);
 	return copy_to_user(vmm, a[1], &ru, sizeof(ru)) ? -EFAULT : 0;
 }
 

@@ -23,6 +23,7 @@
  *   mmstress	8 threads mmap, touch, mprotect, mremap and munmap at once
  *   procfs	/proc/self, /proc/thread-self, task/, status: Tgid, Pid, Threads
  *   rusage	RUSAGE_SELF counts every thread's CPU time, RUSAGE_THREAD one's
+ *   membarrier	the commands glibc and musl use, registrations, errnos
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -819,6 +820,47 @@ static int test_rusage(void)
 	return 0;
 }
 
+/* ---- membarrier ---- */
+
+static const char *mb(int cmd, unsigned int flags)
+{
+	return err(syscall(SYS_membarrier, cmd, flags, 0));
+}
+
+static void *mb_thread(void *arg)
+{
+	printf("PRIVATE_EXPEDITED from another thread: %s\n", mb(8, 0));
+	return NULL;
+}
+
+static int test_membarrier(void)
+{
+	pthread_t t;
+	pid_t pid;
+	int st;
+
+	/* the rseq commands (0x180) depend on CONFIG_RSEQ; rseq is ENOSYS under the monitor */
+	printf("QUERY without the rseq commands: %#lx\n",
+	       syscall(SYS_membarrier, 0, 0, 0) & ~0x180L);
+	printf("PRIVATE_EXPEDITED unregistered: %s\n", mb(8, 0));
+	printf("GET_REGISTRATIONS: %s\n", mb(512, 0));
+	printf("REGISTER_PRIVATE_EXPEDITED: %s\n", mb(16, 0));
+	printf("PRIVATE_EXPEDITED: %s\n", mb(8, 0));
+	printf("PRIVATE_EXPEDITED with flags: %s\n", mb(8, 1));
+	printf("GLOBAL: %s\n", mb(1, 0));
+	printf("an unknown command: %s\n", mb(1 << 12, 0));
+	printf("GET_REGISTRATIONS: %s\n", mb(512, 0));
+	pthread_create(&t, NULL, mb_thread, NULL);
+	pthread_join(t, NULL);
+	pid = fork();
+	if (!pid) {
+		printf("forked child's GET_REGISTRATIONS: %s\n", mb(512, 0));
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "create";
@@ -863,7 +905,9 @@ int main(int argc, char **argv)
 		return test_procfs();
 	if (!strcmp(m, "rusage"))
 		return test_rusage();
+	if (!strcmp(m, "membarrier"))
+		return test_membarrier();
 	fprintf(stderr, "usage: test_pthread create|cond|barrier|exitgroup|mainexit|exec|fork|"
-		"tgkill|futex|robust|fatal|stop|altstack|clone|waitchild|mmstress|procfs|rusage\n");
+		"tgkill|futex|robust|fatal|stop|altstack|clone|waitchild|mmstress|procfs|rusage|membarrier\n");
 	return 2;
 }

@@ -188,7 +188,7 @@ struct process {
 	int pdeath_sig;		/* PR_SET_PDEATHSIG */
 	int dumpable;		/* PR_SET_DUMPABLE */
 	bool no_new_privs;	/* PR_SET_NO_NEW_PRIVS */
-	bool membarrier_private;	/* the mm registered MEMBARRIER_CMD_PRIVATE_EXPEDITED */
+	int membarrier_state;	/* the mm's MEMBARRIER_CMD_REGISTER_* done (fork copies it) */
 	/* accounting (getrusage, times): microseconds, faults, KiB */
 	uint64_t utime, stime, cutime, cstime;
 	uint64_t dead_utime, dead_stime;	/* the leader's: its dead threads' (signal_struct's) */

@@ -705,7 +705,7 @@ compare test_spawn /dev/null
 compare test_thread /dev/null
 compare glibc/test_thread /dev/null
 for m in create cond barrier exitgroup mainexit exec fork tgkill futex robust fatal stop \
-	altstack clone waitchild mmstress procfs rusage; do
+	altstack clone waitchild mmstress procfs rusage membarrier; do
 	compare test_pthread /dev/null $m
 	compare glibc/test_pthread /dev/null $m
 done

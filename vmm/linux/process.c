@@ -1056,7 +1056,7 @@ static long do_fork(struct vmm *vmm, uint64_t flags, uint64_t sp, uint64_t ptid,
 	c->env_start = p->env_start;
 	c->env_end = p->env_end;
 	c->oom_score_adj = p->oom_score_adj;
-	c->membarrier_private = (flags & K_CLONE_VM) && p->membarrier_private;
+	c->membarrier_state = p->membarrier_state;	/* dup_mm() copies the mm's */
 	child_state(vmm, c, flags, sp, tls);
 	child_signals(c, p);
 	err = child_share(vmm, c, p, flags);
@@ -1620,7 +1620,7 @@ static void exec_commit(struct vmm *vmm, struct process *p, struct mm_struct *ol
 	clear_child_tid(vmm, p, old);
 	mm_release(vmm, old);
 	p->did_exec = true;
-	p->membarrier_private = false;
+	p->membarrier_state = 0;	/* membarrier_exec_mmap() */
 	vfork_done(vmm, p);
 	fs_exec(p);
 	signal_exec(p);

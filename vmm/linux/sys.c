@@ -362,51 +362,87 @@ long sys_sched_setaffinity(struct vmm *vmm, const uint64_t *a)
 #define MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED	(1 << 2)
 #define MEMBARRIER_CMD_PRIVATE_EXPEDITED		(1 << 3)
 #define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED	(1 << 4)
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE	(1 << 5)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE (1 << 6)
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ		(1 << 7)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ	(1 << 8)
+#define MEMBARRIER_CMD_GET_REGISTRATIONS		(1 << 9)
 #define MEMBARRIER_CMD_FLAG_CPU				(1 << 0)
-#define MEMBARRIER_SUPPORTED	(MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_GLOBAL_EXPEDITED | \
+/* kernel/sched/membarrier.c's MEMBARRIER_CMD_BITMASK on x86-64 without CONFIG_RSEQ */
+#define MEMBARRIER_CMD_BITMASK	(MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_GLOBAL_EXPEDITED | \
 				 MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED | \
 				 MEMBARRIER_CMD_PRIVATE_EXPEDITED | \
-				 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED)
+				 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED | \
+				 MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE | \
+				 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE | \
+				 MEMBARRIER_CMD_GET_REGISTRATIONS)
+
+/* the mm's membarrier_state: every task on it has the registrations */
+static long membarrier_register(struct vmm *vmm, int cmd)
+{
+	struct process *t;
+
+	for (t = vmm->procs; t; t = t->next)
+		if (!t->exited && t->mm == vmm->cur->mm)
+			t->membarrier_state |= cmd;
+	return 0;
+}
 
 /*
- * membarrier(cmd, flags, cpu_id): kernel/sched/membarrier.c for the
- * commands glibc and musl use.  Every vCPU's guest code stops at each exit
- * to the monitor, which serializes (KVM_RUN returns through the host
- * kernel), so the barrier is the exit of the calling task's own system
- * call, plus a kick of every other task of the mm (task_kick(): on one vCPU
- * none runs).  PRIVATE_EXPEDITED before its REGISTER is EPERM, as Linux.
+ * The barrier: every vCPU's guest code stops at each exit to the monitor,
+ * and KVM_RUN's entry serializes the core, so it is the exit of the
+ * calling task's own system call plus a kick of every other task of the
+ * mm (all tasks for GLOBAL), which on one vCPU are not running.
+ */
+static long membarrier_kick(struct vmm *vmm, bool private)
+{
+	struct process *t;
+
+	for (t = vmm->procs; t; t = t->next)
+		if (t != vmm->cur && !t->exited && (!private || t->mm == vmm->cur->mm))
+			task_kick(vmm, t);
+	return 0;
+}
+
+/*
+ * membarrier(cmd, flags, cpu_id): kernel/sched/membarrier.c, as on an
+ * x86-64 kernel without CONFIG_RSEQ (rseq is ENOSYS here).  The expedited
+ * private commands are EPERM before their REGISTER, as Linux.
  */
 long sys_membarrier(struct vmm *vmm, const uint64_t *a)
 {
-	unsigned int cmd = (unsigned int)a[0], flags = (unsigned int)a[1];
-	struct process *t;
+	int cmd = (int)a[0];
+	unsigned int flags = (unsigned int)a[1];
 
-	if (cmd == MEMBARRIER_CMD_QUERY)
-		return flags ? -EINVAL : MEMBARRIER_SUPPORTED;
-	if (flags)
+	if (cmd == MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ) {
+		if (flags && flags != MEMBARRIER_CMD_FLAG_CPU)
+			return -EINVAL;
+	} else if (flags) {
 		return -EINVAL;
+	}
 	switch (cmd) {
-	case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED:
-	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:
-		/* the mm's membarrier_state: every task on it */
-		for (t = vmm->procs; t; t = t->next)
-			if (cmd == MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED &&
-			    !t->exited && t->mm == vmm->cur->mm)
-				t->membarrier_private = true;
-		return 0;
-	case MEMBARRIER_CMD_PRIVATE_EXPEDITED:
-		if (!vmm->cur->membarrier_private)
-			return -EPERM;
-		/* fall through */
+	case MEMBARRIER_CMD_QUERY:
+		return MEMBARRIER_CMD_BITMASK;
 	case MEMBARRIER_CMD_GLOBAL:
 	case MEMBARRIER_CMD_GLOBAL_EXPEDITED:
-		for (t = vmm->procs; t; t = t->next)
-			if (t != vmm->cur && !t->exited &&
-			    (cmd != MEMBARRIER_CMD_PRIVATE_EXPEDITED || t->mm == vmm->cur->mm))
-				task_kick(vmm, t);
-		return 0;
+		return membarrier_kick(vmm, false);
+	case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED:
+	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:
+	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE:
+		return membarrier_register(vmm, cmd);
+	case MEMBARRIER_CMD_PRIVATE_EXPEDITED:
+		if (!(vmm->cur->membarrier_state & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED))
+			return -EPERM;
+		return membarrier_kick(vmm, true);
+	case MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE:
+		if (!(vmm->cur->membarrier_state &
+		      MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE))
+			return -EPERM;
+		return membarrier_kick(vmm, true);
+	case MEMBARRIER_CMD_GET_REGISTRATIONS:
+		return vmm->cur->membarrier_state;
 	default:
-		return -EINVAL;
+		return -EINVAL;		/* the RSEQ ones too: no CONFIG_RSEQ */
 	}
 }
 

@@ -28,6 +28,8 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -620,6 +622,44 @@ static const char *clone_errno(unsigned long flags, unsigned long tls)
 	return strerror(errno);
 }
 
+static int shared_var;
+static int shared_fd = -1;
+
+/* a process on its parent's memory, files and working directory */
+static int vm_child(void *arg)
+{
+	shared_var = 42;
+	if (arg) {
+		shared_fd = open("/dev/null", O_RDONLY);
+		if (chdir("/"))
+			return 1;
+	}
+	return 7;
+}
+
+static void clone_vm(int flags, const char *what)
+{
+	static char stack[65536] __attribute__((aligned(16)));
+	char cwd[256];
+	int st = 0;
+	pid_t pid;
+
+	shared_var = 0;
+	shared_fd = -1;
+	pid = clone(vm_child, stack + sizeof(stack), flags | SIGCHLD,
+		    (void *)(long)(flags & CLONE_FILES_));
+	if (pid < 0) {
+		printf("%s: %s\n", what, strerror(errno));
+		return;
+	}
+	waitpid(pid, &st, 0);
+	printf("%s: exit %d, wrote %d", what, WEXITSTATUS(st), shared_var);
+	if (flags & CLONE_FILES_)
+		printf(", its fd open here: %s, cwd here %s", fcntl(shared_fd, F_GETFD) >= 0 ? "yes" : "no",
+		       getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+	printf("\n");
+}
+
 static int test_clone(void)
 {
 	printf("CLONE_THREAD without CLONE_SIGHAND: %s\n",
@@ -629,6 +669,10 @@ static int test_clone(void)
 	printf("CLONE_SETTLS past user space: %s\n",
 	       clone_errno(CLONE_SETTLS_ | SIGCHLD, 0x800000000000UL));
 	printf("CLONE_FILES process: %s\n", clone_errno(CLONE_FILES_ | SIGCHLD, 0));
+	if (chdir("/tmp"))
+		return 1;
+	clone_vm(CLONE_VM_, "CLONE_VM process");
+	clone_vm(CLONE_VM_ | CLONE_FILES_ | CLONE_FS_, "CLONE_VM|CLONE_FILES|CLONE_FS process");
 	return 0;
 }
 

@@ -584,7 +584,7 @@ static int start_vm(struct vmm *vmm)
 	init_rlimits(vmm);
 	fs_init(vmm);
 	/* the guest's umask is the process's own; the monitor creates with exactly it */
-	vmm->cur->umask = umask(0);
+	vmm->cur->fs->umask = umask(0);
 	cwd_init(vmm, vmm->cur);
 	signal_init(vmm);
 	/* the first program starts as after execve: init FPU state, init PKRU */

@@ -229,30 +229,6 @@ void vcpu_kick(struct vmm *vmm, struct vcpu *c)
 }
 
 /*
- * Another vCPU may run @p: make it exit to the monitor, where it notices
- * what changed (its death, a signal); a vCPU waiting for work looks again.
- */
-void task_kick(struct vmm *vmm, struct process *p)
-{
-	if (p->on_cpu && p->on_cpu != self)
-		vcpu_kick(vmm, p->on_cpu);
-	smp_notify(vmm);
-}
-
-/* a process became runnable: the vCPUs waiting for work look again */
-void smp_notify(struct vmm *vmm)
-{
-	uint64_t one = 1;
-
-	if (vmm->nr_vcpus < 2 && !vmm->host_waiter)
-		return;
-	pthread_cond_broadcast(&vmm->idle_cond);
-	if (vmm->host_waiter && vmm->host_waiter != self && vmm->idle_fd >= 0 &&
-	    write(vmm->idle_fd, &one, sizeof(one)) < 0)
-		pr_err("waking the idle vCPU: %s", strerror(errno));
-}
-
-/*
  * Until vCPU @c, kicked, has left the guest it was in at its @entries-th
  * KVM_RUN.  The kick is sent again every KICK_RETRY_MS: on the PVM
  * /dev/kvm a signal to a thread in KVM_RUN is now and then not noticed
@@ -269,6 +245,45 @@ static void wait_out_of_guest(struct vmm *vmm, struct vcpu *c, uint64_t entries)
 			vcpu_kick(vmm, c);
 		}
 	}
+}
+
+
+/*
+ * Another vCPU may run @p: make it exit to the monitor, where it notices
+ * what changed (its death, a signal); a vCPU waiting for work looks again.
+ */
+void task_kick(struct vmm *vmm, struct process *p)
+{
+	if (p->on_cpu && p->on_cpu != self)
+		vcpu_kick(vmm, p->on_cpu);
+	smp_notify(vmm);
+}
+
+/*
+ * ... and wait until it has left the guest (membarrier: the exit is a full
+ * barrier on that vCPU, as Linux's IPI is).
+ */
+void task_kick_sync(struct vmm *vmm, struct process *p)
+{
+	struct vcpu *c = p->on_cpu;
+
+	if (!c || c == self || !c->in_guest)
+		return;
+	vcpu_kick(vmm, c);
+	wait_out_of_guest(vmm, c, c->entries);
+}
+
+/* a process became runnable: the vCPUs waiting for work look again */
+void smp_notify(struct vmm *vmm)
+{
+	uint64_t one = 1;
+
+	if (vmm->nr_vcpus < 2 && !vmm->host_waiter)
+		return;
+	pthread_cond_broadcast(&vmm->idle_cond);
+	if (vmm->host_waiter && vmm->host_waiter != self && vmm->idle_fd >= 0 &&
+	    write(vmm->idle_fd, &one, sizeof(one)) < 0)
+		pr_err("waking the idle vCPU: %s", strerror(errno));
 }
 
 /*

@@ -168,6 +168,7 @@ static void rlimit_get(struct vmm *vmm, unsigned int res, struct rlimit *rl)
 static long rlimit_set(struct vmm *vmm, unsigned int res, const struct rlimit *rl)
 {
 	struct rlimit old;
+	struct process *t;
 	int m = mm_resource(res);
 
 	if (rl->rlim_cur > rl->rlim_max)
@@ -177,8 +178,13 @@ static long rlimit_set(struct vmm *vmm, unsigned int res, const struct rlimit *r
 		return -EPERM;
 	if (m >= 0)
 		return mm_set_rlimit(vmm->cur->mm, m, rl->rlim_cur, rl->rlim_max);
-	vmm->cur->rlim[res][0] = rl->rlim_cur;
-	vmm->cur->rlim[res][1] = rl->rlim_max;
+	/* signal_struct's: every thread of the process */
+	for (t = vmm->procs; t; t = t->next) {
+		if (t->group_leader != vmm->cur->group_leader)
+			continue;
+		t->rlim[res][0] = rl->rlim_cur;
+		t->rlim[res][1] = rl->rlim_max;
+	}
 	return 0;
 }
 
@@ -188,7 +194,9 @@ long sys_prlimit64(struct vmm *vmm, const uint64_t *a)
 	struct rlimit old, new;
 	long ret;
 
-	if (a[0] && (pid_t)a[0] != vmm->cur->pid)
+	/* this process, by any of its threads' ids */
+	if (a[0] && (!find_process(vmm, (int)a[0]) ||
+		     find_process(vmm, (int)a[0])->tgid != vmm->cur->tgid))
 		return -ESRCH;
 	if (res >= RLIM_NLIMITS)
 		return -EINVAL;
@@ -234,11 +242,9 @@ long sys_getrusage(struct vmm *vmm, const uint64_t *a)
 	struct rusage ru;
 	int who = (int)a[0];
 
-	/* RUSAGE_THREAD is RUSAGE_SELF: one thread per process */
 	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
 		return -EINVAL;
-	process_rusage(vmm, vmm->cur, who == RUSAGE_CHILDREN ? RUSAGE_CHILDREN : RUSAGE_SELF,
-		       &ru);
+	process_rusage(vmm, vmm->cur, who, &ru);
 	return copy_to_user(vmm, a[1], &ru, sizeof(ru)) ? -EFAULT : 0;
 }
 
@@ -304,14 +310,22 @@ static struct process *sched_task(struct vmm *vmm, int pid)
 }
 
 /*
- * One CPU, the vCPU: the mask has bit 0.  cpumask_size() for one CPU is
- * one long, and sched_getaffinity() returns the bytes it wrote.
+ * The vCPUs are the CPUs: the mask has a bit for each.  cpumask_size() for
+ * up to 64 CPUs is one long, and sched_getaffinity() returns the bytes it
+ * wrote.
  */
 #define CPUMASK_SIZE	8
 
+static uint64_t vcpu_mask(struct vmm *vmm)
+{
+	int n = vmm->max_vcpus < 1 ? 1 : vmm->max_vcpus > 64 ? 64 : vmm->max_vcpus;
+
+	return n == 64 ? ~0ULL : (1ULL << n) - 1;
+}
+
 long sys_sched_getaffinity(struct vmm *vmm, const uint64_t *a)
 {
-	uint64_t mask = 1;
+	uint64_t mask = vcpu_mask(vmm);
 	uint64_t len = a[1];
 
 	if (len * 8 < 1 || (len & (sizeof(long) - 1)))
@@ -336,9 +350,100 @@ long sys_sched_setaffinity(struct vmm *vmm, const uint64_t *a)
 	if (copy_from_user(vmm, &mask, a[2], len))
 		return -EFAULT;
 	/* no CPU of the mask is online: cpumask_any_and() finds none */
-	if (!(mask & 1))
+	if (!(mask & vcpu_mask(vmm)))
 		return -EINVAL;
 	return 0;
+}
+
+/* include/uapi/linux/membarrier.h */
+#define MEMBARRIER_CMD_QUERY				0
+#define MEMBARRIER_CMD_GLOBAL				(1 << 0)
+#define MEMBARRIER_CMD_GLOBAL_EXPEDITED			(1 << 1)
+#define MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED	(1 << 2)
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED		(1 << 3)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED	(1 << 4)
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE	(1 << 5)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE (1 << 6)
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ		(1 << 7)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ	(1 << 8)
+#define MEMBARRIER_CMD_GET_REGISTRATIONS		(1 << 9)
+#define MEMBARRIER_CMD_FLAG_CPU				(1 << 0)
+/* kernel/sched/membarrier.c's MEMBARRIER_CMD_BITMASK on x86-64 without CONFIG_RSEQ */
+#define MEMBARRIER_CMD_BITMASK	(MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_GLOBAL_EXPEDITED | \
+				 MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED | \
+				 MEMBARRIER_CMD_PRIVATE_EXPEDITED | \
+				 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED | \
+				 MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE | \
+				 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE | \
+				 MEMBARRIER_CMD_GET_REGISTRATIONS)
+
+/* the mm's membarrier_state: every task on it has the registrations */
+static long membarrier_register(struct vmm *vmm, int cmd)
+{
+	struct process *t;
+
+	for (t = vmm->procs; t; t = t->next)
+		if (!t->exited && t->mm == vmm->cur->mm)
+			t->membarrier_state |= cmd;
+	return 0;
+}
+
+/*
+ * The barrier: every vCPU's guest code stops at each exit to the monitor,
+ * and KVM_RUN's entry serializes the core, so it is the exit of the
+ * calling task's own system call plus a kick of every other task of the
+ * mm (all tasks for GLOBAL), which on one vCPU are not running.
+ */
+static long membarrier_kick(struct vmm *vmm, bool private)
+{
+	struct process *t;
+
+	for (t = vmm->procs; t; t = t->next)
+		if (t != vmm->cur && !t->exited && (!private || t->mm == vmm->cur->mm))
+			task_kick_sync(vmm, t);
+	return 0;
+}
+
+/*
+ * membarrier(cmd, flags, cpu_id): kernel/sched/membarrier.c, as on an
+ * x86-64 kernel without CONFIG_RSEQ (rseq is ENOSYS here).  The expedited
+ * private commands are EPERM before their REGISTER, as Linux.
+ */
+long sys_membarrier(struct vmm *vmm, const uint64_t *a)
+{
+	int cmd = (int)a[0];
+	unsigned int flags = (unsigned int)a[1];
+
+	if (cmd == MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ) {
+		if (flags && flags != MEMBARRIER_CMD_FLAG_CPU)
+			return -EINVAL;
+	} else if (flags) {
+		return -EINVAL;
+	}
+	switch (cmd) {
+	case MEMBARRIER_CMD_QUERY:
+		return MEMBARRIER_CMD_BITMASK;
+	case MEMBARRIER_CMD_GLOBAL:
+	case MEMBARRIER_CMD_GLOBAL_EXPEDITED:
+		return membarrier_kick(vmm, false);
+	case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED:
+	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:
+	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE:
+		return membarrier_register(vmm, cmd);
+	case MEMBARRIER_CMD_PRIVATE_EXPEDITED:
+		if (!(vmm->cur->membarrier_state & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED))
+			return -EPERM;
+		return membarrier_kick(vmm, true);
+	case MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE:
+		if (!(vmm->cur->membarrier_state &
+		      MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE))
+			return -EPERM;
+		return membarrier_kick(vmm, true);
+	case MEMBARRIER_CMD_GET_REGISTRATIONS:
+		return vmm->cur->membarrier_state;
+	default:
+		return -EINVAL;		/* the RSEQ ones too: no CONFIG_RSEQ */
+	}
 }
 
 /* getcpu(cpu, node, tcache): CPU 0 on node 0 */
@@ -450,14 +555,14 @@ long sys_prctl(struct vmm *vmm, const uint64_t *a)
 /* the process's umask (Linux: current_umask()); the monitor's own is 0 */
 mode_t current_umask(struct vmm *vmm)
 {
-	return vmm->cur ? vmm->cur->umask : 0;
+	return vmm->cur ? vmm->cur->fs->umask : 0;
 }
 
 long sys_umask(struct vmm *vmm, const uint64_t *a)
 {
-	unsigned int old = vmm->cur->umask;
+	unsigned int old = vmm->cur->fs->umask;
 
-	vmm->cur->umask = a[0] & 0777;
+	vmm->cur->fs->umask = a[0] & 0777;
 	return old;
 }
 

@@ -1016,6 +1016,9 @@ thread_cmp test_thread_fork
 thread_cmp test_thread_fork 8 10
 thread_cmp test_thread_stress 4 2000 1
 thread_cmp test_thread_stress 8 2000 2
+# glibc's pthread_create (clone3, rseq, robust lists)
+compare glibc/test_thread_stale /dev/null
+compare glibc/test_thread_stress /dev/null 8 2000 3
 ;; esac
 
 # step 2: the monitor's runs, in one go

@@ -24,9 +24,6 @@ guest.bin: guest/demo.c | $(DEPS_STAMP)
 # musl does not (clone3 in posix_spawn, rseq and the robust list at
 # start-up, pthread_create's clone): $(BUILD)/guest/glibc/NAME
 GLIBC_GUESTS	= test_spawn test_thread test_startup
-# glibc's threads (clone3, rseq and a robust list per thread) under the
-# thread tests of issue 17
-GLIBC_GUESTS	+= test_thread_stale test_thread_stress
 GLIBC_PROGS	= $(patsubst %,$(BUILD)/guest/glibc/%,$(GLIBC_GUESTS))
 
 # (in GUEST_PROGS: built by `make` and before the integration tests)
@@ -39,3 +36,7 @@ $(BUILD)/guest/glibc/%: guest/%.c | $(DEPS_STAMP)
 
 # the escape tests share their signal-frame helpers
 $(filter $(BUILD)/guest/test_escape_%,$(GUEST_PROGS)): guest/test_escape.h
+
+# glibc's threads (clone3, rseq and a robust list per thread) under the
+# thread tests of issue 17
+GLIBC_GUESTS	+= test_thread_stale test_thread_stress

@@ -23,7 +23,7 @@ guest.bin: guest/demo.c | $(DEPS_STAMP)
 # The same programs linked statically with glibc, for what glibc asks that
 # musl does not (clone3 in posix_spawn, rseq and the robust list at
 # start-up, pthread_create's clone): $(BUILD)/guest/glibc/NAME
-GLIBC_GUESTS	= test_spawn test_thread test_startup
+GLIBC_GUESTS	= test_spawn test_thread test_startup test_pthread
 GLIBC_PROGS	= $(patsubst %,$(BUILD)/guest/glibc/%,$(GLIBC_GUESTS))
 
 # (in GUEST_PROGS: built by `make` and before the integration tests)

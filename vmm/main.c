@@ -555,7 +555,7 @@ static int start_vm(struct vmm *vmm)
 	init_rlimits(vmm);
 	fs_init(vmm);
 	/* the guest's umask is the process's own; the monitor creates with exactly it */
-	vmm->cur->umask = umask(0);
+	vmm->cur->fs->umask = umask(0);
 	cwd_init(vmm, vmm->cur);
 	signal_init(vmm);
 	/* the first program starts as after execve: init FPU state, init PKRU */
@@ -677,7 +677,7 @@ static int open_program(struct vmm *vmm, const char *argv0, char *path, size_t l
 
 int main(int argc, char **argv)
 {
-	static struct vmm vmm = { .root_fd = -1 };
+	static struct vmm vmm = { .root_fd = -1, .nr_vcpus = 1 };
 	static char path[4096];
 	struct elf_image img = { .fd = -1 };
 	char floor_var[64] = "", user_floor_var[64] = "";

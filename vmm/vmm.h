@@ -52,8 +52,8 @@ struct sigstate {
 	uint64_t pending, shared_pending;	/* the thread's, the process's */
 	uint64_t saved_mask;	/* rt_sigsuspend: restored after delivery */
 	bool restore_mask;
-	struct guest_sigaction action[NR_SIGNALS];
-	struct ksiginfo queue[SIGQUEUE_MAX];
+	struct guest_sigaction *action;	/* the task's sighand's (CLONE_SIGHAND shares it) */
+	struct ksiginfo queue[SIGQUEUE_MAX];	/* the leader's also holds the group's */
 	int nr_queued;
 	uint64_t ss_sp, ss_size;	/* sigaltstack */
 	uint32_t ss_flags;
@@ -104,7 +104,7 @@ enum platform_mode { PLATFORM_AUTO, PLATFORM_NPT, PLATFORM_SHADOW };
 
 struct platform;
 
-#define MAX_PROCS	64	/* RLIMIT_NPROC of the guest: fork past it is EAGAIN */
+#define MAX_PROCS	128	/* RLIMIT_NPROC of the guest (tasks: threads count): past it EAGAIN */
 #define TIMESLICE_MS	10
 
 enum proc_state {
@@ -115,13 +115,40 @@ enum proc_state {
 	P_STOPPED,	/* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU: until SIGCONT or SIGKILL */
 };
 
+/* CLONE_SIGHAND: the handlers, shared and refcounted (Linux: sighand_struct) */
+struct sighand {
+	int count;
+	struct guest_sigaction action[NR_SIGNALS];
+};
+
+/* CLONE_FILES: the descriptor table, shared and refcounted (files_struct) */
+struct files_struct {
+	int count;
+	struct vfile *fds[MAX_FDS];
+	bool cloexec[MAX_FDS];
+};
+
+/* CLONE_FS: the working directory and umask, shared and refcounted (fs_struct) */
+struct fs_struct {
+	int count;
+	char *cwd;		/* as the program sees it (malloc'ed; NULL: "/") */
+	int cwd_fd;		/* its host directory (O_PATH), -1: the root */
+	unsigned int umask;	/* applied to every create (the monitor's own is 0) */
+};
+
 /*
  * A guest process (Linux: task_struct with its mm, files, signal state).
  * While it is not on the vCPU its user state is here: the general registers,
  * the IRET frame (RIP, CS, RFLAGS, RSP, SS), FS/GS base and the XSAVE image.
  */
 struct process {
-	int pid, ppid;
+	int pid, ppid;		/* pid is the task's (gettid), tgid the process's */
+	int tgid;
+	struct process *group_leader;	/* the thread group's first task (itself if alone) */
+	int nr_threads;		/* the leader's: live tasks of the group */
+	bool group_exit;	/* the leader's: exit_group or a fatal signal is ending the group */
+	int group_exit_code;	/* ... with this wait status */
+	struct process *group_exec_task;	/* the leader's: a task in execve waiting for the others to die */
 	struct process *parent;	/* NULL once reparented to init */
 	struct process *next;	/* all processes, in creation order */
 	enum proc_state state;
@@ -140,15 +167,16 @@ struct process {
 	struct kvm_xsave *xsave;	/* KVM_GET_XSAVE (or the FXSAVE image) */
 
 	struct sigstate sig;
-	struct vfile *fds[MAX_FDS];
-	bool cloexec[MAX_FDS];
+	struct sighand *sighand;
+	struct files_struct *files;
+	struct vfile **fds;	/* files->fds */
+	bool *cloexec;		/* files->cloexec */
+	struct fs_struct *fs;
 	uint64_t tid_address;
 	char *exe_path;		/* malloc'ed */
-	char *cwd;		/* the working directory, as the program sees it (malloc'ed; NULL: "/") */
-	int cwd_fd;		/* its host directory (O_PATH), -1: the root */
-	unsigned int umask;	/* applied to every create (the monitor's own is 0) */
 	char comm[16];		/* /proc/self/status Name */
-	size_t commit_next;	/* commit log entries already handed over */
+	size_t commit_next;	/* commit log entries already handed over (per task: each
+				   task of a shared mm hands over from its own position) */
 	uint64_t rlim[16][2];	/* rlimits not owned by the MMU */
 	/* job control (procs: process.c, signal.c, sys.c) */
 	int pgid, sid;		/* process group and session */
@@ -160,6 +188,7 @@ struct process {
 	int pdeath_sig;		/* PR_SET_PDEATHSIG */
 	int dumpable;		/* PR_SET_DUMPABLE */
 	bool no_new_privs;	/* PR_SET_NO_NEW_PRIVS */
+	bool membarrier_private;	/* the mm registered MEMBARRIER_CMD_PRIVATE_EXPEDITED */
 	/* accounting (getrusage, times): microseconds, faults, KiB */
 	uint64_t utime, stime, cutime, cstime;
 	uint64_t min_flt, maj_flt, cmin_flt, cmaj_flt;
@@ -234,6 +263,7 @@ struct vmm {
 	struct process *init;	/* the first: its exit ends the run */
 	int nr_procs;
 	int next_pid;
+	int nr_vcpus;		/* sched_getaffinity()'s CPUs */
 	bool need_resched;	/* the timeslice ran out or sched_yield */
 	bool flush_on_entry;	/* CR3 changed: the guest reloads it before IRET */
 	bool timer_armed;
@@ -316,6 +346,10 @@ struct process *process_first(struct vmm *vmm);
 struct process *find_process(struct vmm *vmm, int pid);
 void do_exit(struct vmm *vmm, struct process *p, int status);
 void process_wake(struct vmm *vmm, struct process *p);
+void task_kick(struct vmm *vmm, struct process *p);
+void do_group_exit(struct vmm *vmm, int status);
+bool thread_group_empty(struct process *p);
+struct process *find_task_by_tgid(struct vmm *vmm, int tgid);
 bool schedule(struct vmm *vmm);
 void preempt_user(struct vmm *vmm);
 int timer_setup(struct vmm *vmm);
@@ -329,6 +363,7 @@ void process_rusage(struct vmm *vmm, struct process *p, int who, struct rusage *
 /* futex.c */
 int futex_wake(struct vmm *vmm, struct mm_struct *mm, uint64_t uaddr, bool shared,
 	       int nr, uint32_t bitset);
+void exit_robust_list(struct vmm *vmm, struct process *p);
 
 /* process.c: sleeping in a call until an event, a host fd or a deadline */
 #define WAIT_ANY_CHAN	((const void *)1)	/* poll: woken by any wake_up() */
@@ -341,6 +376,9 @@ void wake_up(struct vmm *vmm, const void *chan);
 int send_signal_to(struct vmm *vmm, struct process *p, const struct ksiginfo *info);
 void signal_exec(struct process *p);
 void signal_clear_handlers(struct process *p);
+int sighand_init(struct process *p);
+int sighand_fork(struct process *c, struct process *p, bool share);
+void sighand_put(struct process *p);
 bool signal_pending(struct process *p);
 bool sigchld_autoreap(struct process *parent);
 
@@ -353,7 +391,8 @@ void trace_signal(struct vmm *vmm, const struct ksiginfo *info);
 /* the guest's files (fs.h has the rest) */
 void fs_init(struct vmm *vmm);
 void fs_close_all(struct process *p);
-void fs_fork(struct process *child, struct process *parent);
+int fs_fork(struct process *child, struct process *parent, bool share);
+int files_init(struct process *p);
 void fs_exec(struct process *p);
 int fs_open_exec(struct vmm *vmm, uint64_t upath, char *path, size_t len);
 int fs_open_exec_path(struct vmm *vmm, const char *path);
@@ -361,7 +400,7 @@ struct file *fs_mmap_file(struct vmm *vmm, int fd, int prot, int flags, long *er
 struct file *ftab_open(struct vmm *vmm, int hfd, const char *path, unsigned int f_mode);
 /* namei.c: the working directory, by process */
 void cwd_init(struct vmm *vmm, struct process *p);
-int cwd_fork(struct process *child, struct process *parent);
+int cwd_fork(struct process *child, struct process *parent, bool share);
 void cwd_exit(struct process *p);
 void exe_guest_path(struct vmm *vmm, char **realpath, int hfd);
 void ftab_exit(struct vmm *vmm);

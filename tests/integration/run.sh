@@ -701,25 +701,19 @@ compare glibc/test_spawn /dev/null
 # pipe: ENOSYS until the monitor has pipes
 compare test_spawn /dev/null
 
-# no threads: pthread_create() fails with EAGAIN and the program goes on.
-# Natively the thread runs, so the monitor's output is checked against
-# the errno this monitor documents (README, "Processes").
-printf 'pthread_create: Resource temporarily unavailable\nthe program goes on\nstatus 0\n' \
-	>"$TMP/thread.want"
-thread_check() {
-	{ cat "$RES/$1.out"; echo "status $(st $1)"; } >"$TMP/thread.out"
-	if cmp -s "$TMP/thread.want" "$TMP/thread.out"; then
-		ok "$2: pthread_create fails with EAGAIN, the program goes on"
-	else
-		diff -u "$TMP/thread.want" "$TMP/thread.out" >"$TMP/thread.diff"
-		cat "$RES/$1.err" >>"$TMP/thread.diff"
-		bad "$2" "$TMP/thread.diff"
-	fi
-}
-for t in test_thread glibc/test_thread; do
-	mon "$(q "$VMM") --check $(q "$GUEST/$t")"
-	later thread_check $n "$t"
+# threads (clone(CLONE_THREAD)): musl's and glibc's pthread_create() and
+# what threads share, compared with a native run (guest/test_pthread.c)
+compare test_thread /dev/null
+compare glibc/test_thread /dev/null
+for m in create cond barrier exitgroup mainexit exec fork tgkill futex robust; do
+	compare test_pthread /dev/null $m
+	compare glibc/test_pthread /dev/null $m
 done
+# and once without --check
+"$GUEST/test_pthread" create >"$TMP/native.$((n + 1))" 2>/dev/null
+echo "status $?" >>"$TMP/native.$((n + 1))"
+mon "$(q "$VMM") $(q "$GUEST/test_pthread") create"
+later compare_check $n "test_pthread create (no --check)"
 
 # system() through a static /bin/sh: busybox under --root; the native run
 # uses this machine's /bin/sh, and both print the same

@@ -97,41 +97,94 @@ void fs_init(struct vmm *vmm)
 	}
 }
 
-void fs_close_all(struct process *p)
+/* what an exited task's fds point at: an empty table nobody writes */
+static struct files_struct no_files;
+
+static void files_attach(struct process *p, struct files_struct *files)
+{
+	p->files = files;
+	p->fds = files->fds;
+	p->cloexec = files->cloexec;
+}
+
+/* the first task's empty table */
+int files_init(struct process *p)
+{
+	struct files_struct *files = calloc(1, sizeof(*files));
+
+	if (!files)
+		return -ENOMEM;
+	files->count = 1;
+	files_attach(p, files);
+	return 0;
+}
+
+/* put_files_struct(): the last task sharing the table closes what is open */
+static void files_put(struct files_struct *files)
 {
 	int fd;
 
+	if (!files || files == &no_files || --files->count)
+		return;
+	for (fd = 0; fd < MAX_FDS; fd++)
+		if (files->fds[fd])
+			vfile_put(files->fds[fd]);
+	free(files);
+}
+
+void fs_close_all(struct process *p)
+{
 	/* a FIFO open still waiting for its partner (pipe.c) */
 	if (p->fifo_wait)
 		vfile_put(p->fifo_wait);
 	p->fifo_wait = NULL;
 
-	for (fd = 0; fd < MAX_FDS; fd++) {
-		if (p->fds[fd])
-			vfile_put(p->fds[fd]);
-		p->fds[fd] = NULL;
-	}
+	files_put(p->files);
+	files_attach(p, &no_files);
 	cwd_exit(p);	/* exit_fs() */
 }
 
 /* dup_fd(): the child shares every open file description, and its offset */
-void fs_fork(struct process *child, struct process *parent)
+static struct files_struct *dup_fd(struct files_struct *old)
 {
+	struct files_struct *files = calloc(1, sizeof(*files));
 	int fd;
 
+	if (!files)
+		return NULL;
+	files->count = 1;
 	for (fd = 0; fd < MAX_FDS; fd++) {
-		child->fds[fd] = parent->fds[fd];
-		child->cloexec[fd] = parent->cloexec[fd];
-		if (child->fds[fd])
-			child->fds[fd]->refcount++;
+		files->fds[fd] = old->fds[fd];
+		files->cloexec[fd] = old->cloexec[fd];
+		if (files->fds[fd])
+			files->fds[fd]->refcount++;
 	}
+	return files;
 }
 
-/* do_close_on_exec() */
+/* copy_files(): CLONE_FILES shares the table, else the child gets a copy */
+int fs_fork(struct process *child, struct process *parent, bool share)
+{
+	struct files_struct *files = parent->files;
+
+	if (share)
+		files->count++;
+	else if (!(files = dup_fd(parent->files)))
+		return -ENOMEM;
+	files_attach(child, files);
+	return 0;
+}
+
+/* unshare_files() then do_close_on_exec(): exec keeps a table of its own */
 void fs_exec(struct process *p)
 {
+	struct files_struct *files;
 	int fd;
 
+	if (p->files->count > 1 && (files = dup_fd(p->files))) {
+		files_put(p->files);
+		files_attach(p, files);
+	}
 	for (fd = 0; fd < MAX_FDS; fd++) {
 		if (p->fds[fd] && p->cloexec[fd]) {
 			vfile_put(p->fds[fd]);

@@ -84,15 +84,15 @@ int guest_cwd(struct vmm *vmm, char *buf, size_t len)
 {
 	struct process *p = vmm->cur;
 
-	if (p && p->cwd_fd < 0 && p->cwd) {	/* a /proc directory: no host one */
-		snprintf(buf, len, "%s", p->cwd);
+	if (p && p->fs->cwd_fd < 0 && p->fs->cwd) {	/* a /proc directory: no host one */
+		snprintf(buf, len, "%s", p->fs->cwd);
 		return 0;
 	}
-	if (!p || p->cwd_fd < 0) {	/* before the first process: the root */
+	if (!p || p->fs->cwd_fd < 0) {	/* before the first process: the root */
 		strcpy(buf, "/");
 		return 0;
 	}
-	return guest_fd_path(vmm, p->cwd_fd, buf, len);
+	return guest_fd_path(vmm, p->fs->cwd_fd, buf, len);
 }
 
 /* the directory (its guest path @dir) was removed: it has no name to join to */
@@ -104,7 +104,7 @@ static bool dir_unlinked(struct vmm *vmm, int hdirfd, const char *dir)
 	if (n < sn || strcmp(dir + n - sn, " (deleted)"))
 		return false;
 	if (hdirfd == AT_FDCWD)
-		hdirfd = vmm->cur->cwd_fd;
+		hdirfd = vmm->cur->fs->cwd_fd;
 	return !fstat(hdirfd, &st) && st.st_nlink == 0;
 }
 
@@ -330,7 +330,7 @@ static int open_in_removed(struct vmm *vmm, int hdirfd, const char *path, int fl
 	int pfd, ret;
 
 	if (hdirfd == AT_FDCWD)
-		hdirfd = vmm->cur->cwd_fd;
+		hdirfd = vmm->cur->fs->cwd_fd;
 	if (!strncmp(path, "..", 2) && (!path[2] || path[2] == '/')) {
 		pfd = openat(hdirfd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (pfd < 0)
@@ -778,11 +778,11 @@ static long set_cwd(struct vmm *vmm, int hfd)
 		close(hfd);
 		return -errno;
 	}
-	if (p->cwd_fd >= 0)
-		close(p->cwd_fd);
-	p->cwd_fd = hfd;
-	free(p->cwd);
-	p->cwd = guest_fd_path(vmm, hfd, buf, sizeof(buf)) ? NULL : strdup(buf);
+	if (p->fs->cwd_fd >= 0)
+		close(p->fs->cwd_fd);
+	p->fs->cwd_fd = hfd;
+	free(p->fs->cwd);
+	p->fs->cwd = guest_fd_path(vmm, hfd, buf, sizeof(buf)) ? NULL : strdup(buf);
 	return 0;
 }
 
@@ -802,11 +802,11 @@ long sys_chdir(struct vmm *vmm, const uint64_t *a)
 			return ret;
 		if (!S_ISDIR(st.st_mode))
 			return -ENOTDIR;
-		if (p->cwd_fd >= 0)
-			close(p->cwd_fd);
-		p->cwd_fd = -1;
-		free(p->cwd);
-		p->cwd = strdup(abs);
+		if (p->fs->cwd_fd >= 0)
+			close(p->fs->cwd_fd);
+		p->fs->cwd_fd = -1;
+		free(p->fs->cwd);
+		p->fs->cwd = strdup(abs);
 		return 0;
 	}
 	hfd = path_lookup(vmm, AT_FDCWD, a[0], 0);
@@ -851,39 +851,55 @@ void cwd_init(struct vmm *vmm, struct process *p)
 	int hfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	char buf[PATH_MAX_GUEST];
 
-	p->cwd = NULL;
-	p->cwd_fd = -1;
+	p->fs->cwd = NULL;
+	p->fs->cwd_fd = -1;
 	if (hfd >= 0 && !guest_fd_path(vmm, hfd, buf, sizeof(buf))) {
-		p->cwd_fd = hfd;
-		p->cwd = strdup(buf);
+		p->fs->cwd_fd = hfd;
+		p->fs->cwd = strdup(buf);
 	} else if (hfd >= 0) {
 		close(hfd);
 	}
 }
 
-/* fork: the child starts where the parent is (copy_fs_struct) */
-int cwd_fork(struct process *child, struct process *parent)
+/* fork: the child starts where the parent is (copy_fs_struct); CLONE_FS shares it */
+int cwd_fork(struct process *child, struct process *parent, bool share)
 {
-	child->cwd_fd = -1;
-	child->cwd = NULL;
-	if (parent->cwd_fd >= 0) {
-		child->cwd_fd = fcntl(parent->cwd_fd, F_DUPFD_CLOEXEC, 0);
-		if (child->cwd_fd < 0)
+	struct fs_struct *fs;
+
+	if (share) {
+		child->fs = parent->fs;
+		child->fs->count++;
+		return 0;
+	}
+	fs = calloc(1, sizeof(*fs));
+	if (!fs)
+		return -ENOMEM;
+	fs->count = 1;
+	fs->cwd_fd = -1;
+	fs->umask = parent->fs->umask;
+	child->fs = fs;
+	if (parent->fs->cwd_fd >= 0) {
+		fs->cwd_fd = fcntl(parent->fs->cwd_fd, F_DUPFD_CLOEXEC, 0);
+		if (fs->cwd_fd < 0)
 			return -errno;
 	}
-	if (parent->cwd)
-		child->cwd = strdup(parent->cwd);
-	child->umask = parent->umask;
+	if (parent->fs->cwd)
+		fs->cwd = strdup(parent->fs->cwd);
 	return 0;
 }
 
+/* exit_fs(): the last task sharing the fs_struct closes its directory */
 void cwd_exit(struct process *p)
 {
-	if (p->cwd_fd >= 0)
-		close(p->cwd_fd);
-	p->cwd_fd = -1;
-	free(p->cwd);
-	p->cwd = NULL;
+	struct fs_struct *fs = p->fs;
+
+	p->fs = NULL;
+	if (!fs || --fs->count)
+		return;
+	if (fs->cwd_fd >= 0)
+		close(fs->cwd_fd);
+	free(fs->cwd);
+	free(fs);
 }
 
 /*

@@ -60,7 +60,8 @@
 #define CLONE_SUPPORTED		(0xff | K_CLONE_VM | K_CLONE_VFORK | K_CLONE_SETTLS | \
 				 K_CLONE_PARENT_SETTID | K_CLONE_CHILD_CLEARTID | \
 				 K_CLONE_CHILD_SETTID | K_CLONE_DETACHED | K_CLONE_UNTRACED | \
-				 K_CLONE_PTRACE | K_CLONE_SYSVSEM | K_CLONE_FS)
+				 K_CLONE_PTRACE | K_CLONE_SYSVSEM | K_CLONE_FS | K_CLONE_FILES | \
+				 K_CLONE_SIGHAND | K_CLONE_THREAD)
 
 #define K_WNOHANG	0x00000001
 #define K_WSTOPPED	0x00000002
@@ -96,8 +97,10 @@ static struct process *process_alloc(struct vmm *vmm)
 		free(p);
 		return NULL;
 	}
-	p->cwd_fd = -1;
 	p->pid = vmm->next_pid++;
+	p->tgid = p->pid;
+	p->group_leader = p;
+	p->nr_threads = 1;
 	p->start_time = boottime_ns();
 	for (pp = &vmm->procs; *pp; pp = &(*pp)->next)
 		;
@@ -118,6 +121,7 @@ static void process_free(struct vmm *vmm, struct process *p)
 	}
 	vmm->nr_procs--;
 	cwd_exit(p);
+	sighand_put(p);
 	free(p->exe_path);
 	free(p->xsave);
 	free(p);
@@ -137,12 +141,41 @@ struct process *process_first(struct vmm *vmm)
 		return NULL;
 	p->ppid = getppid();
 	p->exit_signal = SIGCHLD;
+	p->fs = calloc(1, sizeof(*p->fs));
+	if (!p->fs || files_init(p) || sighand_init(p))
+		return NULL;
+	p->fs->count = 1;
+	p->fs->cwd_fd = -1;
 	/* the monitor's group and session: the shell's job control sees it */
 	p->pgid = getpgrp();
 	p->sid = getsid(0);
 	p->dumpable = 1;
 	vmm->init = vmm->cur = p;
 	return p;
+}
+
+/* the thread group's leader, if @tgid names a process */
+struct process *find_task_by_tgid(struct vmm *vmm, int tgid)
+{
+	struct process *p;
+
+	for (p = vmm->procs; p; p = p->next)
+		if (p->pid == tgid && p->group_leader == p)
+			return p;
+	return NULL;
+}
+
+/* thread_group_empty(): @p's group has no other live task */
+bool thread_group_empty(struct process *p)
+{
+	return p->group_leader->nr_threads - !p->exited == 0;
+}
+
+/* another vCPU may run @p: make it exit to the monitor (SMP: filled in by the vCPU code) */
+void task_kick(struct vmm *vmm, struct process *p)
+{
+	(void)vmm;
+	(void)p;
 }
 
 struct process *find_process(struct vmm *vmm, int pid)
@@ -762,12 +795,38 @@ static void notify_parent(struct vmm *vmm, struct process *p)
 	process_wake(vmm, parent);
 }
 
+/*
+ * A task of a group that goes on: release_task() of a non-leader at once
+ * (it is nobody's child), a leader stays a zombie until the group is empty
+ * (delay_group_leader()).  Its CPU time goes to the group's leader, as
+ * Linux keeps a dead thread's in signal_struct.
+ */
+static void exit_thread(struct vmm *vmm, struct process *p)
+{
+	struct process *leader = p->group_leader;
+
+	if (p != leader) {
+		leader->utime += p->utime;
+		leader->stime += p->stime;
+		p->parent = NULL;
+	}
+	/* the first process's mm stays for --maps; the others' users count drops */
+	if (p != vmm->init)
+		p->mm = NULL;
+	/* de_thread(): the exec'ing task waits for the others to be gone */
+	if (leader->group_exec_task && leader->nr_threads == 1)
+		process_wake(vmm, leader->group_exec_task);
+}
+
 void do_exit(struct vmm *vmm, struct process *p, int status)
 {
+	struct process *leader = p->group_leader;
+
 	if (p->exited)
 		return;
 	if (p == vmm->cur)
 		acct_charge(vmm);
+	exit_robust_list(vmm, p);
 	acct_fold_mm(vmm, p, p->mm);
 	clear_child_tid(vmm, p, p->mm);
 	p->exited = true;
@@ -775,8 +834,25 @@ void do_exit(struct vmm *vmm, struct process *p, int status)
 	p->state = P_ZOMBIE;
 	fs_close_all(p);
 	vfork_done(vmm, p);
-	forget_children(vmm, p);
-	if (p == vmm->init) {
+	if (--leader->nr_threads) {
+		exit_thread(vmm, p);
+		return;
+	}
+	/* the last task: the process exits, with the group's code if one was set */
+	if (leader->group_exit)
+		status = leader->group_exit_code;
+	leader->wait_status = status;
+	if (p != leader) {
+		leader->utime += p->utime;
+		leader->stime += p->stime;
+		leader->min_flt += p->min_flt;
+		leader->maj_flt += p->maj_flt;
+		if (p->maxrss > leader->maxrss)
+			leader->maxrss = p->maxrss;
+		p->parent = NULL;
+	}
+	forget_children(vmm, leader);
+	if (leader == vmm->init) {
 		/* the run ends with the first process: its mm stays for --maps */
 		vmm->done = true;
 		vmm->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) :
@@ -785,10 +861,51 @@ void do_exit(struct vmm *vmm, struct process *p, int status)
 	}
 	mm_release(vmm, p->mm);
 	p->mm = NULL;
-	notify_parent(vmm, p);
+	notify_parent(vmm, leader);
+}
+
+/*
+ * zap_other_threads(): SIGKILL to every other task of the group; each dies
+ * on its way back to user mode (signal_deliver()), wherever it runs.
+ */
+static void zap_other_threads(struct vmm *vmm, struct process *p)
+{
+	struct process *t;
+
+	for (t = vmm->procs; t; t = t->next) {
+		if (t == p || t->group_leader != p->group_leader || t->exited)
+			continue;
+		t->sig.pending |= 1ULL << (SIGKILL - 1);
+		if (t->state == P_STOPPED || t->state == P_VFORK)
+			t->state = P_SLEEPING;
+		process_wake(vmm, t);
+		task_kick(vmm, t);
+	}
+}
+
+/* do_group_exit(): the whole group dies with @status, reported once */
+void do_group_exit(struct vmm *vmm, int status)
+{
+	struct process *p = vmm->cur, *leader = p->group_leader;
+
+	if (leader->group_exit) {
+		status = leader->group_exit_code;
+	} else if (!thread_group_empty(p)) {
+		leader->group_exit = true;
+		leader->group_exit_code = status;
+		zap_other_threads(vmm, p);
+	}
+	do_exit(vmm, p, status);
 }
 
 long sys_exit_group(struct vmm *vmm, const uint64_t *a)
+{
+	do_group_exit(vmm, (int)(a[0] & 0xff) << 8);
+	return 0;
+}
+
+/* exit(): this task only; the group goes on while it has others */
+long sys_exit(struct vmm *vmm, const uint64_t *a)
 {
 	do_exit(vmm, vmm->cur, (int)(a[0] & 0xff) << 8);
 	return 0;
@@ -822,6 +939,50 @@ static void child_signals(struct process *c, const struct process *p)
 	c->sig.restore_mask = false;
 }
 
+/* copy_process()'s sharing: files, fs, sighand; the thread group */
+static long child_share(struct vmm *vmm, struct process *c, struct process *p, uint64_t flags)
+{
+	long err = fs_fork(c, p, flags & K_CLONE_FILES);
+
+	if (err)
+		return err;
+	err = sighand_fork(c, p, flags & K_CLONE_SIGHAND);
+	if (err)
+		return err;
+	if (cwd_fork(c, p, flags & K_CLONE_FS))
+		pr_err("fork: the child's working directory: out of host descriptors; it starts at /");
+	/* a task on the same mm but its own stack: no altstack (sas_ss_reset()) */
+	if ((flags & (K_CLONE_VM | K_CLONE_VFORK)) == K_CLONE_VM) {
+		c->sig.ss_sp = c->sig.ss_size = 0;
+		c->sig.ss_flags = SS_DISABLE;
+	}
+	if (flags & K_CLONE_THREAD) {
+		/* a thread is nobody's child: the group's parent is the leader's */
+		c->tgid = p->tgid;
+		c->group_leader = p->group_leader;
+		c->group_leader->nr_threads++;
+		c->parent = NULL;
+		c->ppid = p->group_leader->ppid;
+		c->exit_signal = -1;
+	} else {
+		/* the child of the process: any of its threads may wait for it */
+		c->parent = p->group_leader;
+		c->ppid = p->tgid;
+		c->exit_signal = flags & 0xff;
+	}
+	return 0;
+}
+
+/* a child that could not be made: nothing of it was seen */
+static void fork_undo(struct vmm *vmm, struct process *c)
+{
+	fs_close_all(c);
+	if (c->mm && c->mm != vmm->cur->mm)
+		mm_destroy(c->mm);
+	process_free(vmm, c);
+	vmm->next_pid--;
+}
+
 static long do_fork(struct vmm *vmm, uint64_t flags, uint64_t sp, uint64_t ptid,
 		    uint64_t ctid, uint64_t tls)
 {
@@ -835,7 +996,7 @@ static long do_fork(struct vmm *vmm, uint64_t flags, uint64_t sp, uint64_t ptid,
 		return -ENOMEM;
 	pid = c->pid;
 	if (flags & K_CLONE_VM) {
-		c->mm = p->mm;		/* vfork: the parent sleeps until exec or exit */
+		c->mm = p->mm;		/* a thread, or vfork: the same address space */
 	} else {
 		c->mm = dup_mm(p->mm, &err);
 		if (!c->mm) {
@@ -856,14 +1017,14 @@ static long do_fork(struct vmm *vmm, uint64_t flags, uint64_t sp, uint64_t ptid,
 	c->env_start = p->env_start;
 	c->env_end = p->env_end;
 	c->oom_score_adj = p->oom_score_adj;
+	c->membarrier_private = (flags & K_CLONE_VM) && p->membarrier_private;
 	child_state(vmm, c, flags, sp, tls);
 	child_signals(c, p);
-	fs_fork(c, p);
-	if (cwd_fork(c, p))
-		pr_err("fork: the child's working directory: out of host descriptors; it starts at /");
-	c->parent = p;
-	c->ppid = p->pid;
-	c->exit_signal = flags & 0xff;
+	err = child_share(vmm, c, p, flags);
+	if (err) {
+		fork_undo(vmm, c);
+		return err;
+	}
 	c->state = P_RUNNING;
 	if (flags & K_CLONE_CHILD_CLEARTID)
 		c->tid_address = ctid;
@@ -893,32 +1054,24 @@ long sys_vfork(struct vmm *vmm, const uint64_t *a)
 	return do_fork(vmm, K_CLONE_VM | K_CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
 }
 
-/*
- * copy_process()'s checks, then what this monitor cannot do.  A thread
- * (CLONE_THREAD: pthread_create()) fails with EAGAIN, as a clone past the
- * thread limit does, so that glibc's and musl's pthread_create() return
- * EAGAIN and a program that can go on without the thread does.
- */
+/* copy_process()'s checks (kernel/fork.c), in its order */
 static long clone_check(uint64_t flags)
 {
 	if ((flags & (K_CLONE_NEWNS | K_CLONE_FS)) == (K_CLONE_NEWNS | K_CLONE_FS))
 		return -EINVAL;
+	/* thread groups must share signals as well, and detached threads can only be started within the thread group */
 	if ((flags & K_CLONE_THREAD) && !(flags & K_CLONE_SIGHAND))
 		return -EINVAL;
+	/* shared signal handlers imply shared VM */
 	if ((flags & K_CLONE_SIGHAND) && !(flags & K_CLONE_VM))
 		return -EINVAL;
-	if (flags & K_CLONE_THREAD)
-		return -EAGAIN;
-	/* shared files or handlers need what this monitor lacks */
+	/* namespaces, pidfds and the rest: nothing here has them */
 	if (flags & ~(uint64_t)CLONE_SUPPORTED)
-		return -EINVAL;
-	/* CLONE_VM without CLONE_VFORK would run two processes on one mm at once */
-	if ((flags & K_CLONE_VM) && !(flags & K_CLONE_VFORK))
 		return -EINVAL;
 	return 0;
 }
 
-/* clone(flags, stack, parent_tid, child_tid, tls): processes only, no threads */
+/* clone(flags, stack, parent_tid, child_tid, tls) */
 long sys_clone(struct vmm *vmm, const uint64_t *a)
 {
 	uint64_t flags = a[0];
@@ -969,7 +1122,7 @@ static long clone_args_copy(struct vmm *vmm, uint64_t uargs, uint64_t size,
 
 /*
  * clone3(args, size): glibc's posix_spawn() and pthread_create() try it
- * first.  The same processes as clone(); the stack is given by its lowest
+ * first.  The same tasks as clone(); the stack is given by its lowest
  * address and size.
  */
 long sys_clone3(struct vmm *vmm, const uint64_t *a)
@@ -1044,7 +1197,7 @@ static long wait_zombie(struct vmm *vmm, struct process *c, int options,
 	wr->chld_status = WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st);
 	process_rusage(vmm, c, K_RUSAGE_BOTH, &wr->ru);
 	if (!(options & K_WNOWAIT)) {
-		acct_reap(vmm->cur, c);
+		acct_reap(vmm->cur->group_leader, c);
 		process_free(vmm, c);
 	}
 	return wr->pid;
@@ -1084,10 +1237,14 @@ static long do_wait(struct vmm *vmm, int type, int id, int options, struct wait_
 	bool any = false;
 
 	for (c = vmm->procs; c; c = c->next) {
-		if (c->parent != p || !wait_match(vmm, c, type, id))
+		/* every thread waits for the process's children (no __WNOTHREAD here) */
+		if (c->parent != p->group_leader || !wait_match(vmm, c, type, id))
 			continue;
 		any = true;
-		if (c->state == P_ZOMBIE) {
+		/* delay_group_leader(): a leader whose threads live is no zombie yet */
+		if (c->state == P_ZOMBIE && c->nr_threads) {
+			continue;
+		} else if (c->state == P_ZOMBIE) {
 			if (options & K_WEXITED)
 				return wait_zombie(vmm, c, options, wr);
 			continue;
@@ -1193,25 +1350,44 @@ static void notify_parent_cldstop(struct vmm *vmm, struct process *p, int why)
 	process_wake(vmm, parent);
 }
 
-/* do_signal_stop(): @p stops with @sig and is not scheduled until SIGCONT */
+/*
+ * do_signal_stop(): @p's whole group stops with @sig and is not scheduled
+ * until SIGCONT; a thread sleeping in a call retries it when continued.
+ */
 void process_stop(struct vmm *vmm, struct process *p, int sig)
 {
-	p->state = P_STOPPED;
-	p->stop_sig = sig;
-	p->jobctl_report = CLD_STOPPED;
-	notify_parent_cldstop(vmm, p, CLD_STOPPED);
-	if (p == vmm->cur)
+	struct process *leader = p->group_leader, *t;
+
+	for (t = vmm->procs; t; t = t->next) {
+		if (t->group_leader != leader || t->exited ||
+		    (t->state != P_RUNNING && t->state != P_SLEEPING))
+			continue;
+		t->state = P_STOPPED;
+		task_kick(vmm, t);
+	}
+	leader->stop_sig = sig;
+	leader->jobctl_report = CLD_STOPPED;
+	notify_parent_cldstop(vmm, leader, CLD_STOPPED);
+	if (leader->group_leader == vmm->cur->group_leader)
 		vmm->need_resched = true;
 }
 
-/* prepare_signal()'s SIGCONT: a stopped process runs again, its parent hears */
+/* prepare_signal()'s SIGCONT: a stopped group runs again, its parent hears */
 void process_continue(struct vmm *vmm, struct process *p)
 {
-	if (p->state != P_STOPPED)
+	struct process *leader = p->group_leader, *t;
+	bool stopped = false;
+
+	for (t = vmm->procs; t; t = t->next) {
+		if (t->group_leader != leader || t->state != P_STOPPED)
+			continue;
+		t->state = P_RUNNING;
+		stopped = true;
+	}
+	if (!stopped)
 		return;
-	p->state = P_RUNNING;
-	p->jobctl_report = CLD_CONTINUED;
-	notify_parent_cldstop(vmm, p, CLD_CONTINUED);
+	leader->jobctl_report = CLD_CONTINUED;
+	notify_parent_cldstop(vmm, leader, CLD_CONTINUED);
 }
 
 /*
@@ -1399,6 +1575,7 @@ static void exec_commit(struct vmm *vmm, struct process *p, struct mm_struct *ol
 	clear_child_tid(vmm, p, old);
 	mm_release(vmm, old);
 	p->did_exec = true;
+	p->membarrier_private = false;
 	vfork_done(vmm, p);
 	fs_exec(p);
 	signal_exec(p);
@@ -1531,6 +1708,76 @@ static long exec_load(struct vmm *vmm, const char *path, struct elf_image *img,
 	return 0;
 }
 
+/*
+ * de_thread(), first half: the other threads are sent SIGKILL and the
+ * caller sleeps in its execve until they are gone; the call is retried
+ * then, from the start (it changed nothing yet).  Returns 0 when the
+ * caller is alone.
+ */
+static long de_thread_wait(struct vmm *vmm)
+{
+	struct process *p = vmm->cur, *leader = p->group_leader;
+
+	if (thread_group_empty(p)) {
+		leader->group_exec_task = NULL;
+		return 0;
+	}
+	if (leader->group_exit)
+		return -EAGAIN;	/* dying anyway: signal_deliver() ends it */
+	if (!leader->group_exec_task) {
+		leader->group_exec_task = p;
+		zap_other_threads(vmm, p);
+	}
+	p->state = P_SLEEPING;
+	p->sleeping_call = true;
+	return -ERESTARTNOINTR;
+}
+
+/*
+ * de_thread(), second half: an exec from a non-leader thread takes the
+ * leader's place and pid (the old leader, a zombie, is released at once).
+ */
+static void de_thread_switch(struct vmm *vmm)
+{
+	struct process *p = vmm->cur, *leader = p->group_leader;
+
+	if (p == leader)
+		return;
+	p->pid = leader->pid;
+	p->parent = leader->parent;
+	p->ppid = leader->ppid;
+	p->exit_signal = leader->exit_signal;
+	p->start_time = leader->start_time;
+	p->utime += leader->utime;
+	p->stime += leader->stime;
+	p->cutime = leader->cutime;
+	p->cstime = leader->cstime;
+	p->cmin_flt = leader->cmin_flt;
+	p->cmaj_flt = leader->cmaj_flt;
+	p->cmaxrss = leader->cmaxrss;
+	p->pgid = leader->pgid;
+	p->sid = leader->sid;
+	/* the group's pending signals were the leader's to keep */
+	p->sig.shared_pending = leader->sig.shared_pending;
+	while (leader->sig.nr_queued) {
+		if (leader->sig.queue[0].shared && p->sig.nr_queued < SIGQUEUE_MAX)
+			p->sig.queue[p->sig.nr_queued++] = leader->sig.queue[0];
+		memmove(leader->sig.queue, leader->sig.queue + 1,
+			--leader->sig.nr_queued * sizeof(leader->sig.queue[0]));
+	}
+	p->group_leader = p;
+	p->nr_threads = leader->nr_threads;
+	leader->group_leader = p;	/* nothing counts it any more */
+	leader->pid = -1;
+	leader->parent = NULL;
+	if (vmm->init == leader)
+		vmm->init = p;
+	if (leader->mm) {
+		/* the first process kept its mm for --maps: it is this task's */
+		leader->mm = NULL;
+	}
+}
+
 long sys_execve(struct vmm *vmm, const uint64_t *a)
 {
 	char path[4096], **argv = NULL, **envp = NULL;
@@ -1560,6 +1807,16 @@ long sys_execve(struct vmm *vmm, const uint64_t *a)
 		}
 	}
 	ret = exec_resolve(vmm, hfd, path, sizeof(path), &argv, &img, false);
+	if (!ret || img.fatal) {
+		long wait = de_thread_wait(vmm);
+
+		if (wait) {
+			elf_close(&img);
+			ret = wait;
+			goto out;
+		}
+		de_thread_switch(vmm);
+	}
 	if (ret && img.fatal)
 		ret = exec_fatal(vmm, path);
 	else if (!ret)
@@ -1583,13 +1840,20 @@ long sys_sched_yield(struct vmm *vmm, const uint64_t *a)
 long sys_getpid(struct vmm *vmm, const uint64_t *a)
 {
 	(void)a;
+	return vmm->cur->tgid;
+}
+
+long sys_gettid(struct vmm *vmm, const uint64_t *a)
+{
+	(void)a;
 	return vmm->cur->pid;
 }
 
+/* the process's parent: the leader's, whichever thread asks */
 long sys_getppid(struct vmm *vmm, const uint64_t *a)
 {
 	(void)a;
-	return vmm->cur->ppid;
+	return vmm->cur->group_leader->ppid;
 }
 
 long sys_set_tid_address(struct vmm *vmm, const uint64_t *a)

@@ -205,9 +205,9 @@ static int link_target(struct vmm *vmm, const struct proc_node *nd, char *buf, s
 	*inside = true;
 	switch (nd->entry->id) {
 	case PROC_SELF:
-		return snprintf(buf, len, "%d", vmm->cur->pid);
+		return snprintf(buf, len, "%d", vmm->cur->tgid);
 	case PROC_THREAD_SELF:
-		return snprintf(buf, len, "%d/task/%d", vmm->cur->pid, vmm->cur->pid);
+		return snprintf(buf, len, "%d/task/%d", vmm->cur->tgid, vmm->cur->pid);
 	case PROC_MOUNTS_LINK:
 		return snprintf(buf, len, "self/mounts");
 	}
@@ -220,7 +220,7 @@ static int link_target(struct vmm *vmm, const struct proc_node *nd, char *buf, s
 			return -ENOENT;
 		return snprintf(buf, len, "%s", guest_path(vmm, p->exe_path));
 	case PROC_CWD:
-		return snprintf(buf, len, "%s", p->cwd ? p->cwd : "/");
+		return snprintf(buf, len, "%s", p->fs->cwd ? p->fs->cwd : "/");
 	case PROC_ROOT:
 		return snprintf(buf, len, "/");
 	case PROC_FD_LINK:
@@ -284,8 +284,14 @@ static int lookup_child(struct vmm *vmm, struct proc_node *nd, const char *name)
 		e = find_entry(pid_entries, name);
 		break;
 	case PROC_TASK_DIR:
-		/* one thread per process: its tid is the pid */
-		if (parse_num(name, &num) && num == nd->pid)
+		/* the process's threads, by tid */
+		p = node_task(vmm, nd);
+		if (p && parse_num(name, &num) && find_process(vmm, num) &&
+		    find_process(vmm, num)->tgid == p->tgid && !find_process(vmm, num)->exited) {
+			nd->pid = num;
+			goto pid_dir;
+		}
+		if (p && parse_num(name, &num) && num == nd->pid)
 			goto pid_dir;
 		return -ENOENT;
 	case PROC_FD_DIR:
@@ -586,7 +592,7 @@ static char *proc_status(struct vmm *vmm, struct process *p)
 		     "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\n"
 		     "Gid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t%s\nNStgid:\t%d\nNSpid:\t%d\n"
 		     "NSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n%s%s"
-		     "Threads:\t1\nSigQ:\t%d/%" PRIu64 "\n"
+		     "Threads:\t%d\nSigQ:\t%d/%" PRIu64 "\n"
 		     "SigPnd:\t%016" PRIx64 "\nShdPnd:\t%016" PRIx64 "\nSigBlk:\t%016" PRIx64 "\n"
 		     "SigIgn:\t%016" PRIx64 "\nSigCgt:\t%016" PRIx64 "\n"
 		     "CapInh:\t%016" PRIx64 "\nCapPrm:\t%016" PRIx64 "\nCapEff:\t%016" PRIx64 "\n"
@@ -596,12 +602,13 @@ static char *proc_status(struct vmm *vmm, struct process *p)
 		     "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
 		     /* the Umask line is the fs_struct's: a zombie has none */
 		     p->comm, p->mm ? "Umask:\t" : "", p->mm ? umask_text : "", task_state(p),
-		     p->pid, p->pid, p->ppid, getuid(), geteuid(), geteuid(), geteuid(), getgid(), getegid(), getegid(), getegid(), fd_table_size(p),
-		     groups, p->pid, p->pid, pgrp, sid, mem,
+		     p->tgid, p->pid, p->group_leader->ppid, getuid(), geteuid(), geteuid(), geteuid(), getgid(), getegid(), getegid(), getegid(), fd_table_size(p),
+		     groups, p->tgid, p->pid, pgrp, sid, mem,
 		     /* a zombie has no mm: none of the mm's lines */
 		     p->mm ? "CoreDumping:\t0\nTHP_enabled:\t1\nuntag_mask:\t0xffffffffffffffff\n" : "",
-		     p->sig.nr_queued,
-		     p->rlim[RLIMIT_SIGPENDING][0], p->sig.pending, p->sig.shared_pending,
+		     p->group_leader->nr_threads, p->sig.nr_queued,
+		     p->rlim[RLIMIT_SIGPENDING][0], p->sig.pending,
+		     p->group_leader->sig.shared_pending,
 		     p->sig.blocked, ign, cgt, c[0], c[1], c[2], cap_bounding(), (uint64_t)0,
 		     ssb ? ssb : "", sib ? sib : "", mems ? mems : "",
 		     mems_list ? mems_list : "") < 0)
@@ -1248,7 +1255,8 @@ static int proc_iterate(struct vmm *vmm, struct vfile *vf, struct dir_context *c
 		if (vf->pos < POS_PIDS)
 			vf->pos = POS_PIDS;
 		for (p = vmm->procs; p; p = p->next) {
-			if ((uint64_t)p->pid < vf->pos - POS_PIDS)
+			/* processes: a thread's directory is under its leader's task/ */
+			if (p != p->group_leader || (uint64_t)p->pid < vf->pos - POS_PIDS)
 				continue;
 			snprintf(name, sizeof(name), "%d", p->pid);
 			vf->pos = POS_PIDS + p->pid;
@@ -1263,14 +1271,23 @@ static int proc_iterate(struct vmm *vmm, struct vfile *vf, struct dir_context *c
 	case PROC_STATIC_DIR:
 		emit_static(ctx, vf, nd->entry->sub, 2);
 		return 0;
-	case PROC_TASK_DIR:
-		if (vf->pos == 2) {
-			snprintf(name, sizeof(name), "%d", p->pid);
+	case PROC_TASK_DIR: {
+		struct process *t;
+		uint64_t k = 2;
+
+		/* the leader, then its live threads, in creation order */
+		for (t = vmm->procs; t; t = t->next) {
+			if (t->tgid != p->tgid || (t != p && t->exited))
+				continue;
+			if (k++ < vf->pos)
+				continue;
+			snprintf(name, sizeof(name), "%d", t->pid);
 			if (!emit_entry(ctx, nd, name, S_IFDIR))
 				return 0;
 			vf->pos++;
 		}
 		return 0;
+	}
 	case PROC_FD_DIR:
 		if (vf->pos - 2 >= MAX_FDS)
 			return 0;

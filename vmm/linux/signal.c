@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -402,17 +403,32 @@ static void queue_drop(struct sigstate *s, int i)
 	s->nr_queued--;
 }
 
-/* flush_sigqueue_mask(): forget every queued @sig */
+static void flush_mask(struct sigstate *s, uint64_t mask);
+
+/*
+ * The thread group's shared pending set and its queued entries live in the
+ * leader's sigstate (Linux: signal_struct's shared_pending): the leader
+ * stays, a zombie if need be, until the group is empty.
+ */
+static struct sigstate *group_sig(struct process *p)
+{
+	return &p->group_leader->sig;
+}
+
+/* flush_sigqueue_mask() on the process and each of its threads */
+static void flush_group(struct vmm *vmm, struct process *p, uint64_t mask)
+{
+	struct process *t;
+
+	for (t = vmm->procs; t; t = t->next)
+		if (t->group_leader == p->group_leader)
+			flush_mask(&t->sig, mask);
+}
+
+/* forget every queued @sig, the process's and its threads' */
 static void flush_signal(struct vmm *vmm, int sig)
 {
-	struct sigstate *s = &vmm->cur->sig;
-	int i;
-
-	for (i = s->nr_queued - 1; i >= 0; i--)
-		if (s->queue[i].signo == sig)
-			queue_drop(s, i);
-	s->pending &= ~SIG_BIT(sig);
-	s->shared_pending &= ~SIG_BIT(sig);
+	flush_group(vmm, vmm->cur, SIG_BIT(sig));
 }
 
 static uint64_t *pending_set(struct sigstate *s, bool shared)
@@ -426,12 +442,13 @@ static uint64_t *pending_set(struct sigstate *s, bool shared)
  * kill() targets the process (shared_pending), tkill() and traps the
  * thread (pending); the thread's own signals are dequeued first.
  */
-static int __send_signal(struct sigstate *s, const struct ksiginfo *info, bool from_user)
+static int __send_signal(struct process *p, const struct ksiginfo *info, bool from_user)
 {
+	struct sigstate *s = info->shared ? group_sig(p) : &p->sig;
 	uint64_t *pending = pending_set(s, info->shared);
 	int sig = info->signo;
 
-	if (!(s->blocked & SIG_BIT(sig)) && sig_handler_ignored(s, sig))
+	if (!(p->sig.blocked & SIG_BIT(sig)) && sig_handler_ignored(&p->sig, sig))
 		return 0;
 	if (sig < K_SIGRTMIN && (*pending & SIG_BIT(sig)))
 		return 0;
@@ -449,7 +466,7 @@ static int __send_signal(struct sigstate *s, const struct ksiginfo *info, bool f
 
 static int send_signal(struct vmm *vmm, const struct ksiginfo *info, bool from_user)
 {
-	return __send_signal(&vmm->cur->sig, info, from_user);
+	return __send_signal(vmm->cur, info, from_user);
 }
 
 #define SIG_STOP_MASK	(SIG_BIT(SIGSTOP) | SIG_BIT(SIGTSTP) | SIG_BIT(SIGTTIN) | \
@@ -474,35 +491,124 @@ static void flush_mask(struct sigstate *s, uint64_t mask)
  */
 static void prepare_signal(struct vmm *vmm, struct process *p, int sig)
 {
+	struct process *t;
+
 	if (SIG_BIT(sig) & SIG_STOP_MASK) {
-		flush_mask(&p->sig, SIG_BIT(SIGCONT));
+		flush_group(vmm, p, SIG_BIT(SIGCONT));
 	} else if (sig == SIGCONT) {
-		flush_mask(&p->sig, SIG_STOP_MASK);
+		flush_group(vmm, p, SIG_STOP_MASK);
 		process_continue(vmm, p);
-	} else if (sig == SIGKILL && p->state == P_STOPPED) {
-		p->state = P_RUNNING;
+	} else if (sig == SIGKILL) {
+		for (t = vmm->procs; t; t = t->next)
+			if (t->group_leader == p->group_leader && t->state == P_STOPPED)
+				t->state = P_RUNNING;
 	}
 }
 
-/* a signal to another process (or this one): it wakes the sleeper */
+/* signal_wake_up(): @t notices the signal, sleeping or running elsewhere */
+static void signal_wake_up(struct vmm *vmm, struct process *t, int sig)
+{
+	if (t->state == P_VFORK && sig == SIGKILL)
+		t->state = P_SLEEPING;	/* a killable wait: only SIGKILL ends it */
+	if (t->state == P_SLEEPING)
+		process_wake(vmm, t);
+	task_kick(vmm, t);
+}
+
+/* wants_signal() */
+static bool wants_signal(int sig, struct process *t)
+{
+	if ((t->sig.blocked & SIG_BIT(sig)) || t->exited)
+		return false;
+	return sig == SIGKILL || t->state != P_STOPPED;
+}
+
+/*
+ * complete_signal(): a signal to the process goes to @p if it takes it,
+ * else to any thread that does not block it; blocked by all, it waits
+ * in the shared set for the first that unblocks it.
+ */
+static void complete_signal(struct vmm *vmm, struct process *p, int sig)
+{
+	struct process *t = p;
+
+	if (!wants_signal(sig, p)) {
+		for (t = vmm->procs; t; t = t->next)
+			if (t->group_leader == p->group_leader && wants_signal(sig, t))
+				break;
+	}
+	if (t)
+		signal_wake_up(vmm, t, sig);
+}
+
+/* a signal to another task (or this one): it wakes the sleeper */
 int send_signal_to(struct vmm *vmm, struct process *p, const struct ksiginfo *info)
 {
 	int ret;
 
-	if (p->exited)
+	if (p->exited && !(info->shared && p->group_leader->nr_threads))
 		return 0;
 	prepare_signal(vmm, p, info->signo);
-	ret = __send_signal(&p->sig, info, true);
-	if (p->state == P_VFORK && info->signo == SIGKILL)
-		p->state = P_SLEEPING;	/* a killable wait: only SIGKILL ends it */
-	if (p->state == P_SLEEPING)
-		process_wake(vmm, p);
+	ret = __send_signal(p, info, true);
+	if (info->shared)
+		complete_signal(vmm, p, info->signo);
+	else
+		signal_wake_up(vmm, p, info->signo);
 	return ret;
 }
 
 bool signal_pending(struct process *p)
 {
-	return ((p->sig.pending | p->sig.shared_pending) & ~p->sig.blocked) != 0;
+	return ((p->sig.pending | group_sig(p)->shared_pending) & ~p->sig.blocked) != 0;
+}
+
+/* ---- CLONE_SIGHAND: the handlers, refcounted ---- */
+
+int sighand_init(struct process *p)
+{
+	p->sighand = calloc(1, sizeof(*p->sighand));
+	if (!p->sighand)
+		return -ENOMEM;
+	p->sighand->count = 1;
+	p->sig.action = p->sighand->action;
+	return 0;
+}
+
+/* copy_sighand(): shared with CLONE_SIGHAND, else a copy */
+int sighand_fork(struct process *c, struct process *p, bool share)
+{
+	if (share) {
+		c->sighand = p->sighand;
+		c->sighand->count++;
+		c->sig.action = c->sighand->action;
+		return 0;
+	}
+	if (sighand_init(c))
+		return -ENOMEM;
+	memcpy(c->sighand->action, p->sighand->action, sizeof(c->sighand->action));
+	return 0;
+}
+
+void sighand_put(struct process *p)
+{
+	if (p->sighand && !--p->sighand->count)
+		free(p->sighand);
+	p->sighand = NULL;
+	p->sig.action = NULL;
+}
+
+/* unshare_sighand() at exec: a sighand shared with another process is copied */
+static void sighand_unshare(struct process *p)
+{
+	struct sighand *old = p->sighand;
+
+	if (old->count == 1 || sighand_init(p)) {
+		p->sighand = old;
+		p->sig.action = old->action;
+		return;
+	}
+	memcpy(p->sighand->action, old->action, sizeof(old->action));
+	old->count--;
 }
 
 /* do_notify_parent(): SIG_IGN or SA_NOCLDWAIT on SIGCHLD reaps at once */
@@ -534,6 +640,7 @@ void signal_exec(struct process *p)
 	struct sigstate *s = &p->sig;
 	int i;
 
+	sighand_unshare(p);
 	for (i = 1; i < NR_SIGNALS; i++) {
 		if (s->action[i].handler != (uint64_t)SIG_IGN)
 			s->action[i].handler = (uint64_t)SIG_DFL;
@@ -617,7 +724,7 @@ void force_sig_kernel(struct vmm *vmm, int sig, int trapno, uint64_t err)
 /* __dequeue_signal() from one of the two sets: next_signal(), collect_signal() */
 static int dequeue_from(struct vmm *vmm, bool shared, uint64_t mask, struct ksiginfo *info)
 {
-	struct sigstate *s = &vmm->cur->sig;
+	struct sigstate *s = shared ? group_sig(vmm->cur) : &vmm->cur->sig;
 	uint64_t *pending = pending_set(s, shared), ready = *pending & mask;
 	int sig, i;
 
@@ -965,7 +1072,7 @@ static void signal_fatal(struct vmm *vmm, const struct ksiginfo *info)
 		fprintf(vmm->trace_out, "vmm: program killed by %s\n",
 			sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
 	}
-	do_exit(vmm, vmm->cur, sig);
+	do_group_exit(vmm, sig);
 }
 
 /* do_signal_stop(): the monitor stops with its program */
@@ -982,10 +1089,20 @@ static void signal_stop(struct vmm *vmm)
 void signal_deliver(struct vmm *vmm)
 {
 	struct sigstate *s = &vmm->cur->sig;
+	struct process *leader = vmm->cur->group_leader;
 	struct ksiginfo info;
 	bool delivered = false;
 	int sig;
 
+	/* get_signal(): the group is dying (exit_group, a fatal signal, execve) */
+	if (leader->group_exit ||
+	    (leader->group_exec_task && leader->group_exec_task != vmm->cur)) {
+		if (leader->group_exit)
+			do_exit(vmm, vmm->cur, leader->group_exit_code);
+		else
+			do_exit(vmm, vmm->cur, SIGKILL);
+		return;
+	}
 	while (!vmm->cur->exited && (sig = dequeue_signal(vmm, ~s->blocked, &info))) {
 		struct guest_sigaction *ka = &s->action[sig], act;
 
@@ -1009,7 +1126,7 @@ void signal_deliver(struct vmm *vmm)
 			/* the terminal's stops mean nothing to an orphaned group */
 			if (sig != SIGSTOP && pgrp_orphaned(vmm, vmm->cur->pgid))
 				continue;
-			if (vmm->cur == vmm->init) {
+			if (leader == vmm->init) {
 				signal_stop(vmm);
 				continue;
 			}
@@ -1192,7 +1309,8 @@ long sys_rt_sigprocmask(struct vmm *vmm, const uint64_t *a)
 /* do_sigpending(): pending and blocked */
 long sys_rt_sigpending(struct vmm *vmm, const uint64_t *a)
 {
-	uint64_t set = (vmm->cur->sig.pending | vmm->cur->sig.shared_pending) & vmm->cur->sig.blocked;
+	uint64_t set = (vmm->cur->sig.pending | group_sig(vmm->cur)->shared_pending) &
+		       vmm->cur->sig.blocked;
 
 	if (a[1] > 8)
 		return -EINVAL;
@@ -1299,12 +1417,8 @@ static long send_user(struct vmm *vmm, struct process *p, int sig, int code)
 
 	if (sig < 0 || sig >= NR_SIGNALS)
 		return -EINVAL;
-	if (!sig || p->exited)
+	if (!sig || (p->exited && !(info.shared && p->group_leader->nr_threads)))
 		return 0;	/* a zombie takes signals and does nothing */
-	if (p == vmm->cur) {
-		prepare_signal(vmm, p, sig);
-		return send_signal(vmm, &info, true);
-	}
 	return send_signal_to(vmm, p, &info);
 }
 
@@ -1323,15 +1437,18 @@ long sys_kill(struct vmm *vmm, const uint64_t *a)
 	if (sig < 0 || sig >= NR_SIGNALS)
 		return -EINVAL;
 	if (pid > 0) {
+		/* a thread's id names its process too */
 		p = find_process(vmm, pid);
-		return p ? send_user(vmm, p, sig, SI_USER) : -ESRCH;
+		return p ? send_user(vmm, p->group_leader, sig, SI_USER) : -ESRCH;
 	}
 	if (pid == -2147483647 - 1)
 		return -ESRCH;
 	pgid = pid == 0 ? vmm->cur->pgid : -pid;
 	for (p = vmm->procs; p; p = next) {
 		next = p->next;
-		if (pid == -1 ? p == vmm->cur || p->exited : p->pgid != pgid)
+		if (p != p->group_leader)
+			continue;	/* one signal per process */
+		if (pid == -1 ? p == vmm->cur->group_leader || !p->nr_threads : p->pgid != pgid)
 			continue;
 		found++;
 		/* __kill_pgrp_info(): success if any signal got through */
@@ -1361,7 +1478,7 @@ long sys_tgkill(struct vmm *vmm, const uint64_t *a)
 	if ((int)a[0] <= 0 || (int)a[1] <= 0)
 		return -EINVAL;
 	p = find_process(vmm, (int)a[1]);
-	if (!p || p->exited || (int)a[0] != p->pid)
+	if (!p || p->exited || (int)a[0] != p->tgid)
 		return -ESRCH;
 	return send_user(vmm, p, (int)a[2], SI_TKILL);
 }

@@ -304,14 +304,22 @@ static struct process *sched_task(struct vmm *vmm, int pid)
 }
 
 /*
- * One CPU, the vCPU: the mask has bit 0.  cpumask_size() for one CPU is
- * one long, and sched_getaffinity() returns the bytes it wrote.
+ * The vCPUs are the CPUs: the mask has a bit for each.  cpumask_size() for
+ * up to 64 CPUs is one long, and sched_getaffinity() returns the bytes it
+ * wrote.
  */
 #define CPUMASK_SIZE	8
 
+static uint64_t vcpu_mask(struct vmm *vmm)
+{
+	int n = vmm->nr_vcpus < 1 ? 1 : vmm->nr_vcpus > 64 ? 64 : vmm->nr_vcpus;
+
+	return n == 64 ? ~0ULL : (1ULL << n) - 1;
+}
+
 long sys_sched_getaffinity(struct vmm *vmm, const uint64_t *a)
 {
-	uint64_t mask = 1;
+	uint64_t mask = vcpu_mask(vmm);
 	uint64_t len = a[1];
 
 	if (len * 8 < 1 || (len & (sizeof(long) - 1)))
@@ -336,9 +344,64 @@ long sys_sched_setaffinity(struct vmm *vmm, const uint64_t *a)
 	if (copy_from_user(vmm, &mask, a[2], len))
 		return -EFAULT;
 	/* no CPU of the mask is online: cpumask_any_and() finds none */
-	if (!(mask & 1))
+	if (!(mask & vcpu_mask(vmm)))
 		return -EINVAL;
 	return 0;
+}
+
+/* include/uapi/linux/membarrier.h */
+#define MEMBARRIER_CMD_QUERY				0
+#define MEMBARRIER_CMD_GLOBAL				(1 << 0)
+#define MEMBARRIER_CMD_GLOBAL_EXPEDITED			(1 << 1)
+#define MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED	(1 << 2)
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED		(1 << 3)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED	(1 << 4)
+#define MEMBARRIER_CMD_FLAG_CPU				(1 << 0)
+#define MEMBARRIER_SUPPORTED	(MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_GLOBAL_EXPEDITED | \
+				 MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED | \
+				 MEMBARRIER_CMD_PRIVATE_EXPEDITED | \
+				 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED)
+
+/*
+ * membarrier(cmd, flags, cpu_id): kernel/sched/membarrier.c for the
+ * commands glibc and musl use.  Every vCPU's guest code stops at each exit
+ * to the monitor, which serializes (KVM_RUN returns through the host
+ * kernel), so the barrier is the exit of the calling task's own system
+ * call, plus a kick of every other task of the mm (task_kick(): on one vCPU
+ * none runs).  PRIVATE_EXPEDITED before its REGISTER is EPERM, as Linux.
+ */
+long sys_membarrier(struct vmm *vmm, const uint64_t *a)
+{
+	unsigned int cmd = (unsigned int)a[0], flags = (unsigned int)a[1];
+	struct process *t;
+
+	if (cmd == MEMBARRIER_CMD_QUERY)
+		return flags ? -EINVAL : MEMBARRIER_SUPPORTED;
+	if (flags)
+		return -EINVAL;
+	switch (cmd) {
+	case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED:
+	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:
+		/* the mm's membarrier_state: every task on it */
+		for (t = vmm->procs; t; t = t->next)
+			if (cmd == MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED &&
+			    !t->exited && t->mm == vmm->cur->mm)
+				t->membarrier_private = true;
+		return 0;
+	case MEMBARRIER_CMD_PRIVATE_EXPEDITED:
+		if (!vmm->cur->membarrier_private)
+			return -EPERM;
+		/* fall through */
+	case MEMBARRIER_CMD_GLOBAL:
+	case MEMBARRIER_CMD_GLOBAL_EXPEDITED:
+		for (t = vmm->procs; t; t = t->next)
+			if (t != vmm->cur && !t->exited &&
+			    (cmd != MEMBARRIER_CMD_PRIVATE_EXPEDITED || t->mm == vmm->cur->mm))
+				task_kick(vmm, t);
+		return 0;
+	default:
+		return -EINVAL;
+	}
 }
 
 /* getcpu(cpu, node, tcache): CPU 0 on node 0 */
@@ -450,14 +513,14 @@ long sys_prctl(struct vmm *vmm, const uint64_t *a)
 /* the process's umask (Linux: current_umask()); the monitor's own is 0 */
 mode_t current_umask(struct vmm *vmm)
 {
-	return vmm->cur ? vmm->cur->umask : 0;
+	return vmm->cur ? vmm->cur->fs->umask : 0;
 }
 
 long sys_umask(struct vmm *vmm, const uint64_t *a)
 {
-	unsigned int old = vmm->cur->umask;
+	unsigned int old = vmm->cur->fs->umask;
 
-	vmm->cur->umask = a[0] & 0777;
+	vmm->cur->fs->umask = a[0] & 0777;
 	return old;
 }
 

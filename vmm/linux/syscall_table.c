@@ -69,11 +69,11 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 53 socketpair */
 	/* 54 setsockopt */
 	/* 55 getsockopt */
-	[SYS_clone]		= { sys_clone,		"xppppx" },	/* partial: no CLONE_THREAD (EAGAIN), see issue 17 */
+	[SYS_clone]		= { sys_clone,		"xppppx" },
 	[SYS_fork]		= { sys_fork,		"" },
 	[SYS_vfork]		= { sys_vfork,		"" },
 	[SYS_execve]		= { sys_execve,		"spp" },
-	[SYS_exit]		= { sys_exit_group,	"d" },
+	[SYS_exit]		= { sys_exit,		"d" },
 	[SYS_wait4]		= { sys_wait4,		"dpxp" },
 	[SYS_kill]		= { sys_kill,		"dd" },
 	[SYS_uname]		= { sys_uname,		"p" },
@@ -199,7 +199,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 183 afs_syscall */
 	/* 184 tuxcall */
 	/* 185 security */
-	[SYS_gettid]		= { sys_getpid,		"" },
+	[SYS_gettid]		= { sys_gettid,		"" },
 	/* 187 readahead */
 	/* 188 setxattr */
 	/* 189 lsetxattr */
@@ -286,7 +286,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	[SYS_pselect6]		= { sys_pselect6,	"dppppp" },
 	[SYS_ppoll]		= { sys_ppoll,	"pupup" },
 	/* 272 unshare */
-	[SYS_set_robust_list]	= { sys_set_robust_list,	"pu" },	/* partial: stored, not walked at exit */
+	[SYS_set_robust_list]	= { sys_set_robust_list,	"pu" },
 	[SYS_get_robust_list]	= { sys_get_robust_list,	"dpp" },
 	/* 275 splice */
 	/* 276 tee */
@@ -337,7 +337,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 321 bpf */
 	/* 322 execveat */
 	/* 323 userfaultfd */
-	/* 324 membarrier */
+	[SYS_membarrier]	= { sys_membarrier,	"xxd" },
 	[SYS_mlock2]		= { sys_mlock2,		"pxx" },
 	[SYS_copy_file_range]	= { sys_copy_file_range,	"fpfpux" },
 	/* 327 preadv2 */
@@ -359,7 +359,7 @@ const struct syscall_desc syscall_table[NR_SYSCALLS] = {
 	/* 432 fsmount */
 	/* 433 fspick */
 	/* 434 pidfd_open */
-	[SYS_clone3]		= { sys_clone3,		"pu" },	/* partial: no CLONE_THREAD (EAGAIN) */
+	[SYS_clone3]		= { sys_clone3,		"pu" },
 	/* 436 close_range */
 	/* 437 openat2 */
 	/* 438 pidfd_getfd */

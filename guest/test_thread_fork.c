@@ -120,6 +120,8 @@ int main(int argc, char **argv)
 	struct worker w[MAX_THREADS];
 	int i, k, err, status, torn = 0, changed = 0, died = 0, lost = 0;
 	pthread_t t[MAX_THREADS];
+	/* sleeping, not yielding: the writers have the CPUs (or the one vCPU) */
+	struct timespec nap = { 0, 100000 };
 	long seen;
 	uint64_t sum;
 	pid_t pid;
@@ -147,12 +149,12 @@ int main(int argc, char **argv)
 		}
 	}
 	while (atomic_load(&ready) < nthreads)
-		sched_yield();
+		nanosleep(&nap, NULL);
 	printf("%d threads writing %d pages each, %d forks\n", nthreads, PAGES_PER, forks);
 	for (i = 0; i < forks; i++) {
 		/* the threads have written between two forks */
 		for (seen = atomic_load(&rounds); atomic_load(&rounds) < seen + nthreads;)
-			sched_yield();
+			nanosleep(&nap, NULL);
 		pid = fork();
 		if (pid < 0) {
 			printf("fork: %s\n", strerror(errno));

@@ -15,15 +15,29 @@
  *   tgkill	tgkill to one thread, kill to a thread that does not block it
  *   futex	WAIT, WAKE, CMP_REQUEUE, REQUEUE, WAKE_OP, timeouts, errnos
  *   robust	the owner of a robust mutex dies: EOWNERDEAD
+ *   fatal	a thread's SIGSEGV kills the whole process
+ *   stop	SIGSTOP stops every thread of a child, SIGCONT resumes them
+ *   altstack	sigaltstack is per thread; a new thread has none
+ *   clone	clone()'s flag checks and errnos
+ *   waitchild	a thread waits for a child main forked
+ *   mmstress	8 threads mmap, touch, mprotect, mremap and munmap at once
+ *   procfs	/proc/self, /proc/thread-self, task/, status: Tgid, Pid, Threads
+ *   rusage	RUSAGE_SELF counts every thread's CPU time, RUSAGE_THREAD one's
+ *   membarrier	the commands glibc and musl use, registrations, errnos
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -491,6 +505,406 @@ static int test_robust(void)
 	return 0;
 }
 
+/* ---- fatal ---- */
+
+static void *segv(void *arg)
+{
+	usleep(10000);
+	*(volatile int *)(long)arg = 1;
+	return NULL;
+}
+
+static int test_fatal(void)
+{
+	pthread_t t, s;
+
+	printf("a thread takes SIGSEGV\n");
+	fflush(stdout);
+	pthread_create(&s, NULL, sleeper, NULL);
+	pthread_create(&t, NULL, segv, NULL);
+	pthread_join(t, NULL);
+	printf("not reached\n");
+	return 0;
+}
+
+/* ---- stop ---- */
+
+static volatile long spins[3];
+
+static void *spinner(void *arg)
+{
+	for (;;) {
+		spins[(long)arg]++;
+		sched_yield();
+	}
+	return NULL;
+}
+
+static int test_stop(void)
+{
+	int p[2], st, i;
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		return 1;
+	pid = fork();
+	if (!pid) {
+		pthread_t t[3];
+
+		for (i = 0; i < 3; i++)
+			pthread_create(&t[i], NULL, spinner, (void *)(long)i);
+		if (write(p[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	if (read(p[0], &c, 1) != 1)
+		return 1;
+	kill(pid, SIGSTOP);
+	waitpid(pid, &st, WUNTRACED);
+	printf("stopped: %s by %d\n", WIFSTOPPED(st) ? "yes" : "no", WSTOPSIG(st));
+	kill(pid, SIGCONT);
+	waitpid(pid, &st, WCONTINUED);
+	printf("continued: %s\n", WIFCONTINUED(st) ? "yes" : "no");
+	kill(pid, SIGTERM);
+	waitpid(pid, &st, 0);
+	printf("killed by %d\n", WIFSIGNALED(st) ? WTERMSIG(st) : -1);
+	return 0;
+}
+
+/* ---- altstack ---- */
+
+static void *altstack_thread(void *arg)
+{
+	stack_t ss;
+
+	sigaltstack(NULL, &ss);
+	printf("new thread's altstack: %s\n", ss.ss_flags & SS_DISABLE ? "disabled" : "set");
+	return NULL;
+}
+
+static int test_altstack(void)
+{
+	static char stack[65536];
+	stack_t ss = { .ss_sp = stack, .ss_size = sizeof(stack) }, old;
+	pthread_t t;
+
+	sigaltstack(&ss, NULL);
+	pthread_create(&t, NULL, altstack_thread, NULL);
+	pthread_join(t, NULL);
+	sigaltstack(NULL, &old);
+	printf("main's altstack: %s, size %zu\n", old.ss_flags & SS_DISABLE ? "disabled" : "set",
+	       old.ss_size);
+	return 0;
+}
+
+/* ---- clone ---- */
+
+#define CLONE_VM_	0x00000100
+#define CLONE_FS_	0x00000200
+#define CLONE_FILES_	0x00000400
+#define CLONE_SIGHAND_	0x00000800
+#define CLONE_THREAD_	0x00010000
+#define CLONE_NEWNS_	0x00020000
+#define CLONE_SETTLS_	0x00080000
+
+static const char *clone_errno(unsigned long flags, unsigned long tls)
+{
+	long r = syscall(SYS_clone, flags, 0, NULL, NULL, tls);
+
+	if (r == 0)
+		_exit(0);	/* not expected: a child that goes at once */
+	if (r > 0) {
+		waitpid(r, NULL, 0);
+		return "created";
+	}
+	return strerror(errno);
+}
+
+static int shared_var;
+static int shared_fd = -1;
+
+/* a process on its parent's memory, files and working directory */
+static int vm_child(void *arg)
+{
+	shared_var = 42;
+	if (arg) {
+		shared_fd = open("/dev/null", O_RDONLY);
+		if (chdir("/"))
+			return 1;
+	}
+	return 7;
+}
+
+static void clone_vm(int flags, const char *what)
+{
+	static char stack[65536] __attribute__((aligned(16)));
+	char cwd[256];
+	int st = 0;
+	pid_t pid;
+
+	shared_var = 0;
+	shared_fd = -1;
+	pid = clone(vm_child, stack + sizeof(stack), flags | SIGCHLD,
+		    (void *)(long)(flags & CLONE_FILES_));
+	if (pid < 0) {
+		printf("%s: %s\n", what, strerror(errno));
+		return;
+	}
+	waitpid(pid, &st, 0);
+	printf("%s: exit %d, wrote %d", what, WEXITSTATUS(st), shared_var);
+	if (flags & CLONE_FILES_)
+		printf(", its fd open here: %s, cwd here %s", fcntl(shared_fd, F_GETFD) >= 0 ? "yes" : "no",
+		       getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+	printf("\n");
+}
+
+static int test_clone(void)
+{
+	printf("CLONE_THREAD without CLONE_SIGHAND: %s\n",
+	       clone_errno(CLONE_THREAD_ | CLONE_VM_, 0));
+	printf("CLONE_SIGHAND without CLONE_VM: %s\n", clone_errno(CLONE_SIGHAND_, 0));
+	printf("CLONE_NEWNS with CLONE_FS: %s\n", clone_errno(CLONE_NEWNS_ | CLONE_FS_, 0));
+	printf("CLONE_SETTLS past user space: %s\n",
+	       clone_errno(CLONE_SETTLS_ | SIGCHLD, 0x800000000000UL));
+	printf("CLONE_FILES process: %s\n", clone_errno(CLONE_FILES_ | SIGCHLD, 0));
+	if (chdir("/tmp"))
+		return 1;
+	clone_vm(CLONE_VM_, "CLONE_VM process");
+	clone_vm(CLONE_VM_ | CLONE_FILES_ | CLONE_FS_, "CLONE_VM|CLONE_FILES|CLONE_FS process");
+	return 0;
+}
+
+/* ---- waitchild ---- */
+
+static pid_t child;
+
+static void *waiter(void *arg)
+{
+	int st = 0;
+	pid_t r = waitpid(child, &st, 0);
+
+	printf("thread reaped the child: %s, status %d\n", r == child ? "yes" : "no",
+	       WEXITSTATUS(st));
+	return NULL;
+}
+
+static int test_waitchild(void)
+{
+	pthread_t t;
+
+	child = fork();
+	if (!child) {
+		usleep(30000);
+		_exit(9);
+	}
+	pthread_create(&t, NULL, waiter, NULL);
+	pthread_join(t, NULL);
+	printf("main's wait after: %s\n", waitpid(-1, NULL, WNOHANG) < 0 ? strerror(errno) : "a child");
+	return 0;
+}
+
+/* ---- mmstress ---- */
+
+static void *mm_worker(void *arg)
+{
+	unsigned int seed = (unsigned int)(long)arg * 7919 + 1;
+	long i, sum = 0;
+
+	/* each commit costs a ring-0 stub, emulated under shadow paging: few rounds */
+	for (i = 0; i < 40; i++) {
+		size_t pages = 1 + rand_r(&seed) % 16, n, k;
+		char *p = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return (void *)-1L;
+		for (k = 0; k < pages; k++)
+			p[k * 4096] = (char)(k + 1);
+		n = pages;
+		if (rand_r(&seed) % 4 == 0) {
+			char *q = mremap(p, pages * 4096, (pages + 4) * 4096, MREMAP_MAYMOVE);
+
+			if (q == MAP_FAILED)
+				return (void *)-2L;
+			p = q;
+			n = pages + 4;
+			q[(n - 1) * 4096] = 1;
+			sum += 1;
+		}
+		if (rand_r(&seed) % 3 == 0)
+			mprotect(p, 4096, PROT_READ);
+		for (k = 0; k < pages; k++)
+			sum += p[k * 4096];
+		munmap(p, n * 4096);
+		if (i % 3 == 0)
+			sched_yield();	/* interleave the threads' changes */
+	}
+	return (void *)sum;
+}
+
+static int test_mmstress(void)
+{
+	pthread_t t[8];
+	long i, total = 0;
+
+	for (i = 0; i < 8; i++)
+		pthread_create(&t[i], NULL, mm_worker, (void *)i);
+	for (i = 0; i < 8; i++) {
+		void *r;
+
+		pthread_join(t[i], &r);
+		total += (long)r;
+	}
+	printf("mmstress: 8 threads, checksum %ld\n", total);
+	return 0;
+}
+
+/* ---- procfs ---- */
+
+static pthread_barrier_t proc_barrier;
+
+/* a status line's value: the pid, the tid, or itself */
+static void status_line(const char *path, const char *what, const char *key)
+{
+	char line[256];
+	FILE *f = fopen(path, "r");
+	int v;
+
+	if (!f) {
+		printf("%s: %s\n", what, strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, strlen(key)))
+			continue;
+		v = atoi(line + strlen(key));
+		printf("%s %s %s", what, key, v == getpid() ? "the pid\n" :
+		       v == gettid_() ? "the tid\n" : line + strlen(key));
+	}
+	fclose(f);
+}
+
+static void *proc_thread(void *arg)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	pthread_barrier_wait(&proc_barrier);
+	if (arg) {
+		status_line("/proc/thread-self/status", "thread-self", "Pid:");
+		status_line("/proc/self/status", "self", "Pid:");
+		status_line("/proc/self/status", "self", "Tgid:");
+		status_line("/proc/self/status", "self", "Threads:");
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", getpid(), gettid_());
+		status_line(path, "PID/task/TID", "Pid:");
+		d = opendir("/proc/self/task");
+		while (d && (e = readdir(d)))
+			n += e->d_name[0] != '.';
+		if (d)
+			closedir(d);
+		printf("/proc/self/task entries: %d\n", n);
+	}
+	pthread_barrier_wait(&proc_barrier);
+	return NULL;
+}
+
+static int test_procfs(void)
+{
+	pthread_t t[3];
+	long i;
+
+	pthread_barrier_init(&proc_barrier, NULL, 4);
+	for (i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, proc_thread, (void *)(long)(i == 1));
+	pthread_barrier_wait(&proc_barrier);
+	pthread_barrier_wait(&proc_barrier);
+	for (i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	status_line("/proc/self/status", "after join", "Threads:");
+	return 0;
+}
+
+/* ---- rusage ---- */
+
+static long tv_us(const struct timeval *tv)
+{
+	return tv->tv_sec * 1000000L + tv->tv_usec;
+}
+
+/* 60 ms of this thread's own CPU time, whatever else runs */
+static void *burner(void *arg)
+{
+	struct rusage ru;
+
+	do
+		getrusage(RUSAGE_THREAD, &ru);
+	while (tv_us(&ru.ru_utime) + tv_us(&ru.ru_stime) < 60000);
+	return NULL;
+}
+
+static int test_rusage(void)
+{
+	struct rusage self, thread;
+	pthread_t t[2];
+	int i;
+
+	for (i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, burner, NULL);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_THREAD, &thread);
+	printf("RUSAGE_SELF includes the joined threads' time: %s\n",
+	       tv_us(&self.ru_utime) + tv_us(&self.ru_stime) >=
+	       tv_us(&thread.ru_utime) + tv_us(&thread.ru_stime) + 120000 ? "yes" : "no");
+	return 0;
+}
+
+/* ---- membarrier ---- */
+
+static const char *mb(int cmd, unsigned int flags)
+{
+	return err(syscall(SYS_membarrier, cmd, flags, 0));
+}
+
+static void *mb_thread(void *arg)
+{
+	printf("PRIVATE_EXPEDITED from another thread: %s\n", mb(8, 0));
+	return NULL;
+}
+
+static int test_membarrier(void)
+{
+	pthread_t t;
+	pid_t pid;
+	int st;
+
+	/* the rseq commands (0x180) depend on CONFIG_RSEQ; rseq is ENOSYS under the monitor */
+	printf("QUERY without the rseq commands: %#lx\n",
+	       syscall(SYS_membarrier, 0, 0, 0) & ~0x180L);
+	printf("PRIVATE_EXPEDITED unregistered: %s\n", mb(8, 0));
+	printf("GET_REGISTRATIONS: %s\n", mb(512, 0));
+	printf("REGISTER_PRIVATE_EXPEDITED: %s\n", mb(16, 0));
+	printf("PRIVATE_EXPEDITED: %s\n", mb(8, 0));
+	printf("PRIVATE_EXPEDITED with flags: %s\n", mb(8, 1));
+	printf("GLOBAL: %s\n", mb(1, 0));
+	printf("an unknown command: %s\n", mb(1 << 12, 0));
+	printf("GET_REGISTRATIONS: %s\n", mb(512, 0));
+	pthread_create(&t, NULL, mb_thread, NULL);
+	pthread_join(t, NULL);
+	pid = fork();
+	if (!pid) {
+		printf("forked child's GET_REGISTRATIONS: %s\n", mb(512, 0));
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "create";
@@ -519,6 +933,25 @@ int main(int argc, char **argv)
 		return test_futex();
 	if (!strcmp(m, "robust"))
 		return test_robust();
-	fprintf(stderr, "usage: test_pthread create|cond|barrier|exitgroup|mainexit|exec|fork|tgkill|futex|robust\n");
+	if (!strcmp(m, "fatal"))
+		return test_fatal();
+	if (!strcmp(m, "stop"))
+		return test_stop();
+	if (!strcmp(m, "altstack"))
+		return test_altstack();
+	if (!strcmp(m, "clone"))
+		return test_clone();
+	if (!strcmp(m, "waitchild"))
+		return test_waitchild();
+	if (!strcmp(m, "mmstress"))
+		return test_mmstress();
+	if (!strcmp(m, "procfs"))
+		return test_procfs();
+	if (!strcmp(m, "rusage"))
+		return test_rusage();
+	if (!strcmp(m, "membarrier"))
+		return test_membarrier();
+	fprintf(stderr, "usage: test_pthread create|cond|barrier|exitgroup|mainexit|exec|fork|"
+		"tgkill|futex|robust|fatal|stop|altstack|clone|waitchild|mmstress|procfs|rusage|membarrier\n");
 	return 2;
 }

@@ -188,9 +188,10 @@ struct process {
 	int pdeath_sig;		/* PR_SET_PDEATHSIG */
 	int dumpable;		/* PR_SET_DUMPABLE */
 	bool no_new_privs;	/* PR_SET_NO_NEW_PRIVS */
-	bool membarrier_private;	/* the mm registered MEMBARRIER_CMD_PRIVATE_EXPEDITED */
+	int membarrier_state;	/* the mm's MEMBARRIER_CMD_REGISTER_* done (fork copies it) */
 	/* accounting (getrusage, times): microseconds, faults, KiB */
 	uint64_t utime, stime, cutime, cstime;
+	uint64_t dead_utime, dead_stime;	/* the leader's: its dead threads' (signal_struct's) */
 	uint64_t min_flt, maj_flt, cmin_flt, cmaj_flt;
 	uint64_t maxrss, cmaxrss;
 	/* FUTEX_WAIT (futex.c): what it sleeps on, and whether a wake came */
@@ -349,7 +350,6 @@ void process_wake(struct vmm *vmm, struct process *p);
 void task_kick(struct vmm *vmm, struct process *p);
 void do_group_exit(struct vmm *vmm, int status);
 bool thread_group_empty(struct process *p);
-struct process *find_task_by_tgid(struct vmm *vmm, int tgid);
 bool schedule(struct vmm *vmm);
 void preempt_user(struct vmm *vmm);
 int timer_setup(struct vmm *vmm);

@@ -705,7 +705,8 @@ compare test_spawn /dev/null
 # what threads share, compared with a native run (guest/test_pthread.c)
 compare test_thread /dev/null
 compare glibc/test_thread /dev/null
-for m in create cond barrier exitgroup mainexit exec fork tgkill futex robust; do
+for m in create cond barrier exitgroup mainexit exec fork tgkill futex robust fatal stop \
+	altstack clone waitchild mmstress procfs rusage membarrier; do
 	compare test_pthread /dev/null $m
 	compare glibc/test_pthread /dev/null $m
 done

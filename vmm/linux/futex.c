@@ -58,7 +58,8 @@ int futex_wake(struct vmm *vmm, struct mm_struct *mm, uint64_t uaddr, bool share
 
 	futex_key(mm, uaddr, shared, &obj, &off);
 	for (p = vmm->procs; p; p = p->next) {
-		if (p->state != P_SLEEPING || !p->futex_key_obj || p->futex_woken ||
+		/* a waiter is queued until its call ends, woken or not (a signal) */
+		if (p->exited || !p->futex_key_obj || p->futex_woken ||
 		    p->futex_key_obj != obj || p->futex_key_off != off ||
 		    !(p->futex_bitset & bitset))
 			continue;
@@ -185,7 +186,7 @@ static long futex_requeue(struct vmm *vmm, uint64_t uaddr, uint64_t uaddr2, bool
 	futex_key(vmm->cur->mm, uaddr, shared, &obj1, &off1);
 	futex_key(vmm->cur->mm, uaddr2, shared, &obj2, &off2);
 	for (p = vmm->procs; p; p = p->next) {
-		if (p->state != P_SLEEPING || !p->futex_key_obj || p->futex_woken ||
+		if (p->exited || !p->futex_key_obj || p->futex_woken ||
 		    p->futex_key_obj != obj1 || p->futex_key_off != off1)
 			continue;
 		if (woken < nr_wake) {
@@ -387,10 +388,12 @@ void exit_robust_list(struct vmm *vmm, struct process *p)
 		/* the pending one is done last, as Linux does */
 		if (entry != pending)
 			handle_futex_death(vmm, p, entry + offset, pi, false);
-		if (rc || !--limit)
+		if (rc)
 			return;
 		entry = next;
 		pi = next_pi;
+		if (!--limit)
+			break;	/* a circular list: Linux stops, then does the pending one */
 	}
 	if (pending)
 		handle_futex_death(vmm, p, pending + offset, pending_pi, true);

@@ -63,6 +63,8 @@
 				 K_CLONE_PTRACE | K_CLONE_SYSVSEM | K_CLONE_FS | K_CLONE_FILES | \
 				 K_CLONE_SIGHAND | K_CLONE_THREAD)
 
+#define TASK_SIZE_MAX	0x7ffffffff000ULL	/* (1 << 47) - PAGE_SIZE */
+
 #define K_WNOHANG	0x00000001
 #define K_WSTOPPED	0x00000002
 #define K_WEXITED	0x00000004
@@ -154,17 +156,6 @@ struct process *process_first(struct vmm *vmm)
 	return p;
 }
 
-/* the thread group's leader, if @tgid names a process */
-struct process *find_task_by_tgid(struct vmm *vmm, int tgid)
-{
-	struct process *p;
-
-	for (p = vmm->procs; p; p = p->next)
-		if (p->pid == tgid && p->group_leader == p)
-			return p;
-	return NULL;
-}
-
 /* thread_group_empty(): @p's group has no other live task */
 bool thread_group_empty(struct process *p)
 {
@@ -243,7 +234,9 @@ static void reap_detached(struct vmm *vmm)
 
 	for (p = vmm->procs; p; p = next) {
 		next = p->next;
-		if (p->state == P_ZOMBIE && !p->parent && p != vmm->cur && p != vmm->init)
+		/* a leader stays while its threads live: they point at it */
+		if (p->state == P_ZOMBIE && !p->parent && p != vmm->cur && p != vmm->init &&
+		    !p->nr_threads)
 			process_free(vmm, p);
 	}
 }
@@ -435,12 +428,19 @@ static void vfork_done(struct vmm *vmm, struct process *child)
 	}
 }
 
-/* put the current process to sleep in its system call */
-static long sleep_in_call(struct vmm *vmm, long ret)
+/*
+ * wait4 and waitid sleep on the process's wait_chldexit: any of its
+ * threads may wait for its children, and a child's exit, stop or
+ * continue wakes them all (__wake_up_parent()).
+ */
+static const void *wait_chldexit(struct process *p)
 {
-	vmm->cur->state = P_SLEEPING;
-	vmm->cur->sleeping_call = true;
-	return ret;
+	return &p->group_leader->wait_status;
+}
+
+static void wake_up_parent(struct vmm *vmm, struct process *parent)
+{
+	wake_up(vmm, wait_chldexit(parent));
 }
 
 /*
@@ -622,30 +622,63 @@ static void us_to_tv(uint64_t us, struct timeval *tv)
  * Times, faults and the high-water RSS are kept; the rest (swaps, blocks,
  * messages, signals, context switches) are 0, as nothing counts them here.
  */
+/* the group's live mm (the leader's may be gone before its threads) */
+static struct mm_struct *group_mm(struct vmm *vmm, struct process *l)
+{
+	struct process *t;
+
+	for (t = vmm->procs; t; t = t->next)
+		if (t->group_leader == l && !t->exited && t->mm)
+			return t->mm;
+	return NULL;
+}
+
+/* the process's CPU time: its live tasks', and the dead ones' the leader keeps */
+static void group_times(struct vmm *vmm, struct process *l, uint64_t *ut, uint64_t *st)
+{
+	struct process *t;
+
+	*ut = l->dead_utime;
+	*st = l->dead_stime;
+	for (t = vmm->procs; t; t = t->next) {
+		if (t->group_leader != l || (t != l && t->exited))
+			continue;
+		*ut += t->utime;
+		*st += t->stime;
+	}
+}
+
 void process_rusage(struct vmm *vmm, struct process *p, int who, struct rusage *ru)
 {
+	struct process *l = p->group_leader;
+	struct mm_struct *mm = group_mm(vmm, l);
 	uint64_t ut = 0, st = 0, mn = 0, mj = 0, rss = 0, m1, m2;
 
 	memset(ru, 0, sizeof(*ru));
 	if (p == vmm->cur)
 		acct_charge(vmm);
 	if (who != RUSAGE_CHILDREN) {
-		mm_faults(p->exited ? NULL : p->mm, &m1, &m2);
-		ut = p->utime;
-		st = p->stime;
-		mn = p->min_flt + m1;
-		mj = p->maj_flt + m2;
-		rss = p->maxrss;
-		if (!p->exited && mm_maxrss(p->mm) > rss)
-			rss = mm_maxrss(p->mm);
+		/* faults are counted per address space: RUSAGE_THREAD gets the mm's */
+		mm_faults(mm, &m1, &m2);
+		if (who == RUSAGE_THREAD) {
+			ut = p->utime;
+			st = p->stime;
+		} else {
+			group_times(vmm, l, &ut, &st);
+		}
+		mn = l->min_flt + m1;
+		mj = l->maj_flt + m2;
+		rss = l->maxrss;
+		if (mm && mm_maxrss(mm) > rss)
+			rss = mm_maxrss(mm);
 	}
-	if (who != RUSAGE_SELF) {
-		ut += p->cutime;
-		st += p->cstime;
-		mn += p->cmin_flt;
-		mj += p->cmaj_flt;
-		if (p->cmaxrss > rss)
-			rss = p->cmaxrss;
+	if (who != RUSAGE_SELF && who != RUSAGE_THREAD) {
+		ut += l->cutime;
+		st += l->cstime;
+		mn += l->cmin_flt;
+		mj += l->cmaj_flt;
+		if (l->cmaxrss > rss)
+			rss = l->cmaxrss;
 	}
 	us_to_tv(ut, &ru->ru_utime);
 	us_to_tv(st, &ru->ru_stime);
@@ -657,8 +690,8 @@ void process_rusage(struct vmm *vmm, struct process *p, int who, struct rusage *
 /* wait_task_zombie(): the reaped child's times go to its parent's children */
 static void acct_reap(struct process *parent, struct process *c)
 {
-	parent->cutime += c->utime + c->cutime;
-	parent->cstime += c->stime + c->cstime;
+	parent->cutime += c->utime + c->dead_utime + c->cutime;
+	parent->cstime += c->stime + c->dead_stime + c->cstime;
 	parent->cmin_flt += c->min_flt + c->cmin_flt;
 	parent->cmaj_flt += c->maj_flt + c->cmaj_flt;
 	if (c->maxrss > parent->cmaxrss)
@@ -731,7 +764,7 @@ static void hup_and_continue(struct vmm *vmm, int pgid)
 	struct process *p;
 
 	for (p = vmm->procs; p; p = p->next) {
-		if (p->exited || p->pgid != pgid)
+		if (!p->nr_threads || p->pgid != pgid || p != p->group_leader)
 			continue;
 		info.signo = SIGHUP;
 		send_signal_to(vmm, p, &info);
@@ -792,7 +825,7 @@ static void notify_parent(struct vmm *vmm, struct process *p)
 	/* SIGCHLD ignored or SA_NOCLDWAIT: nobody will wait, reap now */
 	if (p->exit_signal == SIGCHLD && sigchld_autoreap(parent))
 		p->parent = NULL;
-	process_wake(vmm, parent);
+	wake_up_parent(vmm, parent);
 }
 
 /*
@@ -806,8 +839,8 @@ static void exit_thread(struct vmm *vmm, struct process *p)
 	struct process *leader = p->group_leader;
 
 	if (p != leader) {
-		leader->utime += p->utime;
-		leader->stime += p->stime;
+		leader->dead_utime += p->utime;
+		leader->dead_stime += p->stime;
 		p->parent = NULL;
 	}
 	/* the first process's mm stays for --maps; the others' users count drops */
@@ -843,8 +876,8 @@ void do_exit(struct vmm *vmm, struct process *p, int status)
 		status = leader->group_exit_code;
 	leader->wait_status = status;
 	if (p != leader) {
-		leader->utime += p->utime;
-		leader->stime += p->stime;
+		leader->dead_utime += p->utime;
+		leader->dead_stime += p->stime;
 		leader->min_flt += p->min_flt;
 		leader->maj_flt += p->maj_flt;
 		if (p->maxrss > leader->maxrss)
@@ -876,6 +909,8 @@ static void zap_other_threads(struct vmm *vmm, struct process *p)
 		if (t == p || t->group_leader != p->group_leader || t->exited)
 			continue;
 		t->sig.pending |= 1ULL << (SIGKILL - 1);
+		/* a call it sleeps in is not finished: it dies on the way out */
+		t->sleeping_call = false;
 		if (t->state == P_STOPPED || t->state == P_VFORK)
 			t->state = P_SLEEPING;
 		process_wake(vmm, t);
@@ -961,6 +996,7 @@ static long child_share(struct vmm *vmm, struct process *c, struct process *p, u
 		c->tgid = p->tgid;
 		c->group_leader = p->group_leader;
 		c->group_leader->nr_threads++;
+		c->nr_threads = 0;	/* the leader's counts */
 		c->parent = NULL;
 		c->ppid = p->group_leader->ppid;
 		c->exit_signal = -1;
@@ -989,6 +1025,9 @@ static long do_fork(struct vmm *vmm, uint64_t flags, uint64_t sp, uint64_t ptid,
 	struct process *p = vmm->cur, *c;
 	int err, pid;
 
+	/* copy_thread(): ARCH_SET_FS past the user address space */
+	if ((flags & K_CLONE_SETTLS) && tls >= TASK_SIZE_MAX)
+		return -EPERM;
 	if (vmm->nr_procs >= MAX_PROCS)
 		return -EAGAIN;		/* RLIMIT_NPROC */
 	c = process_alloc(vmm);
@@ -1017,7 +1056,7 @@ static long do_fork(struct vmm *vmm, uint64_t flags, uint64_t sp, uint64_t ptid,
 	c->env_start = p->env_start;
 	c->env_end = p->env_end;
 	c->oom_score_adj = p->oom_score_adj;
-	c->membarrier_private = (flags & K_CLONE_VM) && p->membarrier_private;
+	c->membarrier_state = p->membarrier_state;	/* dup_mm() copies the mm's */
 	child_state(vmm, c, flags, sp, tls);
 	child_signals(c, p);
 	err = child_share(vmm, c, p, flags);
@@ -1261,7 +1300,7 @@ static long do_wait(struct vmm *vmm, int type, int id, int options, struct wait_
 		return 0;
 	if (signal_pending(p))
 		return -ERESTARTSYS;
-	return sleep_in_call(vmm, -ERESTARTSYS);
+	return sleep_on(vmm, wait_chldexit(p), 0, -ERESTARTSYS);
 }
 
 long sys_wait4(struct vmm *vmm, const uint64_t *a)
@@ -1343,11 +1382,11 @@ static void notify_parent_cldstop(struct vmm *vmm, struct process *p, int why)
 		.status = why == CLD_STOPPED ? p->stop_sig : SIGCONT,
 	};
 
-	if (!parent || parent->exited)
+	if (!parent || !parent->nr_threads)
 		return;
 	if (!(parent->sig.action[SIGCHLD].flags & SA_NOCLDSTOP))
 		send_signal_to(vmm, parent, &info);
-	process_wake(vmm, parent);
+	wake_up_parent(vmm, parent);
 }
 
 /*
@@ -1432,7 +1471,7 @@ static bool pgrp_in_session(struct vmm *vmm, int pgid, int sid)
 /* setpgid(pid, pgid): kernel/sys.c */
 long sys_setpgid(struct vmm *vmm, const uint64_t *a)
 {
-	struct process *cur = vmm->cur, *p;
+	struct process *cur = vmm->cur->group_leader, *p, *t;
 	int pid = (int)a[0], pgid = (int)a[1];
 
 	if (!pid)
@@ -1442,6 +1481,8 @@ long sys_setpgid(struct vmm *vmm, const uint64_t *a)
 	if (pgid < 0)
 		return -EINVAL;
 	p = find_process(vmm, pid);
+	if (p && p != p->group_leader)
+		return -EINVAL;		/* a thread that does not lead its group */
 	if (!p || (p != cur && p->parent != cur))
 		return -ESRCH;
 	if (p->parent == cur) {
@@ -1454,7 +1495,9 @@ long sys_setpgid(struct vmm *vmm, const uint64_t *a)
 		return -EPERM;		/* a session leader */
 	if (pgid != pid && !pgrp_in_session(vmm, pgid, cur->sid))
 		return -EPERM;
-	p->pgid = pgid;
+	for (t = vmm->procs; t; t = t->next)
+		if (t->group_leader == p)
+			t->pgid = pgid;
 	return 0;
 }
 
@@ -1489,7 +1532,7 @@ long sys_getsid(struct vmm *vmm, const uint64_t *a)
 /* ksys_setsid(): EPERM for whoever would lead an existing group */
 long sys_setsid(struct vmm *vmm, const uint64_t *a)
 {
-	struct process *cur = vmm->cur, *p;
+	struct process *cur = vmm->cur->group_leader, *p;
 
 	(void)a;
 	for (p = vmm->procs; p; p = p->next)
@@ -1497,7 +1540,9 @@ long sys_setsid(struct vmm *vmm, const uint64_t *a)
 			return -EPERM;
 	if (cur->pid == getpgrp())
 		return -EPERM;
-	cur->sid = cur->pgid = cur->pid;
+	for (p = vmm->procs; p; p = p->next)
+		if (p->group_leader == cur)
+			p->sid = p->pgid = cur->pid;
 	return cur->sid;
 }
 
@@ -1575,7 +1620,7 @@ static void exec_commit(struct vmm *vmm, struct process *p, struct mm_struct *ol
 	clear_child_tid(vmm, p, old);
 	mm_release(vmm, old);
 	p->did_exec = true;
-	p->membarrier_private = false;
+	p->membarrier_state = 0;	/* membarrier_exec_mmap() */
 	vfork_done(vmm, p);
 	fs_exec(p);
 	signal_exec(p);
@@ -1698,6 +1743,8 @@ static long exec_load(struct vmm *vmm, const char *path, struct elf_image *img,
 		return -ENOMEM;
 	for (i = 0; i < MM_NR_RLIMITS; i++)
 		mm_set_rlimit(mm, i, old->rlim[i].rlim_cur, old->rlim[i].rlim_max);
+	/* exec_mm_release(): the robust futexes it held in the old image die with it */
+	exit_robust_list(vmm, p);
 	p->mm = mm;
 	if (elf_load(vmm, img, argv, envp)) {
 		p->mm = old;
@@ -1722,8 +1769,9 @@ static long de_thread_wait(struct vmm *vmm)
 		leader->group_exec_task = NULL;
 		return 0;
 	}
-	if (leader->group_exit)
-		return -EAGAIN;	/* dying anyway: signal_deliver() ends it */
+	/* dying anyway (another exec or an exit won): signal_deliver() ends it */
+	if (leader->group_exit || (leader->group_exec_task && leader->group_exec_task != p))
+		return -EAGAIN;
 	if (!leader->group_exec_task) {
 		leader->group_exec_task = p;
 		zap_other_threads(vmm, p);
@@ -1739,7 +1787,7 @@ static long de_thread_wait(struct vmm *vmm)
  */
 static void de_thread_switch(struct vmm *vmm)
 {
-	struct process *p = vmm->cur, *leader = p->group_leader;
+	struct process *p = vmm->cur, *leader = p->group_leader, *t;
 
 	if (p == leader)
 		return;
@@ -1748,8 +1796,8 @@ static void de_thread_switch(struct vmm *vmm)
 	p->ppid = leader->ppid;
 	p->exit_signal = leader->exit_signal;
 	p->start_time = leader->start_time;
-	p->utime += leader->utime;
-	p->stime += leader->stime;
+	p->dead_utime = leader->dead_utime + leader->utime;
+	p->dead_stime = leader->dead_stime + leader->stime;
 	p->cutime = leader->cutime;
 	p->cstime = leader->cstime;
 	p->cmin_flt = leader->cmin_flt;
@@ -1765,9 +1813,11 @@ static void de_thread_switch(struct vmm *vmm)
 		memmove(leader->sig.queue, leader->sig.queue + 1,
 			--leader->sig.nr_queued * sizeof(leader->sig.queue[0]));
 	}
-	p->group_leader = p;
+	for (t = vmm->procs; t; t = t->next)
+		if (t->group_leader == leader)
+			t->group_leader = p;
 	p->nr_threads = leader->nr_threads;
-	leader->group_leader = p;	/* nothing counts it any more */
+	leader->nr_threads = 0;		/* a dead thread of p's group now */
 	leader->pid = -1;
 	leader->parent = NULL;
 	if (vmm->init == leader)

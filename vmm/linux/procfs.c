@@ -649,17 +649,19 @@ static char *proc_stat(struct vmm *vmm, struct process *p)
 		minflt -= majflt + mm->stats.faults[FAULT_SPURIOUS];
 	}
 	if (asprintf(&text,
-		     "%d (%s) %c %d %d %d 0 -1 0 %" PRIu64 " 0 %" PRIu64 " 0 0 0 0 0 20 0 1 0 %" PRIu64
+		     "%d (%s) %c %d %d %d 0 -1 0 %" PRIu64 " 0 %" PRIu64 " 0 0 0 0 0 20 0 %d 0 %" PRIu64
 		     " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
 		     " 0 0 %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %d 0 0 %d 0 0 0 0 0 0"
 		     " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
 		     " %" PRIu64 " %d\n",
-		     p->pid, p->comm, state, p->ppid, p->pgid, p->sid, minflt, majflt,
+		     p->pid, p->comm, state, p->group_leader->ppid, p->pgid, p->sid, minflt, majflt,
+		     /* num_threads: a zombie process has none left */
+		     p->group_leader->nr_threads ? p->group_leader->nr_threads : 1,
 		     (uint64_t)(p->start_time / NS_PER_TICK),
 		     mm ? (uint64_t)(mm->total_vm << PAGE_SHIFT) : 0,
 		     mm ? mm_rss(mm) : 0, rlim_rss, mm ? mm->start_code : 0, mm ? mm->end_code : 0,
 		     mm ? mm->start_stack : 0,
-		     p->sig.pending | p->sig.shared_pending, p->sig.blocked, ign, cgt,
+		     p->sig.pending | p->group_leader->sig.shared_pending, p->sig.blocked, ign, cgt,
 		     p->state == P_RUNNING ? 0 : 1, p->exit_signal,
 		     mm ? mm->start_data : 0, mm ? mm->end_data : 0, mm ? mm->start_brk : 0,
 		     mm ? p->arg_start : 0, mm ? p->arg_end : 0, mm ? p->env_start : 0,

@@ -168,6 +168,7 @@ static void rlimit_get(struct vmm *vmm, unsigned int res, struct rlimit *rl)
 static long rlimit_set(struct vmm *vmm, unsigned int res, const struct rlimit *rl)
 {
 	struct rlimit old;
+	struct process *t;
 	int m = mm_resource(res);
 
 	if (rl->rlim_cur > rl->rlim_max)
@@ -177,8 +178,13 @@ static long rlimit_set(struct vmm *vmm, unsigned int res, const struct rlimit *r
 		return -EPERM;
 	if (m >= 0)
 		return mm_set_rlimit(vmm->cur->mm, m, rl->rlim_cur, rl->rlim_max);
-	vmm->cur->rlim[res][0] = rl->rlim_cur;
-	vmm->cur->rlim[res][1] = rl->rlim_max;
+	/* signal_struct's: every thread of the process */
+	for (t = vmm->procs; t; t = t->next) {
+		if (t->group_leader != vmm->cur->group_leader)
+			continue;
+		t->rlim[res][0] = rl->rlim_cur;
+		t->rlim[res][1] = rl->rlim_max;
+	}
 	return 0;
 }
 
@@ -188,7 +194,9 @@ long sys_prlimit64(struct vmm *vmm, const uint64_t *a)
 	struct rlimit old, new;
 	long ret;
 
-	if (a[0] && (pid_t)a[0] != vmm->cur->pid)
+	/* this process, by any of its threads' ids */
+	if (a[0] && (!find_process(vmm, (int)a[0]) ||
+		     find_process(vmm, (int)a[0])->tgid != vmm->cur->tgid))
 		return -ESRCH;
 	if (res >= RLIM_NLIMITS)
 		return -EINVAL;
@@ -234,11 +242,9 @@ long sys_getrusage(struct vmm *vmm, const uint64_t *a)
 	struct rusage ru;
 	int who = (int)a[0];
 
-	/* RUSAGE_THREAD is RUSAGE_SELF: one thread per process */
 	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
 		return -EINVAL;
-	process_rusage(vmm, vmm->cur, who == RUSAGE_CHILDREN ? RUSAGE_CHILDREN : RUSAGE_SELF,
-		       &ru);
+	process_rusage(vmm, vmm->cur, who, &ru);
 	return copy_to_user(vmm, a[1], &ru, sizeof(ru)) ? -EFAULT : 0;
 }
 
@@ -356,51 +362,87 @@ long sys_sched_setaffinity(struct vmm *vmm, const uint64_t *a)
 #define MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED	(1 << 2)
 #define MEMBARRIER_CMD_PRIVATE_EXPEDITED		(1 << 3)
 #define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED	(1 << 4)
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE	(1 << 5)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE (1 << 6)
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ		(1 << 7)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ	(1 << 8)
+#define MEMBARRIER_CMD_GET_REGISTRATIONS		(1 << 9)
 #define MEMBARRIER_CMD_FLAG_CPU				(1 << 0)
-#define MEMBARRIER_SUPPORTED	(MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_GLOBAL_EXPEDITED | \
+/* kernel/sched/membarrier.c's MEMBARRIER_CMD_BITMASK on x86-64 without CONFIG_RSEQ */
+#define MEMBARRIER_CMD_BITMASK	(MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_GLOBAL_EXPEDITED | \
 				 MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED | \
 				 MEMBARRIER_CMD_PRIVATE_EXPEDITED | \
-				 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED)
+				 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED | \
+				 MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE | \
+				 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE | \
+				 MEMBARRIER_CMD_GET_REGISTRATIONS)
+
+/* the mm's membarrier_state: every task on it has the registrations */
+static long membarrier_register(struct vmm *vmm, int cmd)
+{
+	struct process *t;
+
+	for (t = vmm->procs; t; t = t->next)
+		if (!t->exited && t->mm == vmm->cur->mm)
+			t->membarrier_state |= cmd;
+	return 0;
+}
 
 /*
- * membarrier(cmd, flags, cpu_id): kernel/sched/membarrier.c for the
- * commands glibc and musl use.  Every vCPU's guest code stops at each exit
- * to the monitor, which serializes (KVM_RUN returns through the host
- * kernel), so the barrier is the exit of the calling task's own system
- * call, plus a kick of every other task of the mm (task_kick(): on one vCPU
- * none runs).  PRIVATE_EXPEDITED before its REGISTER is EPERM, as Linux.
+ * The barrier: every vCPU's guest code stops at each exit to the monitor,
+ * and KVM_RUN's entry serializes the core, so it is the exit of the
+ * calling task's own system call plus a kick of every other task of the
+ * mm (all tasks for GLOBAL), which on one vCPU are not running.
+ */
+static long membarrier_kick(struct vmm *vmm, bool private)
+{
+	struct process *t;
+
+	for (t = vmm->procs; t; t = t->next)
+		if (t != vmm->cur && !t->exited && (!private || t->mm == vmm->cur->mm))
+			task_kick(vmm, t);
+	return 0;
+}
+
+/*
+ * membarrier(cmd, flags, cpu_id): kernel/sched/membarrier.c, as on an
+ * x86-64 kernel without CONFIG_RSEQ (rseq is ENOSYS here).  The expedited
+ * private commands are EPERM before their REGISTER, as Linux.
  */
 long sys_membarrier(struct vmm *vmm, const uint64_t *a)
 {
-	unsigned int cmd = (unsigned int)a[0], flags = (unsigned int)a[1];
-	struct process *t;
+	int cmd = (int)a[0];
+	unsigned int flags = (unsigned int)a[1];
 
-	if (cmd == MEMBARRIER_CMD_QUERY)
-		return flags ? -EINVAL : MEMBARRIER_SUPPORTED;
-	if (flags)
+	if (cmd == MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ) {
+		if (flags && flags != MEMBARRIER_CMD_FLAG_CPU)
+			return -EINVAL;
+	} else if (flags) {
 		return -EINVAL;
+	}
 	switch (cmd) {
-	case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED:
-	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:
-		/* the mm's membarrier_state: every task on it */
-		for (t = vmm->procs; t; t = t->next)
-			if (cmd == MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED &&
-			    !t->exited && t->mm == vmm->cur->mm)
-				t->membarrier_private = true;
-		return 0;
-	case MEMBARRIER_CMD_PRIVATE_EXPEDITED:
-		if (!vmm->cur->membarrier_private)
-			return -EPERM;
-		/* fall through */
+	case MEMBARRIER_CMD_QUERY:
+		return MEMBARRIER_CMD_BITMASK;
 	case MEMBARRIER_CMD_GLOBAL:
 	case MEMBARRIER_CMD_GLOBAL_EXPEDITED:
-		for (t = vmm->procs; t; t = t->next)
-			if (t != vmm->cur && !t->exited &&
-			    (cmd != MEMBARRIER_CMD_PRIVATE_EXPEDITED || t->mm == vmm->cur->mm))
-				task_kick(vmm, t);
-		return 0;
+		return membarrier_kick(vmm, false);
+	case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED:
+	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:
+	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE:
+		return membarrier_register(vmm, cmd);
+	case MEMBARRIER_CMD_PRIVATE_EXPEDITED:
+		if (!(vmm->cur->membarrier_state & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED))
+			return -EPERM;
+		return membarrier_kick(vmm, true);
+	case MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE:
+		if (!(vmm->cur->membarrier_state &
+		      MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE))
+			return -EPERM;
+		return membarrier_kick(vmm, true);
+	case MEMBARRIER_CMD_GET_REGISTRATIONS:
+		return vmm->cur->membarrier_state;
 	default:
-		return -EINVAL;
+		return -EINVAL;		/* the RSEQ ones too: no CONFIG_RSEQ */
 	}
 }
 

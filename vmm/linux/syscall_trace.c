@@ -164,7 +164,7 @@ static const struct trace_decl decls[NR_SYSCALLS] = {
 	[SYS_arch_prctl]	= D(R_DEC, T_ARCH, T_PTR),
 	[SYS_gettid]		= D(R_DEC),
 	[SYS_tkill]		= D(R_DEC, T_INT, T_SIGNUM),
-	[SYS_futex]		= D(R_DEC, T_PTR, T_FUTEX_OP, T_INT, T_PTR),
+	[SYS_futex]		= D(R_DEC, T_PTR, T_FUTEX_OP),
 	[SYS_set_tid_address]	= D(R_DEC, T_PTR),
 	[SYS_clock_gettime]	= D(R_DEC, T_CLOCKID, T_OTIMESPEC),
 	[SYS_clock_getres]	= D(R_DEC, T_CLOCKID, T_OTIMESPEC),
@@ -946,8 +946,11 @@ static void print_prctl(struct tctx *t)
 		fprintf(t->out, ", %#llx", (unsigned long long)a[i]);
 }
 
-static void print_futex_op(FILE *out, uint64_t v)
+/* the op, then the arguments it uses, as strace shows them */
+static void print_futex_op(struct tctx *t, uint64_t v)
 {
+	FILE *out = t->out;
+	const uint64_t *a = t->a;
 	int cmd = v & 127;
 
 	if (!XLAT(out, cmd, futex_ops))
@@ -956,8 +959,34 @@ static void print_futex_op(FILE *out, uint64_t v)
 		fputs("_PRIVATE", out);
 	if (v & 256)
 		fputs("|FUTEX_CLOCK_REALTIME", out);
-	if (v & ~383ULL)
-		fprintf(out, "|%#llx", (unsigned long long)(v & ~383ULL));
+	/* the command is 7 bits, then FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME */
+	if (v & ~511ULL)
+		fprintf(out, "|%#llx", (unsigned long long)(v & ~511ULL));
+	fprintf(out, ", %d", (int)a[2]);
+	switch (cmd) {
+	case 0:		/* FUTEX_WAIT */
+		fputs(", ", out);
+		print_timespec(t, a[3], false);
+		break;
+	case 9:		/* FUTEX_WAIT_BITSET */
+		fputs(", ", out);
+		print_timespec(t, a[3], false);
+		fprintf(out, ", %#x", (unsigned int)a[5]);
+		break;
+	case 10:	/* FUTEX_WAKE_BITSET */
+		fprintf(out, ", %#x", (unsigned int)a[5]);
+		break;
+	case 3:		/* FUTEX_REQUEUE */
+		fprintf(out, ", %d, ", (int)a[3]);
+		print_ptr(out, a[4]);
+		break;
+	case 4:		/* FUTEX_CMP_REQUEUE */
+	case 5:		/* FUTEX_WAKE_OP */
+		fprintf(out, ", %d, ", (int)a[3]);
+		print_ptr(out, a[4]);
+		fprintf(out, ", %#x", (unsigned int)a[5]);
+		break;
+	}
 }
 
 /*
@@ -1070,7 +1099,7 @@ static void print_arg(struct tctx *t, enum targ kind, int i)
 	case T_RLIMIT:	print_rlimit(t, v, false); break;
 	case T_ORLIMIT:	print_rlimit(t, v, true); break;
 	case T_WOPTS:	FLAGS(out, v, wait_flags, NULL); break;
-	case T_FUTEX_OP: print_futex_op(out, v); break;
+	case T_FUTEX_OP: print_futex_op(t, v); break;
 	case T_CLONE:	print_clone(t); break;
 	case T_GRND:	FLAGS(out, v, grnd_flags, NULL); break;
 	case T_STAT:	print_stat(t, v); break;

@@ -1084,6 +1084,25 @@ static void print_exit_goals(void)
 		       "   and an mprotect take a second exit, the commit stub's report)\n");
 }
 
+/* counter @ctr of the guest's line per operation, over all runs; < 0: none */
+static double ctr_per_op(const struct row *r, const char *ctr)
+{
+	double v = 0, ops = 0;
+	bool found = false;
+	int i, k;
+
+	for (i = 0; i < r->nr; i++) {
+		for (k = 0; k < r->s[i].nr_ctr; k++) {
+			if (strcmp(r->s[i].ctr_name[k], ctr))
+				continue;
+			v += r->s[i].ctr[k];
+			found = true;
+		}
+		ops += r->s[i].ops;
+	}
+	return found && ops > 0 ? v / ops : -1;
+}
+
 /* a measurement of @cfg against native: the ratio, or why there is none */
 static bool thread_pair(const char *name, const char *cfg, const struct row **r,
 			const struct row **b)
@@ -1109,10 +1128,10 @@ static void print_thread_goals(void)
 {
 	static const char *const sizes[] = { "1p", "512p" };
 	static const int spin[] = { 0, 1, 2, 4, 8 };
-	const struct row *r, *b, *r1, *b1;
+	const struct row *r, *b, *r1, *b1, *r0;
 	char name[64];
 	unsigned int s, t;
-	double rs, bs;
+	double rs, bs, sd;
 
 	printf("threads (%s):\n", platform);
 	if (entry_of("shootdown_1p_t0") < 0 && entry_of("fault_scale_t1") < 0 &&
@@ -1121,13 +1140,23 @@ static void print_thread_goals(void)
 		return;
 	}
 	for (s = 0; s < 2; s++) {
+		snprintf(name, sizeof(name), "shootdown_%s_t0", sizes[s]);
+		r0 = row_of(name, config_of("vmm"));
 		for (t = 0; t < sizeof(spin) / sizeof(spin[0]); t++) {
 			snprintf(name, sizeof(name), "shootdown_%s_t%d", sizes[s], spin[t]);
 			if (!thread_pair(name, "vmm", &r, &b))
 				continue;
 			printf("  %-20s munmap, %d spinning: %7.2fx native (goal 2.0x): %s, "
-			       "%.2f exits/munmap\n", name, spin[t], r->med / b->med,
+			       "%.2f exits/munmap", name, spin[t], r->med / b->med,
 			       r->med / b->med <= 2 ? "met" : "NOT met", r->exits_per_op);
+			/* the exits of every vCPU: over the lone thread's, the shootdown's */
+			if (t && r0)
+				printf(" (%+.2f)", r->exits_per_op - r0->exits_per_op);
+			sd = ctr_per_op(r, "shootdowns");
+			if (sd >= 0)
+				printf(", %.2f shootdowns and %.2f kicks/munmap", sd,
+				       ctr_per_op(r, "shootdown_kicks"));
+			printf("\n");
 		}
 	}
 	if (!thread_pair("fault_scale_t1", "vmm", &r1, &b1))

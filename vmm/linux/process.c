@@ -616,12 +616,6 @@ static void us_to_tv(uint64_t us, struct timeval *tv)
 	tv->tv_usec = us % 1000000;
 }
 
-/*
- * getrusage()'s fields for @p (k_getrusage()): RUSAGE_SELF, RUSAGE_CHILDREN
- * (the reaped ones) or K_RUSAGE_BOTH (what wait4() reports for a child).
- * Times, faults and the high-water RSS are kept; the rest (swaps, blocks,
- * messages, signals, context switches) are 0, as nothing counts them here.
- */
 /* the group's live mm (the leader's may be gone before its threads) */
 static struct mm_struct *group_mm(struct vmm *vmm, struct process *l)
 {
@@ -648,6 +642,12 @@ static void group_times(struct vmm *vmm, struct process *l, uint64_t *ut, uint64
 	}
 }
 
+/*
+ * getrusage()'s fields for @p (k_getrusage()): RUSAGE_SELF, RUSAGE_THREAD, RUSAGE_CHILDREN
+ * (the reaped ones) or K_RUSAGE_BOTH (what wait4() reports for a child).
+ * Times, faults and the high-water RSS are kept; the rest (swaps, blocks,
+ * messages, signals, context switches) are 0, as nothing counts them here.
+ */
 void process_rusage(struct vmm *vmm, struct process *p, int who, struct rusage *ru)
 {
 	struct process *l = p->group_leader;
@@ -1098,7 +1098,7 @@ static long clone_check(uint64_t flags)
 {
 	if ((flags & (K_CLONE_NEWNS | K_CLONE_FS)) == (K_CLONE_NEWNS | K_CLONE_FS))
 		return -EINVAL;
-	/* thread groups must share signals as well, and detached threads can only be started within the thread group */
+	/* a thread group shares its signal handlers */
 	if ((flags & K_CLONE_THREAD) && !(flags & K_CLONE_SIGHAND))
 		return -EINVAL;
 	/* shared signal handlers imply shared VM */
@@ -1407,7 +1407,7 @@ void process_stop(struct vmm *vmm, struct process *p, int sig)
 	leader->stop_sig = sig;
 	leader->jobctl_report = CLD_STOPPED;
 	notify_parent_cldstop(vmm, leader, CLD_STOPPED);
-	if (leader->group_leader == vmm->cur->group_leader)
+	if (leader == vmm->cur->group_leader)
 		vmm->need_resched = true;
 }
 
@@ -1803,6 +1803,12 @@ static void de_thread_switch(struct vmm *vmm)
 	p->cmin_flt = leader->cmin_flt;
 	p->cmaj_flt = leader->cmaj_flt;
 	p->cmaxrss = leader->cmaxrss;
+	p->min_flt += leader->min_flt;
+	p->maj_flt += leader->maj_flt;
+	if (leader->maxrss > p->maxrss)
+		p->maxrss = leader->maxrss;
+	p->oom_score_adj = leader->oom_score_adj;
+	p->did_exec = leader->did_exec;
 	p->pgid = leader->pgid;
 	p->sid = leader->sid;
 	/* the group's pending signals were the leader's to keep */

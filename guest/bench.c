@@ -13,13 +13,21 @@
  *
  * where C is TSC cycles spent in the measured region only (setup excluded)
  * and E the VM exits in that region, from the monitor's /proc/vmm/stats,
- * or "-" natively, where that file does not exist.
+ * or "-" natively, where that file does not exist.  A measurement that
+ * needs threads the process cannot have prints instead
+ *
+ *   bench NAME[_TAG] n/a WHY
+ *
+ * and the program goes on, exit status 0.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +41,9 @@
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE	23
 #endif
+/* musl-gcc has no kernel headers: <linux/futex.h>'s values */
+#define FUTEX_WAIT_PRIVATE	128
+#define FUTEX_WAKE_PRIVATE	129
 #ifndef MREMAP_FIXED
 #define MREMAP_FIXED		2
 #endif
@@ -43,12 +54,18 @@
 
 /* ---- counters: the monitor's /proc/vmm/stats ---- */
 
-/* the counters reported per measurement; "exits" must stay first */
+/*
+ * The counters reported per measurement; "exits" must stay first.  Those
+ * the monitor's file does not have are left out of the report: the TLB
+ * shootdown counters come with several vCPUs.
+ */
 static const char *const ctr_names[] = {
 	"exits", "syscalls", "faults", "allocs", "pgprefault",
 	"thp_fault_alloc", "thp_split_pmd", "prezero_hits",
+	"shootdowns", "shootdown_kicks",
 };
 #define NR_CTR	(sizeof(ctr_names) / sizeof(ctr_names[0]))
+static int ctr_seen[NR_CTR];
 
 static int stats_fd = -1;
 static int64_t ctr_overhead[NR_CTR];	/* what one snapshot pair itself costs */
@@ -76,8 +93,10 @@ static void snapshot(int64_t *v)
 			continue;
 		*sp = 0;
 		for (i = 0; i < NR_CTR; i++)
-			if (!strcmp(line, ctr_names[i]))
+			if (!strcmp(line, ctr_names[i])) {
 				v[i] = strtoll(sp + 1, NULL, 10);
+				ctr_seen[i] = 1;
+			}
 	}
 }
 
@@ -134,20 +153,35 @@ static inline void meter_stop(struct meter *m)
 
 static const char *tag;
 
-static void report(const char *name, uint64_t size, uint64_t ops, const struct meter *m)
+/* @name is the whole name: no tag added */
+static void report_name(const char *name, uint64_t size, uint64_t ops, const struct meter *m)
 {
 	size_t i;
 
-	printf("bench %s%s%s size=%llu ops=%llu cycles=%llu", name, tag ? "_" : "",
-	       tag ? tag : "", (unsigned long long)size, (unsigned long long)ops,
-	       (unsigned long long)m->cycles);
+	printf("bench %s size=%llu ops=%llu cycles=%llu", name, (unsigned long long)size,
+	       (unsigned long long)ops, (unsigned long long)m->cycles);
 	if (stats_fd < 0) {
 		printf(" exits=-\n");
 		return;
 	}
 	for (i = 0; i < NR_CTR; i++)
-		printf(" %s=%lld", ctr_names[i], (long long)m->ctr[i]);
+		if (ctr_seen[i])
+			printf(" %s=%lld", ctr_names[i], (long long)m->ctr[i]);
 	printf("\n");
+}
+
+static void report(const char *name, uint64_t size, uint64_t ops, const struct meter *m)
+{
+	char full[64];
+
+	snprintf(full, sizeof(full), "%s%s%s", name, tag ? "_" : "", tag ? tag : "");
+	report_name(full, size, ops, m);
+}
+
+/* @name is the whole name: no tag added */
+static void report_na(const char *name, const char *why)
+{
+	printf("bench %s n/a %s\n", name, why);
 }
 
 /* ---- helpers ---- */
@@ -527,11 +561,285 @@ static void bench_sigsegv(int iters, int longjmp)
 	munmap(segv_page, PAGE);
 }
 
+
+/* ---- threads (issue 17): shootdown, fault scaling, futex ---- */
+
+/*
+ * Threads are started before the measured region and stopped after it.
+ * When pthread_create() fails (the monitor without CLONE_THREAD says
+ * EAGAIN) the rows that need that many threads print n/a.
+ */
+static char thread_why[64];
+
+static int start_thread(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	int err = pthread_create(t, NULL, fn, arg);
+	char *p;
+
+	if (!err)
+		return 0;
+	snprintf(thread_why, sizeof(thread_why), "pthread_create:%s", strerror(err));
+	for (p = thread_why; *p; p++)
+		if (*p == ' ')
+			*p = '_';	/* one token for the runner */
+	return -1;
+}
+
+/* the CPUs to scale to: BENCH_CPUS (the runner's host), else ours */
+static int nr_cpus(void)
+{
+	const char *env = getenv("BENCH_CPUS");
+	cpu_set_t set;
+
+	if (env && atoi(env) > 0)
+		return atoi(env);
+	if (!sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set);
+	return 1;
+}
+
+#define MAX_SPIN	8
+
+/* each spinner writes its own cache line: it runs in the mm, not lazily */
+static struct {
+	atomic_int stop, ready;
+	struct { volatile uint64_t v; char pad[56]; } line[MAX_SPIN];
+} spin;
+
+static void *spinner(void *arg)
+{
+	volatile uint64_t *v = &spin.line[(long)arg].v;
+
+	atomic_fetch_add(&spin.ready, 1);
+	while (!atomic_load_explicit(&spin.stop, memory_order_relaxed))
+		(*v)++;
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * munmap of SIZE populated bytes while 0, 1, 2, 4 and 8 other threads of
+ * the process spin, writing memory of the mm: Linux must interrupt every
+ * CPU that runs one of them before munmap returns.  Rows shootdown_TAG_tN.
+ * With more threads than CPUs the munmapping thread is now and then
+ * preempted in the call, and a preempted target vCPU of the host takes
+ * its flush without an IPI: the cycles reported are the median munmap
+ * times the count, not the sum, so that those do not decide the row.
+ */
+static void bench_shootdown(size_t size, int iters)
+{
+	static const int spinners[] = { 0, 1, 2, 4, 8 };
+	uint64_t *cyc = malloc(iters * sizeof(*cyc)), before;
+	pthread_t t[MAX_SPIN];
+	char name[64];
+	int s, i, n = 0, failed = 0;
+
+	if (!cyc)
+		die("malloc");
+
+	for (s = 0; s < (int)(sizeof(spinners) / sizeof(spinners[0])); s++) {
+		struct meter m = { 0 };
+
+		snprintf(name, sizeof(name), "shootdown%s%s_t%d", tag ? "_" : "", tag ? tag : "",
+			 spinners[s]);
+		while (!failed && n < spinners[s]) {
+			if (start_thread(&t[n], spinner, (void *)(long)n))
+				failed = 1;
+			else
+				n++;
+		}
+		if (failed) {
+			report_na(name, thread_why);
+			continue;
+		}
+		while (atomic_load(&spin.ready) < n)
+			sched_yield();
+		for (i = 0; i < iters; i++) {
+			char *p = map_anon(size, PROT_READ | PROT_WRITE);
+
+			populate_4k(p, size);
+			before = m.cycles;
+			meter_start(&m);
+			if (munmap(p, size))
+				die("munmap");
+			meter_stop(&m);
+			cyc[i] = m.cycles - before;
+		}
+		qsort(cyc, iters, sizeof(*cyc), cmp_u64);
+		m.cycles = cyc[iters / 2] * iters;
+		report_name(name, size, iters, &m);
+	}
+	atomic_store(&spin.stop, 1);
+	for (i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	atomic_store(&spin.stop, 0);
+	atomic_store(&spin.ready, 0);
+	free(cyc);
+}
+
+/* first touch of disjoint regions by N threads, the caller one of them */
+static struct {
+	atomic_int go, ready;
+	size_t size;
+} ft;
+
+struct toucher {
+	char *p;
+	pthread_t t;
+	uint64_t end;
+};
+
+static void *toucher(void *arg)
+{
+	struct toucher *w = arg;
+
+	atomic_fetch_add(&ft.ready, 1);
+	while (!atomic_load_explicit(&ft.go, memory_order_acquire))
+		;
+	touch_write(w->p, ft.size);
+	w->end = tsc();
+	return NULL;
+}
+
+/* one run with @n threads: 0, or -1 when a thread cannot start */
+static int fault_run(int n, struct meter *m)
+{
+	struct toucher *w = calloc(n, sizeof(*w));
+	struct meter run = { 0 };
+	uint64_t end;
+	int i, started;
+
+	if (!w)
+		die("calloc");
+	for (i = 0; i < n; i++) {
+		w[i].p = map_anon(ft.size, PROT_READ | PROT_WRITE);
+		if (madvise(w[i].p, ft.size, MADV_NOHUGEPAGE))
+			die("madvise(MADV_NOHUGEPAGE)");
+	}
+	atomic_store(&ft.go, 0);
+	atomic_store(&ft.ready, 0);
+	for (started = 1; started < n; started++)
+		if (start_thread(&w[started].t, toucher, &w[started]))
+			break;
+	if (started == n) {
+		while (atomic_load(&ft.ready) < n - 1)
+			sched_yield();
+		meter_start(&run);
+		atomic_store_explicit(&ft.go, 1, memory_order_release);
+		touch_write(w[0].p, ft.size);
+		end = tsc();
+		for (i = 1; i < n; i++) {
+			pthread_join(w[i].t, NULL);
+			if (w[i].end > end)
+				end = w[i].end;
+		}
+		meter_stop(&run);
+		/* until the slowest thread's last touch, not the joins' end */
+		m->cycles += end - run.t0;
+		for (i = 0; i < (int)NR_CTR; i++)
+			m->ctr[i] += run.ctr[i];
+	} else {
+		atomic_store(&ft.go, 1);
+		for (i = 1; i < started; i++)
+			pthread_join(w[i].t, NULL);
+	}
+	for (i = 0; i < n; i++)
+		munmap(w[i].p, ft.size);
+	free(w);
+	return started == n ? 0 : -1;
+}
+
+/*
+ * N threads (1, 2 and the host's CPUs) first-touch SIZE bytes each, in
+ * regions of their own: rows fault_scale_tN, an op per page, the cycles from
+ * the start to the slowest thread's last touch.
+ */
+static void bench_fault_scale(size_t size, int iters)
+{
+	int counts[3] = { 1, 2, nr_cpus() }, c, i, na = 0;
+	char name[64];
+
+	ft.size = size;
+	for (c = 0; c < 3; c++) {
+		struct meter m = { 0 };
+
+		if (c == 2 && counts[2] <= 2)
+			break;
+		snprintf(name, sizeof(name), "fault_scale%s%s_t%d", tag ? "_" : "", tag ? tag : "",
+			 counts[c]);
+		for (i = 0; !na && i < iters; i++)
+			na = fault_run(counts[c], &m);
+		if (na)
+			report_na(name, thread_why);
+		else
+			report_name(name, size * counts[c], iters * counts[c] * (size / PAGE), &m);
+	}
+}
+
+/* futex ping-pong: the word goes 0 -> 1 (main) -> 0 (the other thread) */
+static atomic_int pp_word, pp_stop;
+
+static void futex_wait(atomic_int *w, int val)
+{
+	syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+
+static void futex_wake(atomic_int *w)
+{
+	syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static void *ponger(void *arg)
+{
+	for (;;) {
+		while (atomic_load(&pp_word) == 0)
+			futex_wait(&pp_word, 0);
+		if (atomic_load(&pp_stop))
+			return NULL;
+		atomic_store(&pp_word, 0);
+		futex_wake(&pp_word);
+	}
+}
+
+/* a round trip: wake the other thread, sleep until it wakes this one */
+static void bench_futex(int iters)
+{
+	struct meter m = { 0 };
+	pthread_t t;
+	char name[64];
+	int i;
+
+	snprintf(name, sizeof(name), "futex_pingpong%s%s", tag ? "_" : "", tag ? tag : "");
+	if (start_thread(&t, ponger, NULL)) {
+		report_na(name, thread_why);
+		return;
+	}
+	meter_start(&m);
+	for (i = 0; i < iters; i++) {
+		atomic_store(&pp_word, 1);
+		futex_wake(&pp_word);
+		while (atomic_load(&pp_word) == 1)
+			futex_wait(&pp_word, 1);
+	}
+	meter_stop(&m);
+	atomic_store(&pp_stop, 1);
+	atomic_store(&pp_word, 1);
+	futex_wake(&pp_word);
+	pthread_join(t, NULL);
+	report_name(name, 0, iters, &m);
+}
+
 /* ---- command line ---- */
 
 enum { B_TOUCH_4K, B_TOUCH_THP, B_TOUCH_READ, B_COW, B_FORK, B_MMAP, B_MPROTECT,
        B_MREMAP, B_BRK, B_DONTNEED, B_FILE, B_GETPID,
-       B_SEGV_MPROTECT, B_SEGV_LONGJMP };
+       B_SEGV_MPROTECT, B_SEGV_LONGJMP, B_SHOOTDOWN, B_FAULT_SCALE, B_FUTEX };
 
 static const struct {
 	const char *name;
@@ -552,6 +860,9 @@ static const struct {
 	[B_GETPID]	  = { "getpid", "0", 100000 },
 	[B_SEGV_MPROTECT] = { "sigsegv_mprotect", "0", 10000 },
 	[B_SEGV_LONGJMP]  = { "sigsegv_longjmp", "0", 10000 },
+	[B_SHOOTDOWN]	  = { "shootdown", "4K", 1000 },
+	[B_FAULT_SCALE]	  = { "fault_scale", "16M", 1 },
+	[B_FUTEX]	  = { "futex", "0", 10000 },
 };
 #define NR_BENCH	(int)(sizeof(benches) / sizeof(benches[0]))
 
@@ -614,7 +925,7 @@ int main(int argc, char **argv)
 		usage();
 	tag = argc > 4 ? argv[4] : NULL;
 	size = (size + PAGE - 1) & ~(PAGE - 1);
-	if (!size && b < B_GETPID)
+	if (!size && (b < B_GETPID || b == B_SHOOTDOWN || b == B_FAULT_SCALE))
 		usage();
 	stats_open();
 
@@ -633,6 +944,9 @@ int main(int argc, char **argv)
 	case B_GETPID:		bench_getpid(iters); break;
 	case B_SEGV_MPROTECT:	bench_sigsegv(iters, 0); break;
 	case B_SEGV_LONGJMP:	bench_sigsegv(iters, 1); break;
+	case B_SHOOTDOWN:	bench_shootdown(size, iters); break;
+	case B_FAULT_SCALE:	bench_fault_scale(size, iters); break;
+	case B_FUTEX:		bench_futex(iters); break;
 	}
 	return 0;
 }

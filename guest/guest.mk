@@ -36,3 +36,7 @@ $(BUILD)/guest/glibc/%: guest/%.c | $(DEPS_STAMP)
 
 # the escape tests share their signal-frame helpers
 $(filter $(BUILD)/guest/test_escape_%,$(GUEST_PROGS)): guest/test_escape.h
+
+# glibc's threads (clone3, rseq and a robust list per thread) under the
+# thread tests of issue 17
+GLIBC_GUESTS	+= test_thread_stale test_thread_stress

@@ -13,7 +13,9 @@
  * benchmarks create their file there).  A configuration whose option the
  * monitor does not know (exit 2, "unrecognized option") is reported as
  * "n/a (option missing)"; a benchmark that fails is reported with the
- * command that reproduces it, and the run goes on.
+ * command that reproduces it, and the run goes on.  A measurement the
+ * guest cannot make there (`bench NAME n/a WHY`: threads where the process
+ * cannot have them) is reported as "n/a (WHY)", not as a failure.
  */
 #include <cpuid.h>
 #include <errno.h>
@@ -95,8 +97,27 @@ static const struct entry entries[] = {
 	{ "getpid", NULL, "1G",		  { "0", "0", "0" }, { 100, 2000, 100000 }, 0 },
 	{ "sigsegv_mprotect", NULL, "1G", { "0", "0", "0" }, { 100, 500, 10000 }, 0 },
 	{ "sigsegv_longjmp", NULL, "1G",  { "0", "0", "0" }, { 100, 500, 10000 }, 0 },
+	/*
+	 * Threads (issue 17), under the two protocols only (thread_configs):
+	 * munmap of 1 and 512 pages while 0-8 threads spin in the mm (TLB
+	 * shootdown), first-touch fault throughput of 1, 2 and $BENCH_CPUS
+	 * threads, futex ping-pong.
+	 */
+	{ "shootdown", "1p", "1G",	  { "4K", "4K", "4K" }, { 20, 200, 1000 }, 0 },
+	{ "shootdown", "512p", "1G",	  { "2M", "2M", "2M" }, { 5, 50, 200 }, 0 },
+	{ "fault_scale", NULL, "1G",	  { "1M", "16M", "64M" }, { 1, 1, 2 }, 0 },
+	{ "futex", NULL, "1G",		  { "0", "0", "0" }, { 100, 2000, 10000 }, 0 },
 };
 #define NR_ENTRIES	(int)(sizeof(entries) / sizeof(entries[0]))
+
+/* the entries that run under some configurations only, and those */
+static const struct {
+	const char *bench, *configs;
+} only[] = {
+	{ "shootdown", "native vmm shadow" },
+	{ "fault_scale", "native vmm shadow" },
+	{ "futex", "native vmm shadow" },
+};
 
 /* ---- results ---- */
 
@@ -119,6 +140,7 @@ struct row {
 	/* summary */
 	double med, min, max;		/* cycles per op */
 	double exits_per_op;		/* < 0: none */
+	char na[64];			/* the guest's `n/a WHY`, when nr == 0 */
 };
 
 struct failure {
@@ -376,7 +398,15 @@ static int parse_output(char *out, int e, int cfg)
 		if (!tok)
 			continue;
 		snprintf(name, sizeof(name), "%s", tok);
-		while ((tok = strtok_r(NULL, " ", &tsave))) {
+		tok = strtok_r(NULL, " ", &tsave);
+		if (tok && !strcmp(tok, "n/a")) {
+			tok = strtok_r(NULL, " ", &tsave);
+			r = find_row(name, e, cfg);
+			snprintf(r->na, sizeof(r->na), "%s", tok ? tok : "unavailable");
+			taken++;
+			continue;
+		}
+		for (; tok; tok = strtok_r(NULL, " ", &tsave)) {
 			eq = strchr(tok, '=');
 			if (!eq)
 				continue;
@@ -406,6 +436,23 @@ static int parse_output(char *out, int e, int cfg)
 }
 
 /* ---- running the table ---- */
+
+/* whether entry @e runs under configuration @cfg */
+static bool entry_runs(int e, int cfg)
+{
+	size_t len = strlen(configs[cfg].name), i;
+	const char *list = NULL, *p;
+
+	for (i = 0; e >= 0 && i < sizeof(only) / sizeof(only[0]); i++)
+		if (!strcmp(only[i].bench, entries[e].bench))
+			list = only[i].configs;
+	if (!list)
+		return true;
+	for (p = strstr(list, configs[cfg].name); p; p = strstr(p + 1, configs[cfg].name))
+		if ((p == list || p[-1] == ' ') && (!p[len] || p[len] == ' '))
+			return true;
+	return false;
+}
 
 static bool entry_selected(int e)
 {
@@ -463,7 +510,7 @@ static void run_entry(int e)
 	/* configurations interleaved, so that a change of the machine's load hits all */
 	for (r = 0; r < nr_runs; r++) {
 		for (cfg = 0; cfg < NR_CONFIGS; cfg++) {
-			if (config_missing[cfg] || failure_of(e, cfg))
+			if (config_missing[cfg] || failure_of(e, cfg) || !entry_runs(e, cfg))
 				continue;
 			build_argv(argv, cfg, en->mem, NULL, gargs);
 			run_cmd(argv, o);
@@ -523,19 +570,41 @@ static const struct row *native_row(const char *name)
 	int i;
 
 	for (i = 0; i < nr_rows; i++)
-		if (configs[rows[i].config].native && !strcmp(rows[i].name, name))
+		if (configs[rows[i].config].native && rows[i].nr && !strcmp(rows[i].name, name))
 			return &rows[i];
 	return NULL;
 }
 
+/* the measured row; na_row_of(): the one the guest said n/a for */
 static const struct row *row_of(const char *name, int cfg)
 {
 	int i;
 
 	for (i = 0; i < nr_rows; i++)
-		if (rows[i].config == cfg && !strcmp(rows[i].name, name))
+		if (rows[i].config == cfg && rows[i].nr && !strcmp(rows[i].name, name))
 			return &rows[i];
 	return NULL;
+}
+
+static const struct row *na_row_of(const char *name, int cfg)
+{
+	int i;
+
+	for (i = 0; i < nr_rows; i++)
+		if (rows[i].config == cfg && !rows[i].nr && !strcmp(rows[i].name, name))
+			return &rows[i];
+	return NULL;
+}
+
+/* the entry a measurement came from */
+static int entry_of(const char *name)
+{
+	int i;
+
+	for (i = 0; i < nr_rows; i++)
+		if (!strcmp(rows[i].name, name))
+			return rows[i].entry;
+	return -1;
 }
 
 static void config_label(char *buf, size_t len, int cfg)
@@ -587,13 +656,19 @@ static void print_table(void)
 		for (cfg = 0; cfg < NR_CONFIGS; cfg++) {
 			config_label(label, sizeof(label), cfg);
 			r = row_of(nm[i], cfg);
+			if (!entry_runs(entry_of(nm[i]), cfg))
+				continue;
+			if (!r && na_row_of(nm[i], cfg)) {
+				printf("%-18s %-36s n/a (%s)\n", nm[i], label,
+				       na_row_of(nm[i], cfg)->na);
+				continue;
+			}
 			if (config_missing[cfg] && !r) {
 				printf("%-18s %-36s %s\n", nm[i], label, config_note[cfg]);
 				continue;
 			}
 			if (!r) {
-				const struct failure *f = failure_of(
-					row_of(nm[i], 0) ? row_of(nm[i], 0)->entry : -1, cfg);
+				const struct failure *f = failure_of(entry_of(nm[i]), cfg);
 
 				printf("%-18s %-36s FAILED%s%s\n", nm[i], label, f ? ": " : "",
 				       f ? f->status : "");
@@ -663,6 +738,13 @@ static void write_csv(void)
 		for (cfg = 0; cfg < NR_CONFIGS; cfg++) {
 			config_label(label, sizeof(label), cfg);
 			r = row_of(nm[i], cfg);
+			if (!entry_runs(entry_of(nm[i]), cfg))
+				continue;
+			if (!r && na_row_of(nm[i], cfg)) {
+				fprintf(f, "%s,%s,%s,n/a (%s),0,,,,,,,,,,\n", nm[i],
+					configs[cfg].name, label, na_row_of(nm[i], cfg)->na);
+				continue;
+			}
 			if (!r) {
 				fprintf(f, "%s,%s,%s,%s,0,,,,,,,,,,\n", nm[i], configs[cfg].name,
 					label, config_missing[cfg] ? "n/a (option missing)" : "failed");
@@ -685,7 +767,7 @@ static void write_json(double floor)
 {
 	FILE *f = out_file("results.json");
 	char label[128];
-	int i, j, k, cfg;
+	int i, j, k, cfg, nr_na = 0, nr_res = 0;
 
 	fprintf(f, "{\n  \"tsc_khz\": %.0f,\n  \"tsc_source\": ", tsc_khz);
 	json_str(f, tsc_source);
@@ -711,15 +793,26 @@ static void write_json(double floor)
 		fprintf(f, ", \"status\": \"%s\"}", config_missing[cfg] ? "n/a (option missing)" :
 			"ok");
 	}
+	fprintf(f, "\n  ],\n  \"unavailable\": [");
+	for (i = 0; i < nr_rows; i++) {
+		if (rows[i].nr)
+			continue;
+		fprintf(f, "%s\n    {\"benchmark\": \"%s\", \"config\": \"%s\", \"why\": ",
+			nr_na++ ? "," : "", rows[i].name, configs[rows[i].config].name);
+		json_str(f, rows[i].na);
+		fprintf(f, "}");
+	}
 	fprintf(f, "\n  ],\n  \"results\": [");
 	for (i = 0; i < nr_rows; i++) {
 		const struct row *r = &rows[i];
 
+		if (!r->nr)
+			continue;
 		fprintf(f, "%s\n    {\"benchmark\": \"%s\", \"config\": \"%s\", \"size_bytes\": %llu,"
 			" \"median_cycles_per_op\": %.1f, \"min_cycles_per_op\": %.1f,"
 			" \"max_cycles_per_op\": %.1f, \"median_us_per_op\": %.4f,"
 			" \"ratio_to_native\": %.3f, \"exits_per_op\": ",
-			i ? "," : "", r->name, configs[r->config].name,
+			nr_res++ ? "," : "", r->name, configs[r->config].name,
 			(unsigned long long)r->size, r->med, r->min, r->max, us(r->med), ratio(r));
 		if (r->exits_per_op >= 0)
 			fprintf(f, "%.4f", r->exits_per_op);
@@ -991,6 +1084,101 @@ static void print_exit_goals(void)
 		       "   and an mprotect take a second exit, the commit stub's report)\n");
 }
 
+/* counter @ctr of the guest's line per operation, over all runs; < 0: none */
+static double ctr_per_op(const struct row *r, const char *ctr)
+{
+	double v = 0, ops = 0;
+	bool found = false;
+	int i, k;
+
+	for (i = 0; i < r->nr; i++) {
+		for (k = 0; k < r->s[i].nr_ctr; k++) {
+			if (strcmp(r->s[i].ctr_name[k], ctr))
+				continue;
+			v += r->s[i].ctr[k];
+			found = true;
+		}
+		ops += r->s[i].ops;
+	}
+	return found && ops > 0 ? v / ops : -1;
+}
+
+/* a measurement of @cfg against native: the ratio, or why there is none */
+static bool thread_pair(const char *name, const char *cfg, const struct row **r,
+			const struct row **b)
+{
+	const struct row *na = na_row_of(name, config_of(cfg));
+
+	*r = row_of(name, config_of(cfg));
+	*b = row_of(name, 0);
+	if (*r && *b)
+		return true;
+	printf("  %-44s not measured%s%s%s\n", name, na ? " (" : "", na ? na->na : "",
+	       na ? ")" : "");
+	return false;
+}
+
+/*
+ * Issue 17's goals: munmap with threads running on other CPUs within 2x
+ * of native (the shootdown), and the exits it takes; first-touch fault
+ * throughput scaling with threads at least as native's does; the futex
+ * round trip.
+ */
+static void print_thread_goals(void)
+{
+	static const char *const sizes[] = { "1p", "512p" };
+	static const int spin[] = { 0, 1, 2, 4, 8 };
+	const struct row *r, *b, *r1, *b1, *r0;
+	char name[64];
+	unsigned int s, t;
+	double rs, bs, sd;
+
+	printf("threads (%s):\n", platform);
+	if (entry_of("shootdown_1p_t0") < 0 && entry_of("fault_scale_t1") < 0 &&
+	    entry_of("futex_pingpong") < 0) {
+		printf("  not measured (--filter)\n");
+		return;
+	}
+	for (s = 0; s < 2; s++) {
+		snprintf(name, sizeof(name), "shootdown_%s_t0", sizes[s]);
+		r0 = row_of(name, config_of("vmm"));
+		for (t = 0; t < sizeof(spin) / sizeof(spin[0]); t++) {
+			snprintf(name, sizeof(name), "shootdown_%s_t%d", sizes[s], spin[t]);
+			if (!thread_pair(name, "vmm", &r, &b))
+				continue;
+			printf("  %-20s munmap, %d spinning: %7.2fx native (goal 2.0x): %s, "
+			       "%.2f exits/munmap", name, spin[t], r->med / b->med,
+			       r->med / b->med <= 2 ? "met" : "NOT met", r->exits_per_op);
+			/* the exits of every vCPU: over the lone thread's, the shootdown's */
+			if (t && r0)
+				printf(" (%+.2f)", r->exits_per_op - r0->exits_per_op);
+			sd = ctr_per_op(r, "shootdowns");
+			if (sd >= 0)
+				printf(", %.2f shootdowns and %.2f kicks/munmap", sd,
+				       ctr_per_op(r, "shootdown_kicks"));
+			printf("\n");
+		}
+	}
+	if (!thread_pair("fault_scale_t1", "vmm", &r1, &b1))
+		return;
+	printf("  %-44s native %.0f, vmm %.0f\n", "faults/s, 1 thread",
+	       tsc_khz * 1000 / b1->med, tsc_khz * 1000 / r1->med);
+	for (t = 2; t <= 1024; t++) {
+		snprintf(name, sizeof(name), "fault_scale_t%u", t);
+		if (!row_of(name, 0) && !na_row_of(name, config_of("vmm")))
+			continue;
+		if (!thread_pair(name, "vmm", &r, &b))
+			continue;
+		rs = r1->med / r->med;
+		bs = b1->med / b->med;
+		printf("  %-20s faults/s x%.2f of 1 thread, native x%.2f (goal: at least "
+		       "native's): %s\n", name, rs, bs, rs >= bs ? "met" : "NOT met");
+	}
+	if (thread_pair("futex_pingpong", "vmm", &r, &b))
+		printf("  %-44s native %.2f us, vmm %.2f us (%.2fx)\n", "futex round trip",
+		       us(b->med), us(r->med), r->med / b->med);
+}
+
 /* getpid and one demand fault under the default monitor, against the floor */
 static void print_floor(double floor)
 {
@@ -1042,7 +1230,7 @@ static void abs_path(char *p, size_t len)
 
 int main(int argc, char **argv)
 {
-	char abs_out[PATH_MAX];
+	char abs_out[PATH_MAX], cpus[16];
 	double floor, t0;
 	int i, e, n = 0;
 
@@ -1085,6 +1273,9 @@ int main(int argc, char **argv)
 	out_dir = abs_out;
 
 	tsc_init();
+	/* the thread benchmarks scale to this machine's CPUs, inside too */
+	snprintf(cpus, sizeof(cpus), "%ld", sysconf(_SC_NPROCESSORS_ONLN));
+	setenv("BENCH_CPUS", cpus, 0);
 	printf("TSC: %.0f kHz (%s)\n", tsc_khz, tsc_source);
 	printf("runs: %d per benchmark and configuration%s; sizes: %s; output: %s\n", runs,
 	       mode == NORMAL ? " (1 GiB cases: 1)" : "",
@@ -1103,7 +1294,8 @@ int main(int argc, char **argv)
 	if (!n)
 		die("no benchmark matches --filter %s", filter);
 	for (i = 0; i < nr_rows; i++)
-		summarize(&rows[i]);
+		if (rows[i].nr)
+			summarize(&rows[i]);
 	floor = exit_floor();
 	probe_platform();
 	print_table();
@@ -1113,6 +1305,8 @@ int main(int argc, char **argv)
 	print_goals(floor);
 	printf("\n");
 	print_exit_goals();
+	printf("\n");
+	print_thread_goals();
 	for (i = 0; i < NR_CONFIGS; i++)
 		if (config_missing[i])
 			printf("configuration %s: %s\n", configs[i].name, config_note[i]);

@@ -127,7 +127,7 @@ static void commit_log_requeue(struct mm_struct *mm)
 	}
 }
 
-static void frame_list_add(struct frame_list *fl, uint64_t pfn)
+void frame_list_add(struct frame_list *fl, uint64_t pfn)
 {
 	if (fl->nr == fl->cap) {
 		size_t cap = fl->cap ? fl->cap * 2 : 16;

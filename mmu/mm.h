@@ -193,6 +193,9 @@ void commit_log_done(struct mm_struct *mm);
  */
 void commit_log_done_defer(struct mm_struct *mm, struct frame_list *out);
 void frame_list_free(struct zone *zone, struct frame_list *fl);
+void frame_list_add(struct frame_list *fl, uint64_t pfn);
+/* frames put_page() freed while zone->gather was set */
+void zone_release_gathered(struct zone *zone, struct frame_list *fl);
 /* for tests and for a guest without the trampoline: apply by plain writes */
 void commit_log_apply(struct mm_struct *mm);
 

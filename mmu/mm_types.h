@@ -49,6 +49,7 @@ enum page_flags {
 	PG_tail		= 1u << 11,	/* other frames of one: ->index is the offset from the head */
 	PG_zeroed	= 1u << 12,	/* free and known to hold zeroes */
 	PG_prezeroing	= 1u << 13,	/* off the free lists, being zeroed (zone_prezero_grab) */
+	PG_limbo	= 1u << 14,	/* freed while another CPU may still reach it (zone->gather) */
 };
 
 /* a compound page: HPAGE_PMD_NR frames, 2 MiB aligned, mapped only by PMDs */
@@ -100,6 +101,13 @@ enum thp_mode { THP_NEVER, THP_MADVISE, THP_ALWAYS };
 struct swap_info;
 
 struct zone {
+	/*
+	 * Several CPUs: frames freed while other CPUs may still hold
+	 * translations to them go here instead of the free lists, until the
+	 * caller has had those CPUs flush (zone_release_gathered()), as
+	 * Linux's mmu_gather frees pages only after the TLB flush.
+	 */
+	struct frame_list *gather;
 	uint8_t *base;		/* host address of guest-physical 0 */
 	uint64_t nr_pages;
 	struct page *mem_map;

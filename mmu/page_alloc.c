@@ -373,10 +373,29 @@ void put_page(struct zone *zone, struct page *page)
 		nr = HPAGE_PMD_NR;
 	/* a freed frame's content is unknown: it goes back dirty */
 	pfn = page_to_pfn(zone, page);
+	if (zone->gather) {
+		for (i = 0; i < nr; i++) {
+			zone->mem_map[pfn + i].flags = PG_limbo;
+			frame_list_add(zone->gather, pfn + i);
+		}
+		return;
+	}
 	for (i = nr; i-- > 0; ) {
 		zone->stats.frees++;
 		free_list_push(zone, pfn + i, false);
 	}
+}
+
+/* the CPUs that may have reached @fl's frames have flushed: free them */
+void zone_release_gathered(struct zone *zone, struct frame_list *fl)
+{
+	size_t i;
+
+	for (i = 0; i < fl->nr; i++) {
+		zone->stats.frees++;
+		free_list_push(zone, fl->pfn[i], false);
+	}
+	fl->nr = 0;
 }
 
 int zone_reserve(struct zone *zone, uint64_t pfn, uint64_t nr)

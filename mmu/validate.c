@@ -141,7 +141,7 @@ static int check_leaf(struct checker *c, struct mm_struct *mm, uint64_t addr, pt
 		return 0;
 	}
 	page = &c->zone->mem_map[pfn];
-	if (page->flags & (PG_free | PG_pgtable | PG_reserved | PG_prezeroing))
+	if (page->flags & (PG_free | PG_pgtable | PG_reserved | PG_prezeroing | PG_limbo))
 		return fail(c, "entry for %#lx maps a free, reserved or page-table frame %#lx",
 			    (unsigned long)addr, (unsigned long)pfn);
 	if (page->flags & (PG_head | PG_tail))
@@ -417,7 +417,8 @@ static int check_frames(struct checker *c)
 			block_zeroed[pfn >> HPAGE_PMD_ORDER] += !!(page->flags & PG_zeroed);
 			continue;
 		}
-		if (page->flags & (PG_reserved | PG_prezeroing))
+		/* freed, waiting for the other CPUs' flush: nobody's */
+		if (page->flags & (PG_reserved | PG_prezeroing | PG_limbo))
 			continue;
 		if (page->flags & PG_tail) {
 			if (check_tail(c, pfn))

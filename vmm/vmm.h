@@ -156,6 +156,8 @@ struct vcpu {
 	void *timer;		/* timer_t: its timeslice */
 	/* frames of its handed-over batch, freed once every vCPU dropped them */
 	struct frame_list deferred;
+	/* frames its exits freed (zone->gather), freed after the shootdown */
+	struct frame_list gather;
 	uint64_t entries;	/* KVM_RUNs: a kicked vCPU that entered again has flushed */
 	uint64_t kicks;		/* kicks that interrupted it */
 	VCPU_LOCAL(VCPU_FIELD)
@@ -212,6 +214,7 @@ struct process {
 	bool exited;		/* dead: a zombie or about to be freed */
 	bool on_cpu_state;	/* false: the saved state below is current */
 	struct vcpu *on_cpu;	/* the vCPU it is loaded on (its state is there), or NULL */
+	struct mm_struct *fork_hold;	/* fork's child: until this mm's batch is everywhere */
 	int exit_signal;	/* sent to the parent at exit (SIGCHLD) */
 	int wait_status;	/* as wait4 reports it */
 	struct process *vfork_parent;	/* suspended until we exec or exit */
@@ -381,6 +384,8 @@ void mm_commit_begin(struct vmm *vmm, struct mm_struct *mm);
 void mm_commit_end(struct vmm *vmm);
 void mm_wait_commit(struct vmm *vmm);
 struct frame_list *vcpu_deferred(void);
+bool vcpu_gathered(void);
+void vcpu_release_gathered(struct vmm *vmm);
 
 /* prezero.c */
 void prezero_start(struct vmm *vmm);
@@ -439,6 +444,7 @@ struct process *process_first(struct vmm *vmm);
 struct process *find_process(struct vmm *vmm, int pid);
 void do_exit(struct vmm *vmm, struct process *p, int status);
 void process_wake(struct vmm *vmm, struct process *p);
+void fork_release(struct vmm *vmm, struct mm_struct *mm);
 void do_group_exit(struct vmm *vmm, int status);
 bool thread_group_empty(struct process *p);
 bool schedule(struct vmm *vmm);

@@ -43,7 +43,8 @@ static void nested_commit(struct vmm *vmm)
 	 * this mm drops what it caches before the frames can go (smp.c).
 	 * Meanwhile the other vCPUs of the mm keep off its log.
 	 */
-	if (log->nr || log->nr_inval || log->flush_all || log->nr_deferred) {
+	if (log->nr || log->nr_inval || log->flush_all || log->nr_deferred ||
+	    vcpu_gathered()) {
 		mm_commit_begin(vmm, mm);
 		tlb_shootdown(vmm, mm);
 		mm_commit_end(vmm);
@@ -91,6 +92,7 @@ static void nested_teardown(struct vmm *vmm)
 		vmm->teardown_mm = NULL;
 		commit_log_done(mm);
 		mm_destroy(mm);
+		vcpu_release_gathered(vmm);
 	}
 	vmm->flush_on_entry = true;
 	return_to_user(vmm);

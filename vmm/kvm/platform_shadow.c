@@ -273,6 +273,7 @@ static void shadow_teardown(struct vmm *vmm)
 	}
 	commit_log_done(mm);
 	mm_destroy(mm);
+	vcpu_release_gathered(vmm);
 	vmm->teardown_mm = NULL;
 	vmm->tearing_down = false;
 	*r = vmm->teardown_regs;
@@ -308,7 +309,7 @@ static void shadow_commit(struct vmm *vmm)
 {
 	struct commit_log *log = &vmm->cur->mm->log;
 
-	if (log->nr || log->nr_inval || log->flush_all || log->nr_deferred)
+	if (log->nr || log->nr_inval || log->flush_all || log->nr_deferred || vcpu_gathered())
 		mm_commit_begin(vmm, vmm->cur->mm);
 	vmm->user_regs = vmm->run->s.regs.regs;
 	vmm->cur->commit_next = 0;

@@ -55,12 +55,32 @@ static void locals_store(struct vmm *vmm)
 {
 	if (vmm->cur && vmm->cur->mm)
 		vmm->loaded_mm = vmm->cur->mm;
+	if (vmm->zone)
+		vmm->zone->gather = NULL;
 	VCPU_LOCAL(VCPU_STORE)
 }
 
+/*
+ * With other vCPUs about, a frame this one frees may still be reached
+ * through their stale translations: it waits in the gather until the
+ * shootdown that follows (vcpu_release_gathered()).
+ */
 static void locals_load(struct vmm *vmm)
 {
 	VCPU_LOCAL(VCPU_LOAD)
+	if (vmm->zone)
+		vmm->zone->gather = vmm->nr_vcpus > 1 ? &self->gather : NULL;
+}
+
+bool vcpu_gathered(void)
+{
+	return self->gather.nr > 0;
+}
+
+/* after the shootdown: what this vCPU's exits freed goes back to the zone */
+void vcpu_release_gathered(struct vmm *vmm)
+{
+	zone_release_gathered(vmm->zone, &self->gather);
 }
 
 /* into KVM_RUN: the lock goes to the other vCPUs */
@@ -335,6 +355,8 @@ void mm_commit_end(struct vmm *vmm)
 	if (!mm)
 		return;
 	frame_list_free(vmm->zone, &self->deferred);
+	vcpu_release_gathered(vmm);
+	fork_release(vmm, mm);
 	mm->log.owner = 0;
 	vmm->commit_mm = NULL;
 	pthread_cond_broadcast(&vmm->cpu_cond);
@@ -549,8 +571,11 @@ void smp_exit(struct vmm *vmm)
 			munmap(run, vmm->run_size);
 		if (fd >= 0)
 			close(fd);
+		vmm->zone->gather = NULL;
 		frame_list_free(vmm->zone, &vmm->cpus[i]->deferred);
 		free(vmm->cpus[i]->deferred.pfn);
+		zone_release_gathered(vmm->zone, &vmm->cpus[i]->gather);
+		free(vmm->cpus[i]->gather.pfn);
 		if (i)
 			free(c);
 	}

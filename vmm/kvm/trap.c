@@ -189,7 +189,11 @@ void return_to_user(struct vmm *vmm)
 		vmm->flush_on_entry = true;
 	}
 	log = &vmm->cur->mm->log;
-	if (!log->nr && !log->nr_inval && !log->flush_all && !vmm->flush_on_entry) {
+	/* nothing of the mm's to shoot down: fork's children need not wait */
+	if (!log->nr && !log->nr_inval && !log->flush_all && !log->nr_deferred)
+		fork_release(vmm, vmm->cur->mm);
+	if (!log->nr && !log->nr_inval && !log->flush_all && !vmm->flush_on_entry &&
+	    !vcpu_gathered()) {
 		resume_user(vmm);
 		return;
 	}
@@ -256,6 +260,10 @@ static void exception_signal(struct vmm *vmm, unsigned int vec, uint64_t ec)
 		force_sig_kernel(vmm, SIGBUS, vec, ec);
 		break;
 	default:		/* #GP, ...: force_sig(SIGSEGV) */
+		if (getenv("SMPDBG")) {
+			fprintf(stderr, "cpu%d pid %d vec %u ec %llx rip %llx fs %llx\n", vmm->cpu_index, vmm->cur->pid, vec, (unsigned long long)ec, (unsigned long long)rip, (unsigned long long)vmm->run->s.regs.sregs.fs.base);
+			diag_print_regs(vmm, stderr);
+		}
 		force_sig_kernel(vmm, SIGSEGV, vec, ec);
 		break;
 	}

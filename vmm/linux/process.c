@@ -240,10 +240,25 @@ static void reap_detached(struct vmm *vmm)
 	}
 }
 
-/* runnable, and not loaded on another vCPU */
+/* the batch of @mm that fork made has reached every vCPU: its children go */
+void fork_release(struct vmm *vmm, struct mm_struct *mm)
+{
+	struct process *p;
+	bool any = false;
+
+	for (p = vmm->procs; p; p = p->next)
+		if (p->fork_hold == mm) {
+			p->fork_hold = NULL;
+			any = true;
+		}
+	if (any)
+		smp_notify(vmm);
+}
+
+/* runnable, not loaded on another vCPU, not waiting for its parent's batch */
 static bool can_run(struct vmm *vmm, struct process *p)
 {
-	return p->state == P_RUNNING && !p->exited &&
+	return p->state == P_RUNNING && !p->exited && !p->fork_hold &&
 	       (!p->on_cpu || p->on_cpu == this_vcpu() || p == vmm->cur);
 }
 
@@ -926,6 +941,8 @@ void do_exit(struct vmm *vmm, struct process *p, int status)
 		return;
 	if (p == vmm->cur)
 		acct_charge(vmm);
+	/* a parent that dies between fork and its return lets its children go */
+	fork_release(vmm, p->mm);
 	exit_robust_list(vmm, p);
 	acct_fold_mm(vmm, p, p->mm);
 	clear_child_tid(vmm, p, p->mm);
@@ -1132,6 +1149,15 @@ static long do_fork(struct vmm *vmm, uint64_t flags, uint64_t sp, uint64_t ptid,
 		return err;
 	}
 	c->state = P_RUNNING;
+	/*
+	 * A fork's child waits until its parent's batch (the write-protects)
+	 * has reached every vCPU of the parent's mm: before that, another
+	 * thread may still write through a writable translation into a page
+	 * the child now shares.  Linux flushes in dup_mmap() before
+	 * wake_up_new_task().
+	 */
+	if (!(flags & K_CLONE_VM) && this_vcpu() && vmm->max_vcpus > 1)
+		c->fork_hold = p->mm;
 	if (flags & K_CLONE_CHILD_CLEARTID)
 		c->tid_address = ctid;
 	/* copy_process() ignores a fault here too */

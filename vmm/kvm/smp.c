@@ -86,7 +86,7 @@ void vcpu_release_gathered(struct vmm *vmm)
 /* into KVM_RUN: the lock goes to the other vCPUs */
 void vcpu_leave(struct vmm *vmm)
 {
-	while (vmm->stop_world && vmm->stop_world != self)
+	while (vmm->stop_world && vmm->stop_world != self && !vmm->done)
 		vcpu_wait(vmm, &vmm->cpu_cond, 0);
 	locals_store(vmm);
 	self->in_guest = true;
@@ -468,6 +468,7 @@ static void *vcpu_thread(void *arg)
 	    vcpu_signal_mask(vmm) || (vmm->timeslices && vcpu_timer(c))) {
 		pr_err("vCPU %d could not start: it stays off", vmm->cpu_index);
 		c->failed = true;
+		vmm->vcpu_failed = true;
 		vcpu_unlock(vmm);
 		return NULL;
 	}

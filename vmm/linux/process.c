@@ -438,6 +438,19 @@ static bool idle_wait(struct vmm *vmm)
 	return woke;
 }
 
+/* what each task waits for, after the deadlock line */
+static void deadlock_report(struct vmm *vmm)
+{
+	static const char *const states[] = { "running", "sleeping", "vfork", "zombie", "stopped" };
+	struct process *p;
+
+	for (p = vmm->procs; p; p = p->next)
+		fprintf(stderr, "  task %d (process %d): %s%s%s, on vCPU %d\n", p->pid, p->tgid,
+			p->exited ? "exited" : states[p->state],
+			p->sleeping_call ? " in a call" : "", p->fork_hold ? " (fork hold)" : "",
+			p->on_cpu ? p->on_cpu->cpu_index : -1);
+}
+
 /*
  * Round robin.  Sleepers whose deadline passed or whose host fd is ready
  * wake first; with nothing runnable the vCPU waits (idle_wait()).  With
@@ -458,6 +471,7 @@ bool schedule(struct vmm *vmm)
 			return false;
 		if (!idle_wait(vmm)) {
 			pr_err("every guest process is blocked: deadlock (the program would hang)");
+			deadlock_report(vmm);
 			/* until --timeout or a signal ends the monitor (main.c) */
 			while (!vmm->done)
 				vcpu_wait(vmm, &vmm->idle_cond, 50);

@@ -445,6 +445,7 @@ struct process *find_process(struct vmm *vmm, int pid);
 void do_exit(struct vmm *vmm, struct process *p, int status);
 void process_wake(struct vmm *vmm, struct process *p);
 void fork_release(struct vmm *vmm, struct mm_struct *mm);
+void task_sleep(struct process *p);
 void do_group_exit(struct vmm *vmm, int status);
 bool thread_group_empty(struct process *p);
 bool schedule(struct vmm *vmm);

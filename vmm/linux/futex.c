@@ -82,8 +82,7 @@ static long futex_sleep(struct vmm *vmm)
 {
 	struct process *p = vmm->cur;
 
-	p->state = P_SLEEPING;
-	p->sleeping_call = true;
+	task_sleep(p);
 	p->wake_ns = p->timeout_ns;
 	return -ERESTARTSYS;
 }

@@ -291,12 +291,23 @@ int64_t now_ns(void)
  * (trap.c: retry_call) and decides again.  @ret is what the registers hold
  * meanwhile.
  */
+/*
+ * @p sleeps in its system call, which is retried when it is woken.  A task
+ * another vCPU stopped while its call was on the way in stays stopped: it
+ * retries the call once continued, as Linux's would restart it.
+ */
+void task_sleep(struct process *p)
+{
+	if (p->state == P_RUNNING)
+		p->state = P_SLEEPING;
+	p->sleeping_call = true;
+}
+
 long sleep_on(struct vmm *vmm, const void *chan, int64_t wake_ns, long ret)
 {
 	struct process *p = vmm->cur;
 
-	p->state = P_SLEEPING;
-	p->sleeping_call = true;
+	task_sleep(p);
 	p->wait_chan = chan;
 	p->wake_ns = wake_ns;
 	return ret;
@@ -1181,7 +1192,8 @@ static long do_fork(struct vmm *vmm, uint64_t flags, uint64_t sp, uint64_t ptid,
 		mm_copy_to_user(c->mm, ctid, &pid, 4);
 	if (flags & K_CLONE_VFORK) {
 		c->vfork_parent = p;
-		p->state = P_VFORK;
+		if (p->state == P_RUNNING)
+			p->state = P_VFORK;
 	}
 	if (timer_setup(vmm))
 		pr_err("no timeslice timer: a spinning process keeps the vCPU");
@@ -1884,8 +1896,7 @@ static long de_thread_wait(struct vmm *vmm)
 		leader->group_exec_task = p;
 		zap_other_threads(vmm, p);
 	}
-	p->state = P_SLEEPING;
-	p->sleeping_call = true;
+	task_sleep(p);
 	return -ERESTARTNOINTR;
 }
 

@@ -912,11 +912,15 @@ static char *proc_vmm_stats(struct vmm *vmm)
 		     "hypercalls %" PRIu64 "\ncommit_chunks %" PRIu64 "\n"
 		     "allocs %" PRIu64 "\npgprefault %" PRIu64 "\nthp_fault_alloc %" PRIu64 "\n"
 		     "thp_fault_fallback %" PRIu64 "\nthp_split_pmd %" PRIu64 "\n"
-		     "prezero_hits %" PRIu64 "\nprezero_misses %" PRIu64 "\n",
+		     "prezero_hits %" PRIu64 "\nprezero_misses %" PRIu64 "\n"
+		     "shootdowns %" PRIu64 "\nshootdown_kicks %" PRIu64 "\n"
+		     "kick_retries %" PRIu64 "\nvcpus %d\n",
 		     exits, vmm->stats.syscalls, vmm->stats.exceptions[14],
 		     vmm->stats.hypercalls, vmm->stats.commit_chunks, zs->allocs,
 		     zs->pgprefault, zs->thp_fault_alloc, zs->thp_fault_fallback,
-		     zs->thp_split_pmd, zs->prezero_hits, zs->prezero_misses) < 0)
+		     zs->thp_split_pmd, zs->prezero_hits, zs->prezero_misses,
+		     vmm->stats.shootdowns, vmm->stats.shootdown_kicks,
+		     vmm->stats.kick_retries, vmm->nr_vcpus) < 0)
 		return NULL;
 	return text;
 }

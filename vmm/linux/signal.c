@@ -1323,8 +1323,7 @@ long sys_rt_sigpending(struct vmm *vmm, const uint64_t *a)
  */
 static long sleep_for_signal(struct vmm *vmm)
 {
-	vmm->cur->state = P_SLEEPING;
-	vmm->cur->sleeping_call = true;
+	task_sleep(vmm->cur);
 	return -ERESTARTNOHAND;
 }
 
@@ -1395,8 +1394,7 @@ long sys_rt_sigtimedwait(struct vmm *vmm, const uint64_t *a)
 			/* interrupted by a signal outside the set: EINTR */
 			if (vmm->cur->retrying && signal_ready(vmm))
 				return -EINTR;
-			vmm->cur->state = P_SLEEPING;
-			vmm->cur->sleeping_call = true;
+			task_sleep(vmm->cur);
 			return -EINTR;
 		}
 		return sigtimedwait_sleep(vmm, &ts);

@@ -26,6 +26,13 @@
  * exits), it owns the mm's commit log (log.owner) and the other vCPUs of
  * that mm wait before they touch it (mm_wait_commit()), so no older
  * re-write overtakes a newer one.
+ *
+ * Frames, as Linux's mmu_gather: with other vCPUs about, a frame freed while
+ * handling an exit (munmap's pages, a COW break's old page, a dead mm's
+ * tables) goes to the vCPU's gather (zone->gather), not the free lists,
+ * and back to the zone only after the shootdown, so no stale translation
+ * can reach it once it has a new owner.  A fork's child waits likewise
+ * (fork_hold) until its parent's batch, the write-protects, is everywhere.
  */
 #include <errno.h>
 #include <signal.h>

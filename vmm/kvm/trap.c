@@ -260,10 +260,6 @@ static void exception_signal(struct vmm *vmm, unsigned int vec, uint64_t ec)
 		force_sig_kernel(vmm, SIGBUS, vec, ec);
 		break;
 	default:		/* #GP, ...: force_sig(SIGSEGV) */
-		if (getenv("SMPDBG")) {
-			fprintf(stderr, "cpu%d pid %d vec %u ec %llx rip %llx fs %llx\n", vmm->cpu_index, vmm->cur->pid, vec, (unsigned long long)ec, (unsigned long long)rip, (unsigned long long)vmm->run->s.regs.sregs.fs.base);
-			diag_print_regs(vmm, stderr);
-		}
 		force_sig_kernel(vmm, SIGSEGV, vec, ec);
 		break;
 	}

@@ -7,16 +7,20 @@
  * the pressure; the file's pages are written while the anonymous memory
  * grows, and its contents are read back with read(2) at the end.
  *
- *   test_swap [MiB [keep|oom]]
+ *   test_swap [MiB [keep|oom|threads]]
  *
  * MiB (default 64) is the anonymous size; "keep" leaves the host file
  * test_swap.tmp/data behind for the caller to compare with a native run;
- * "oom" only touches MiB of anonymous memory, in 4 MiB mappings.
+ * "oom" only touches MiB of anonymous memory, in 4 MiB mappings;
+ * "threads" has THREADS threads each rewrite and verify its share of MiB
+ * for ROUNDS rounds, so that reclaim runs while the other vCPUs write
+ * (a write through a translation reclaim has removed would be lost).
  * Run natively it passes wherever memory is plentiful; under the monitor
  * it needs swap (--mem 16M --swap 128M), and without swap it is
  * OOM-killed, as Linux would kill it.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -120,6 +124,55 @@ static int touch_only(uint64_t mib)
 	return 0;
 }
 
+#define THREADS	4
+#define ROUNDS	3
+
+struct share {
+	char *base;
+	uint64_t pages;
+	uint64_t bad[ROUNDS];
+};
+
+static void *rewrite_share(void *arg)
+{
+	struct share *sh = arg;
+
+	for (int r = 0; r < ROUNDS; r++) {
+		for (uint64_t p = 0; p < sh->pages; p++)
+			fill_page(sh->base, p, 10 + r);
+		sh->bad[r] = count_bad(sh->base, sh->pages, 10 + r);
+	}
+	return NULL;
+}
+
+static int threads_rewrite(uint64_t mib)
+{
+	uint64_t pages = (mib << 8) / THREADS;
+	char *anon = map_or_die(pages * THREADS * PAGE, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, "anon");
+	struct share sh[THREADS];
+	pthread_t t[THREADS];
+
+	for (int i = 0; i < THREADS; i++) {
+		sh[i] = (struct share){ .base = anon + i * pages * PAGE, .pages = pages };
+		if (pthread_create(&t[i], NULL, rewrite_share, &sh[i])) {
+			printf("pthread_create failed\n");
+			return 1;
+		}
+	}
+	for (int i = 0; i < THREADS; i++) {
+		pthread_join(t[i], NULL);
+		for (int r = 0; r < ROUNDS; r++) {
+			char who[16], what[16];
+
+			snprintf(who, sizeof(who), "thread %d", i);
+			snprintf(what, sizeof(what), "round %d", r);
+			report(who, what, sh[i].bad[r]);
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t mib = argc > 1 ? strtoull(argv[1], NULL, 0) : 64;
@@ -132,6 +185,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 2 && !strcmp(argv[2], "oom"))
 		return touch_only(mib);
+	if (argc > 2 && !strcmp(argv[2], "threads"))
+		return threads_rewrite(mib);
 	mkdir(DIR, 0755);
 	memfd = memfd_create("swap-test", 0);
 	fd = open(FILE1, O_RDWR | O_CREAT | O_TRUNC, 0644);

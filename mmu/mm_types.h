@@ -163,6 +163,13 @@ struct zone {
 	uint32_t lru_head;		/* most recently added or rotated, or UINT32_MAX */
 	struct swap_info *swap;
 	bool in_reclaim;
+	/*
+	 * The caller's, around each reclaim (begin, then end): with several
+	 * CPUs, none may run the program while reclaim unmaps its pages, since
+	 * a write through a stale translation would be lost with the page.
+	 */
+	void (*reclaim_hook)(struct zone *zone, bool begin);
+	void *hook_data;
 	/* fault injection */
 	struct fault_attr inject[NR_INJECT_POINTS];
 	uint64_t inject_rng;

@@ -260,7 +260,11 @@ static int unmap_one(struct page *page, struct vm_area_struct *vma, uint64_t add
 	struct mm_struct *mm = vma->vm_mm;
 	pteval_t pte = *ptep;
 
-	if (vma->vm_flags & VM_LOCKED)
+	/*
+	 * mlocked; or the mm's batch is being applied by a CPU (log.owner):
+	 * an entry changed now could be overtaken by the older re-write.
+	 */
+	if ((vma->vm_flags & VM_LOCKED) || mm->log.owner)
 		return 1;
 	if (pte_dirty(pte) && (page->flags & PG_cache))
 		page->flags |= PG_dirty;

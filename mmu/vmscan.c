@@ -162,6 +162,8 @@ uint64_t shrink_zone(struct zone *zone, uint64_t nr)
 	if (zone->in_reclaim)
 		return 0;
 	zone->in_reclaim = true;
+	if (zone->reclaim_hook)
+		zone->reclaim_hook(zone, true);
 	while (zone->lru_head != NO_PFN && scanned++ < budget &&
 	       zone->stats.nr_free - free_before < nr) {
 		struct page *page = &zone->mem_map[zone->mem_map[zone->lru_head].lru_prev];
@@ -189,6 +191,8 @@ uint64_t shrink_zone(struct zone *zone, uint64_t nr)
 			lru_rotate(zone, page);
 		put_page(zone, page);
 	}
+	if (zone->reclaim_hook)
+		zone->reclaim_hook(zone, false);
 	zone->in_reclaim = false;
 	return zone->stats.nr_free - free_before;
 }

@@ -311,8 +311,9 @@ void diag_print_stats(struct vmm *vmm, FILE *out)
 		vmm->stats.syscalls, vmm->stats.commit_chunks, vmm->stats.commits3,
 		vmm->stats.direct_returns);
 	fprintf(out, "vcpus: %d of at most %d, tlb shootdowns=%" PRIu64 " (vcpus kicked=%"
-		PRIu64 ", kicks sent again=%" PRIu64 ")\n", vmm->stats.vcpus, vmm->max_vcpus,
-		vmm->stats.shootdowns, vmm->stats.shootdown_kicks, vmm->stats.kick_retries);
+		PRIu64 ", kicks sent again=%" PRIu64 "), reclaim stops=%" PRIu64 "\n",
+		vmm->stats.vcpus, vmm->max_vcpus, vmm->stats.shootdowns,
+		vmm->stats.shootdown_kicks, vmm->stats.kick_retries, vmm->stats.reclaim_stops);
 	print_time_share(vmm, out);
 	print_fault_histograms(vmm, out);
 	mm_print_stats(vmm->cur->mm, out);

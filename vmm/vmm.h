@@ -79,6 +79,7 @@ struct vmm_stats {
 	uint64_t shootdown_kicks;	/* vCPUs kicked out of the guest for them */
 	uint64_t kick_retries;		/* kicks sent again: the first was not noticed */
 	int vcpus;			/* vCPUs started in the run */
+	uint64_t reclaim_stops;		/* reclaims that stopped the other vCPUs */
 	/* time, in TSC cycles: inside KVM_RUN, and the whole run */
 	uint64_t run_cycles, start_tsc, end_tsc;
 	/* host-side fault service time by kind: log2 buckets of cycles */
@@ -159,6 +160,8 @@ struct vcpu {
 	/* frames its exits freed (zone->gather), freed after the shootdown */
 	struct frame_list gather;
 	uint64_t entries;	/* KVM_RUNs: a kicked vCPU that entered again has flushed */
+	bool reclaim_stop;	/* its reclaim stopped the world */
+	struct frame_list *reclaim_gather;	/* the gather, put aside while it reclaims */
 	uint64_t kicks;		/* kicks that interrupted it */
 	VCPU_LOCAL(VCPU_FIELD)
 };

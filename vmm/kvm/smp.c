@@ -101,13 +101,25 @@ void vcpu_leave(struct vmm *vmm)
 	pthread_mutex_unlock(&vmm->mmu_lock);
 }
 
+/*
+ * The lock is taken again: while another vCPU has the world stopped
+ * (reclaim, --check), it alone runs the monitor's code; the others wait
+ * here before they touch anything.
+ */
+static void wait_world(struct vmm *vmm)
+{
+	while (vmm->stop_world && vmm->stop_world != self && !vmm->done)
+		pthread_cond_wait(&vmm->cpu_cond, &vmm->mmu_lock);
+}
+
 /* out of KVM_RUN */
 void vcpu_enter(struct vmm *vmm)
 {
 	pthread_mutex_lock(&vmm->mmu_lock);
 	self->in_guest = false;
-	locals_load(vmm);
 	pthread_cond_broadcast(&vmm->cpu_cond);
+	wait_world(vmm);
+	locals_load(vmm);
 }
 
 /*
@@ -132,6 +144,7 @@ void vcpu_wait(struct vmm *vmm, pthread_cond_t *cond, int ms)
 	} else {
 		pthread_cond_wait(cond, &vmm->mmu_lock);
 	}
+	wait_world(vmm);
 	locals_load(vmm);
 }
 
@@ -145,6 +158,7 @@ void vcpu_unlock(struct vmm *vmm)
 void vcpu_relock(struct vmm *vmm)
 {
 	pthread_mutex_lock(&vmm->mmu_lock);
+	wait_world(vmm);
 	locals_load(vmm);
 }
 
@@ -417,6 +431,44 @@ bool smp_stop_world(struct vmm *vmm)
 	return true;
 }
 
+/*
+ * Reclaim unmaps pages of any mm, from whichever vCPU needs a frame: every
+ * other vCPU leaves the guest first and stays out until reclaim is done,
+ * and flushes before it runs guest code again.  The reclaimed frames then
+ * go straight back to the zone (no gather): nothing can reach them.
+ * As Linux's try_to_unmap_flush() before the page is written out or freed.
+ */
+static void reclaim_hook(struct zone *zone, bool begin)
+{
+	struct vmm *vmm = zone->hook_data;
+	int i;
+
+	if (vmm->nr_vcpus < 2)
+		return;
+	if (begin) {
+		self->reclaim_stop = !vmm->stop_world;
+		if (self->reclaim_stop) {
+			vmm->stop_world = self;
+			for (i = 0; i < vmm->nr_vcpus; i++)
+				vcpu_kick(vmm, vmm->cpus[i]);
+			for (i = 0; i < vmm->nr_vcpus; i++)
+				if (vmm->cpus[i] != self)
+					wait_out_of_guest(vmm, vmm->cpus[i],
+							  vmm->cpus[i]->entries);
+		}
+		for (i = 0; i < vmm->nr_vcpus; i++)
+			if (vmm->cpus[i] != self)
+				vmm->cpus[i]->need_flush = true;
+		self->reclaim_gather = zone->gather;
+		zone->gather = NULL;
+		vmm->stats.reclaim_stops++;
+		return;
+	}
+	zone->gather = self->reclaim_gather;
+	if (self->reclaim_stop)
+		smp_start_world(vmm);
+}
+
 void smp_start_world(struct vmm *vmm)
 {
 	if (vmm->stop_world != self)
@@ -547,9 +599,11 @@ int smp_init(struct vmm *vmm)
 	return 0;
 }
 
-/* after kvm_init(): vCPU 0's signal mask */
+/* after cpu_setup(): vCPU 0's signal mask, and the zone's reclaim hook */
 int smp_setup_vcpu0(struct vmm *vmm)
 {
+	vmm->zone->reclaim_hook = reclaim_hook;
+	vmm->zone->hook_data = vmm;
 	return vcpu_signal_mask(vmm);
 }
 

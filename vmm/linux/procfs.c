@@ -914,13 +914,14 @@ static char *proc_vmm_stats(struct vmm *vmm)
 		     "thp_fault_fallback %" PRIu64 "\nthp_split_pmd %" PRIu64 "\n"
 		     "prezero_hits %" PRIu64 "\nprezero_misses %" PRIu64 "\n"
 		     "shootdowns %" PRIu64 "\nshootdown_kicks %" PRIu64 "\n"
-		     "kick_retries %" PRIu64 "\nvcpus %d\n",
+		     "kick_retries %" PRIu64 "\nreclaim_stops %" PRIu64 "\nvcpus %d\n",
 		     exits, vmm->stats.syscalls, vmm->stats.exceptions[14],
 		     vmm->stats.hypercalls, vmm->stats.commit_chunks, zs->allocs,
 		     zs->pgprefault, zs->thp_fault_alloc, zs->thp_fault_fallback,
 		     zs->thp_split_pmd, zs->prezero_hits, zs->prezero_misses,
 		     vmm->stats.shootdowns, vmm->stats.shootdown_kicks,
-		     vmm->stats.kick_retries, vmm->nr_vcpus) < 0)
+		     vmm->stats.kick_retries, vmm->stats.reclaim_stops,
+		     vmm->nr_vcpus) < 0)
 		return NULL;
 	return text;
 }

@@ -62,7 +62,7 @@
 static const char *const ctr_names[] = {
 	"exits", "syscalls", "faults", "allocs", "pgprefault",
 	"thp_fault_alloc", "thp_split_pmd", "prezero_hits",
-	"shootdowns", "shootdown_kicks",
+	"shootdowns", "shootdown_kicks", "lock_hold_cycles", "lock_wait_cycles",
 };
 #define NR_CTR	(sizeof(ctr_names) / sizeof(ctr_names[0]))
 static int ctr_seen[NR_CTR];

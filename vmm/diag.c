@@ -238,11 +238,17 @@ static void print_size(FILE *out, uint64_t v)
 	fprintf(out, "%4" PRIu64 "%c", v, unit[u]);
 }
 
-/* where the wall time went: inside KVM_RUN (the guest and KVM) or here */
+/*
+ * Where the vCPUs' time went: inside KVM_RUN (the guest and KVM) or out of
+ * it (the monitor, and waiting: for the lock, for work).  With several
+ * vCPUs the total is their threads' lifetimes summed, so the shares add up.
+ */
 static void print_time_share(struct vmm *vmm, FILE *out)
 {
-	uint64_t total = vmm->stats.end_tsc - vmm->stats.start_tsc;
+	uint64_t wall = vmm->stats.end_tsc - vmm->stats.start_tsc;
+	uint64_t total = vmm->stats.vcpu_cycles > wall ? vmm->stats.vcpu_cycles : wall;
 	uint64_t run = vmm->stats.run_cycles, exits = 0;
+	const char *out_of;
 	unsigned int i;
 
 	for (i = 0; i < NR_EXIT_REASONS; i++)
@@ -251,11 +257,23 @@ static void print_time_share(struct vmm *vmm, FILE *out)
 		return;
 	if (run > total)
 		run = total;
-	fprintf(out, "time (TSC cycles): total %" PRIu64 ", in KVM_RUN %" PRIu64
-		" (%.1f%%), in the monitor %" PRIu64 " (%.1f%%); per exit %" PRIu64
-		" in KVM_RUN, %" PRIu64 " in the monitor\n", total, run, 100.0 * run / total,
+	/* one vCPU is in the monitor whenever it is out of KVM_RUN */
+	out_of = vmm->stats.vcpus < 2 ? "in the monitor" : "out of it (monitor or idle)";
+	fprintf(out, "time (TSC cycles): total %" PRIu64 "%s, in KVM_RUN %" PRIu64
+		" (%.1f%%), %s %" PRIu64 " (%.1f%%); per exit %" PRIu64
+		" in KVM_RUN, %" PRIu64 " out of it\n", total,
+		total > wall ? " (all vCPUs)" : "", run, 100.0 * run / total, out_of,
 		total - run, 100.0 * (total - run) / total, exits ? run / exits : 0,
 		exits ? (total - run) / exits : 0);
+	if (vmm->stats.vcpus < 2)
+		return;
+	fprintf(out, "monitor lock: held %" PRIu64 " (%.1f%% of the vCPUs' time, %.1f%% of "
+		"the wall clock), taken %" PRIu64 " times, %" PRIu64 " of them waited, for %"
+		PRIu64 " (%.1f%%)\n", vmm->stats.lock_hold_cycles,
+		100.0 * vmm->stats.lock_hold_cycles / total,
+		100.0 * vmm->stats.lock_hold_cycles / wall, vmm->stats.lock_takes,
+		vmm->stats.lock_contended, vmm->stats.lock_wait_cycles,
+		100.0 * vmm->stats.lock_wait_cycles / total);
 }
 
 /* host-side fault service time, mm_fault() alone, per kind */

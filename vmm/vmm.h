@@ -82,6 +82,13 @@ struct vmm_stats {
 	uint64_t reclaim_stops;		/* reclaims that stopped the other vCPUs */
 	/* time, in TSC cycles: inside KVM_RUN, and the whole run */
 	uint64_t run_cycles, start_tsc, end_tsc;
+	/*
+	 * The monitor lock (smp.c), in TSC cycles summed over the vCPUs: how
+	 * long it was held, and how long taking it waited; takes, and those
+	 * that found it held.
+	 */
+	uint64_t lock_hold_cycles, lock_wait_cycles, lock_takes, lock_contended;
+	uint64_t vcpu_cycles;		/* the vCPU threads' lifetimes, summed */
 	/* host-side fault service time by kind: log2 buckets of cycles */
 	uint64_t fault_hist[NR_FAULT_KINDS][FAULT_HIST_BUCKETS];
 	uint64_t fault_cycles[NR_FAULT_KINDS];
@@ -163,6 +170,8 @@ struct vcpu {
 	bool reclaim_stop;	/* its reclaim stopped the world */
 	struct frame_list *reclaim_gather;	/* the gather, put aside while it reclaims */
 	uint64_t kicks;		/* kicks that interrupted it */
+	uint64_t start_tsc;	/* when its thread started */
+	uint64_t held_since;	/* when it took the monitor lock */
 	VCPU_LOCAL(VCPU_FIELD)
 };
 

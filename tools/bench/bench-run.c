@@ -1173,6 +1173,11 @@ static void print_thread_goals(void)
 		bs = b1->med / b->med;
 		printf("  %-20s faults/s x%.2f of 1 thread, native x%.2f (goal: at least "
 		       "native's): %s\n", name, rs, bs, rs >= bs ? "met" : "NOT met");
+		/* what the one monitor lock costs each fault: held, and waited for */
+		if (ctr_per_op(r, "lock_hold_cycles") >= 0)
+			printf("  %-20s monitor lock held %.2f us/fault, waited for %.2f "
+			       "us/fault, of %.2f us/fault\n", "", us(ctr_per_op(r, "lock_hold_cycles")),
+			       us(ctr_per_op(r, "lock_wait_cycles")), us(r->med));
 	}
 	if (thread_pair("futex_pingpong", "vmm", &r, &b))
 		printf("  %-44s native %.2f us, vmm %.2f us (%.2fx)\n", "futex round trip",

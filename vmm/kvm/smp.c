@@ -43,6 +43,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+#include <x86intrin.h>
 
 #include "vmm.h"
 
@@ -90,6 +91,42 @@ void vcpu_release_gathered(struct vmm *vmm)
 	zone_release_gathered(vmm->zone, &self->gather);
 }
 
+/*
+ * The monitor lock, measured: what it costs the vCPUs to take it and how
+ * long each holds it (--stats, /proc/vmm/stats lock_*), the figures that
+ * say how far one lock lets exits scale.
+ */
+static void lock_take(struct vmm *vmm)
+{
+	uint64_t t0;
+
+	if (pthread_mutex_trylock(&vmm->mmu_lock)) {
+		t0 = __rdtsc();
+		pthread_mutex_lock(&vmm->mmu_lock);
+		vmm->stats.lock_wait_cycles += __rdtsc() - t0;
+		vmm->stats.lock_contended++;
+	}
+	vmm->stats.lock_takes++;
+	self->held_since = __rdtsc();
+}
+
+static void lock_drop(struct vmm *vmm)
+{
+	vmm->stats.lock_hold_cycles += __rdtsc() - self->held_since;
+	pthread_mutex_unlock(&vmm->mmu_lock);
+}
+
+/* around a wait on a condition: the lock is not held meanwhile */
+static void cond_wait_held(struct vmm *vmm, pthread_cond_t *cond, const struct timespec *until)
+{
+	vmm->stats.lock_hold_cycles += __rdtsc() - self->held_since;
+	if (until)
+		pthread_cond_timedwait(cond, &vmm->mmu_lock, until);
+	else
+		pthread_cond_wait(cond, &vmm->mmu_lock);
+	self->held_since = __rdtsc();
+}
+
 /* into KVM_RUN: the lock goes to the other vCPUs */
 void vcpu_leave(struct vmm *vmm)
 {
@@ -98,7 +135,7 @@ void vcpu_leave(struct vmm *vmm)
 	locals_store(vmm);
 	self->in_guest = true;
 	self->entries++;
-	pthread_mutex_unlock(&vmm->mmu_lock);
+	lock_drop(vmm);
 }
 
 /*
@@ -109,13 +146,13 @@ void vcpu_leave(struct vmm *vmm)
 static void wait_world(struct vmm *vmm)
 {
 	while (vmm->stop_world && vmm->stop_world != self && !vmm->done)
-		pthread_cond_wait(&vmm->cpu_cond, &vmm->mmu_lock);
+		cond_wait_held(vmm, &vmm->cpu_cond, NULL);
 }
 
 /* out of KVM_RUN */
 void vcpu_enter(struct vmm *vmm)
 {
-	pthread_mutex_lock(&vmm->mmu_lock);
+	lock_take(vmm);
 	self->in_guest = false;
 	pthread_cond_broadcast(&vmm->cpu_cond);
 	wait_world(vmm);
@@ -140,9 +177,9 @@ void vcpu_wait(struct vmm *vmm, pthread_cond_t *cond, int ms)
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000L;
 		}
-		pthread_cond_timedwait(cond, &vmm->mmu_lock, &until);
+		cond_wait_held(vmm, cond, &until);
 	} else {
-		pthread_cond_wait(cond, &vmm->mmu_lock);
+		cond_wait_held(vmm, cond, NULL);
 	}
 	wait_world(vmm);
 	locals_load(vmm);
@@ -152,12 +189,12 @@ void vcpu_wait(struct vmm *vmm, pthread_cond_t *cond, int ms)
 void vcpu_unlock(struct vmm *vmm)
 {
 	locals_store(vmm);
-	pthread_mutex_unlock(&vmm->mmu_lock);
+	lock_drop(vmm);
 }
 
 void vcpu_relock(struct vmm *vmm)
 {
-	pthread_mutex_lock(&vmm->mmu_lock);
+	lock_take(vmm);
 	wait_world(vmm);
 	locals_load(vmm);
 }
@@ -519,6 +556,7 @@ static void *vcpu_thread(void *arg)
 
 	self = c;
 	c->tid = gettid();
+	c->start_tsc = __rdtsc();
 	vcpu_relock(vmm);
 	vmm->cur = NULL;
 	if (kvm_create_vcpu(vmm, vmm->cpu_index) || cpu_setup_vcpu(vmm) ||
@@ -593,9 +631,10 @@ int smp_init(struct vmm *vmm)
 	c->thread = pthread_self();
 	c->tid = gettid();
 	c->started = true;
+	c->start_tsc = __rdtsc();
 	self = c;
 	vmm->cpu_index = 0;
-	pthread_mutex_lock(&vmm->mmu_lock);
+	lock_take(vmm);
 	return 0;
 }
 
@@ -621,6 +660,9 @@ void smp_exit(struct vmm *vmm)
 	for (i = 1; i < vmm->nr_vcpus; i++)
 		pthread_join(vmm->cpus[i]->thread, NULL);
 	vcpu_relock(vmm);
+	for (i = 0; i < vmm->nr_vcpus; i++)
+		if (vmm->cpus[i]->started)
+			vmm->stats.vcpu_cycles += __rdtsc() - vmm->cpus[i]->start_tsc;
 	for (i = 0; i < vmm->nr_vcpus; i++) {
 		struct vcpu *c = i ? vmm->cpus[i] : NULL;	/* 0: its fields are vmm's */
 		struct kvm_run *run = c ? c->run : vmm->run;

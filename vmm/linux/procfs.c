@@ -914,14 +914,17 @@ static char *proc_vmm_stats(struct vmm *vmm)
 		     "thp_fault_fallback %" PRIu64 "\nthp_split_pmd %" PRIu64 "\n"
 		     "prezero_hits %" PRIu64 "\nprezero_misses %" PRIu64 "\n"
 		     "shootdowns %" PRIu64 "\nshootdown_kicks %" PRIu64 "\n"
-		     "kick_retries %" PRIu64 "\nreclaim_stops %" PRIu64 "\nvcpus %d\n",
+		     "kick_retries %" PRIu64 "\nreclaim_stops %" PRIu64 "\nvcpus %d\n"
+		     "lock_takes %" PRIu64 "\nlock_contended %" PRIu64 "\n"
+		     "lock_hold_cycles %" PRIu64 "\nlock_wait_cycles %" PRIu64 "\n",
 		     exits, vmm->stats.syscalls, vmm->stats.exceptions[14],
 		     vmm->stats.hypercalls, vmm->stats.commit_chunks, zs->allocs,
 		     zs->pgprefault, zs->thp_fault_alloc, zs->thp_fault_fallback,
 		     zs->thp_split_pmd, zs->prezero_hits, zs->prezero_misses,
 		     vmm->stats.shootdowns, vmm->stats.shootdown_kicks,
 		     vmm->stats.kick_retries, vmm->stats.reclaim_stops,
-		     vmm->nr_vcpus) < 0)
+		     vmm->nr_vcpus, vmm->stats.lock_takes, vmm->stats.lock_contended,
+		     vmm->stats.lock_hold_cycles, vmm->stats.lock_wait_cycles) < 0)
 		return NULL;
 	return text;
 }

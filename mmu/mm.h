@@ -184,6 +184,12 @@ size_t mm_copy_to_user(struct mm_struct *mm, uint64_t dst, const void *src, size
 
 /* ---- the commit log (commit_log.c) ---- */
 
+/* whether @mm has changes the guest has not been handed yet */
+static inline bool commit_log_pending(const struct mm_struct *mm)
+{
+	return mm->log.nr || mm->log.nr_inval || mm->log.flush_all;
+}
+
 /* hand the pending batch to the guest: the caller reads mm->log, then calls done */
 void commit_log_done(struct mm_struct *mm);
 /*

@@ -387,6 +387,7 @@ void vcpu_kick(struct vmm *vmm, struct vcpu *c);
 void task_kick(struct vmm *vmm, struct process *p);
 void task_kick_sync(struct vmm *vmm, struct process *p);
 void smp_notify(struct vmm *vmm);
+bool smp_mm_in_guest(struct vmm *vmm, struct mm_struct *mm);
 void smp_balance(struct vmm *vmm);
 void smp_wake_all(struct vmm *vmm);
 bool smp_stop_world(struct vmm *vmm);

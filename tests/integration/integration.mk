@@ -99,6 +99,8 @@ TEST_TARGETS	+= fuzz-campaign-test
 FUZZ_SEEDS	?= 1-4
 FUZZ_CALLS	?= 300
 FUZZ_SEEDS_EMU	?= 1-1
+# the campaign runs again with the fuzzer's processes on several vCPUs
+FUZZ_VCPUS	?= 4
 FUZZ_INJECT	?=
 
 .PHONY: fuzz-campaign-test
@@ -108,13 +110,18 @@ fuzz-campaign-test: $(BUILD)/tools/fuzz-campaign $(BUILD)/guest/fuzz_syscalls $(
 	echo "system-call fuzz campaign (seeds $$seeds x $(FUZZ_CALLS) calls, ASan+UBSan monitor, --check$$where_note):"; \
 	$$run ./$(BUILD)/tools/fuzz-campaign --seeds $$seeds --calls $(FUZZ_CALLS) \
 		$(FUZZ_INJECT) --vmm ./$(SAN_BUILD)/bin/vmm \
-		--fuzzer ./$(BUILD)/guest/fuzz_syscalls --csv $(BUILD)/fuzz-campaign.csv
+		--fuzzer ./$(BUILD)/guest/fuzz_syscalls --csv $(BUILD)/fuzz-campaign.csv && \
+	echo "... and on $(FUZZ_VCPUS) vCPUs (seeds $$seeds x $(FUZZ_CALLS) calls, --vcpus $(FUZZ_VCPUS)):"; \
+	$$run ./$(BUILD)/tools/fuzz-campaign --seeds $$seeds --calls $(FUZZ_CALLS) \
+		$(FUZZ_INJECT) --vmm ./$(SAN_BUILD)/bin/vmm \
+		--fuzzer ./$(BUILD)/guest/fuzz_syscalls --csv $(BUILD)/fuzz-campaign-smp.csv \
+		-- --vcpus $(FUZZ_VCPUS)
 
 # What the fuzz campaigns found, each a program that exits 0 when the
 # monitor answers as Linux does; run natively and under the ASan+UBSan monitor.
 TEST_TARGETS	+= fuzz-regress-test
 FUZZ_REGRESS	= regress_lseek regress_vfork_wake regress_sendfile_pos regress_dir_lseek \
-		  regress_unlinked_dirfd
+		  regress_unlinked_dirfd regress_clone_vfork
 
 .PHONY: fuzz-regress-test
 fuzz-regress-test: $(patsubst %,$(BUILD)/guest/%,$(FUZZ_REGRESS)) $(VMM) $(BUILD)/guest/test_args

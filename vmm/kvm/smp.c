@@ -32,7 +32,10 @@
  * tables) goes to the vCPU's gather (zone->gather), not the free lists,
  * and back to the zone only after the shootdown, so no stale translation
  * can reach it once it has a new owner.  A fork's child waits likewise
- * (fork_hold) until its parent's batch, the write-protects, is everywhere.
+ * (fork_hold) until its parent's batch, the write-protects, is everywhere,
+ * or until no vCPU runs the parent's mm in the guest: every entry with an
+ * mm whose batch is pending applies it first, an interrupted run included
+ * (preempt_user()).
  */
 #include <errno.h>
 #include <signal.h>
@@ -349,6 +352,20 @@ void task_kick_sync(struct vmm *vmm, struct process *p)
 		return;
 	vcpu_kick(vmm, c);
 	wait_out_of_guest(vmm, c, c->entries);
+}
+
+/* whether another vCPU is in the guest running a task of @mm */
+bool smp_mm_in_guest(struct vmm *vmm, struct mm_struct *mm)
+{
+	struct vcpu *c;
+	int i;
+
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		c = vmm->cpus[i];
+		if (c != self && c->in_guest && c->cur && c->cur->mm == mm)
+			return true;
+	}
+	return false;
 }
 
 /* a process became runnable: the vCPUs waiting for work look again */

@@ -190,10 +190,9 @@ void return_to_user(struct vmm *vmm)
 	}
 	log = &vmm->cur->mm->log;
 	/* nothing of the mm's to shoot down: fork's children need not wait */
-	if (!log->nr && !log->nr_inval && !log->flush_all && !log->nr_deferred)
+	if (!commit_log_pending(vmm->cur->mm) && !log->nr_deferred)
 		fork_release(vmm, vmm->cur->mm);
-	if (!log->nr && !log->nr_inval && !log->flush_all && !vmm->flush_on_entry &&
-	    !vcpu_gathered()) {
+	if (!commit_log_pending(vmm->cur->mm) && !vmm->flush_on_entry && !vcpu_gathered()) {
 		resume_user(vmm);
 		return;
 	}

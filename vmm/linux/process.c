@@ -255,10 +255,25 @@ void fork_release(struct vmm *vmm, struct mm_struct *mm)
 		smp_notify(vmm);
 }
 
+/*
+ * A fork's child waits for its parent's batch (the write-protects) only
+ * while another vCPU runs a task of the parent's mm in the guest, which
+ * may still write through a translation fork has taken away.  Once none
+ * does, the next entry of any of them applies the batch first
+ * (return_to_user()), so the child goes even when nobody returns to apply
+ * it soon: a CLONE_VFORK parent sleeps until the child is done.
+ */
+static bool fork_held(struct vmm *vmm, struct process *p)
+{
+	if (p->fork_hold && !smp_mm_in_guest(vmm, p->fork_hold))
+		p->fork_hold = NULL;
+	return p->fork_hold;
+}
+
 /* runnable, not loaded on another vCPU, not waiting for its parent's batch */
 static bool can_run(struct vmm *vmm, struct process *p)
 {
-	return p->state == P_RUNNING && !p->exited && !p->fork_hold &&
+	return p->state == P_RUNNING && !p->exited && !fork_held(vmm, p) &&
 	       (!p->on_cpu || p->on_cpu == this_vcpu() || p == vmm->cur);
 }
 
@@ -616,8 +631,13 @@ void preempt_user(struct vmm *vmm)
 		die("KVM_GET_REGS after an interrupted KVM_RUN: %s", strerror(errno));
 	if (!p || vmm->in_cctx || event_in_flight(vmm))
 		return;
+	/*
+	 * A batch of its mm nobody has applied (fork's write-protects while
+	 * the parent sleeps, reclaim's unmaps): applied before the program
+	 * goes on, since a fork's child may already run (fork_held()).
+	 */
 	notice = vmm->need_flush || p->exited || p->state != P_RUNNING ||
-		 signal_pending(p);
+		 signal_pending(p) || (p->mm && commit_log_pending(p->mm));
 	if ((s->cs.selector & 3) != 3) {
 		if (notice)
 			restart_return(vmm);

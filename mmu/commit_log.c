@@ -72,11 +72,28 @@ void commit_log_flush_range(struct mm_struct *mm, uint64_t start, uint64_t len)
 		commit_log_flush_page(mm, addr);
 }
 
+/*
+ * A delayed re-write into a table being unlinked needs nothing: the table
+ * is gone once the batch is in, and its frame may by then be free or
+ * someone else's (the caller may hold it past commit_log_done(), until
+ * every CPU has flushed: commit_log_done_defer()).
+ */
+static void drop_delayed_into(struct commit_log *log, uint64_t pfn)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < log->nr_delayed; i++)
+		if (log->delayed[i] >> PAGE_SHIFT != pfn)
+			log->delayed[n++] = log->delayed[i];
+	log->nr_delayed = n;
+}
+
 /* a page-table frame unlinked in this batch: freed when the batch is done */
 void commit_log_defer_free(struct mm_struct *mm, uint64_t pfn)
 {
 	struct commit_log *log = &mm->log;
 
+	drop_delayed_into(log, pfn);
 	if (log->nr_deferred == log->cap_deferred) {
 		size_t cap = log->cap_deferred ? log->cap_deferred * 2 : 16;
 		uint64_t *d = realloc(log->deferred, cap * sizeof(*d));

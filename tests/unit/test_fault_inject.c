@@ -130,6 +130,45 @@ static void commit_points(void **state)
 	env_check(env);
 }
 
+/*
+ * A re-write delayed into a table that the same batch unlinks: with the
+ * table's frame held until every CPU has flushed (commit_log_done_defer),
+ * the delayed entry must not go out with the next batch, into a frame that
+ * will be free, then someone else's (the fuzz campaign with commit_delay:
+ * the checker's "writes into frame ..., not a table", the zero page
+ * written).
+ *
+ *   BASE            BASE+PG(2)
+ *   |  a  |  a  |                 one PTE table, only this VMA in it
+ *   mprotect(page 0) -> re-write delayed; munmap both -> table unlinked
+ */
+static void commit_delay_unlinked_table(void **state)
+{
+	struct env *env = *state;
+	struct frame_list held = { 0 };
+	size_t i;
+
+	map_anon(env->mm, BASE, 2, RW);
+	guest_write8(env, BASE, 1);
+	guest_write8(env, BASE + PG(1), 2);
+	commit_log_apply(env->mm);
+	env_snapshot(env);
+	inject(env, "commit_delay", "times=1");
+	assert_int_equal(mm_mprotect(env->mm, BASE, PG(1), PROT_READ), 0);
+	assert_int_equal(env->mm->log.nr_delayed, 1);
+	assert_int_equal(mm_munmap(env->mm, BASE, PG(2)), 0);
+	assert_true(env->mm->log.nr_deferred > 0);
+	commit_log_done_defer(env->mm, &held);
+	for (i = 0; i < env->mm->log.nr; i++)
+		for (size_t j = 0; j < held.nr; j++)
+			assert_false(env->mm->log.ent[i].pte_gpa >> PAGE_SHIFT == held.pfn[j]);
+	frame_list_free(env->zone, &held);
+	free(held.pfn);
+	commit_log_apply(env->mm);
+	env_snapshot(env);
+	env_check(env);
+}
+
 /* flipped bits on a new entry: the checker reports what it breaks */
 static void pte_points(void **state)
 {
@@ -248,6 +287,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(knobs, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(allocation_points, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(commit_points, env_setup, env_teardown),
+		cmocka_unit_test_setup_teardown(commit_delay_unlinked_table, env_setup,
+						env_teardown),
 		cmocka_unit_test_setup_teardown(pte_points, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(fault_points, env_setup, env_teardown),
 		cmocka_unit_test(swap_points),

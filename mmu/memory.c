@@ -464,23 +464,33 @@ int mm_fault(struct mm_struct *mm, uint64_t addr, unsigned int flags, struct fau
 	return -1;
 }
 
+/* a fault that maps nothing (spurious) is retried this often, then -EFAULT */
+#define FAULTIN_TRIES	8
+
 /*
  * GUP's faultin_page(): fault @addr in unless its entry already allows the
  * access.  GUP is a data access of the current thread: a key PKRU refuses
- * is -EFAULT before anything is faulted (check_vma_flags()).
+ * is -EFAULT before anything is faulted (check_vma_flags()).  As
+ * __get_user_pages() does, the entry is looked at again after the fault:
+ * a fault may succeed and map nothing, and the caller would then use
+ * whatever the entry held (the zero page, for a write).
  */
 int faultin_page(struct mm_struct *mm, uint64_t addr, unsigned int flags)
 {
 	struct vm_area_struct *vma = vma_lookup(mm, addr);
 	pteval_t pte;
+	int tries;
 
 	if (vma && !arch_vma_access_permitted(vma, flags & FAULT_FLAG_WRITE, false))
 		return -EFAULT;
-	pte = mm_walk(mm, addr);
-
-	if (pte_present(pte) && (!(flags & FAULT_FLAG_WRITE) || pte_write(pte)))
-		return 0;
-	return mm_fault(mm, addr, flags, NULL) ? -EFAULT : 0;
+	for (tries = 0; tries < FAULTIN_TRIES; tries++) {
+		pte = mm_walk(mm, addr);
+		if (pte_present(pte) && (!(flags & FAULT_FLAG_WRITE) || pte_write(pte)))
+			return 0;
+		if (mm_fault(mm, addr, flags, NULL))
+			return -EFAULT;
+	}
+	return -EFAULT;
 }
 
 /* populate_vma_page_range(): private writable memory is written, breaking COW now */

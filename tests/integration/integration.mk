@@ -101,6 +101,8 @@ FUZZ_CALLS	?= 300
 FUZZ_SEEDS_EMU	?= 1-1
 # the campaign runs again with the fuzzer's processes on several vCPUs
 FUZZ_VCPUS	?= 4
+# ... and with failures the program survives injected into the MMU
+FUZZ_MMU_INJECT	?= vma_alloc:probability=5 spurious_fault:probability=5 commit_delay:probability=5
 FUZZ_INJECT	?=
 
 .PHONY: fuzz-campaign-test
@@ -115,6 +117,11 @@ fuzz-campaign-test: $(BUILD)/tools/fuzz-campaign $(BUILD)/guest/fuzz_syscalls $(
 	$$run ./$(BUILD)/tools/fuzz-campaign --seeds $$seeds --calls $(FUZZ_CALLS) \
 		$(FUZZ_INJECT) --vmm ./$(SAN_BUILD)/bin/vmm \
 		--fuzzer ./$(BUILD)/guest/fuzz_syscalls --csv $(BUILD)/fuzz-campaign-smp.csv \
+		-- --vcpus $(FUZZ_VCPUS) && \
+	echo "... and with failures injected into the MMU ($(FUZZ_MMU_INJECT)):"; \
+	$$run ./$(BUILD)/tools/fuzz-campaign --seeds $$seeds --calls $(FUZZ_CALLS) \
+		$(patsubst %,--inject %,$(FUZZ_MMU_INJECT)) --vmm ./$(SAN_BUILD)/bin/vmm \
+		--fuzzer ./$(BUILD)/guest/fuzz_syscalls --csv $(BUILD)/fuzz-campaign-inject.csv \
 		-- --vcpus $(FUZZ_VCPUS)
 
 # What the fuzz campaigns found, each a program that exits 0 when the

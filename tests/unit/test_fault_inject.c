@@ -169,6 +169,39 @@ static void commit_delay_unlinked_table(void **state)
 	env_check(env);
 }
 
+/*
+ * A copy to the program's memory whose fault is injected spurious (nothing
+ * mapped) must fault again, not write through the entry it found: here
+ * the zero page, read-only (the fuzz campaign's getcwd() into a page only
+ * read so far: "the zero page is not zero").  Spurious every time, the
+ * copy fails as at an unmapped address.
+ */
+static void uaccess_spurious_fault(void **state)
+{
+	struct env *env = *state;
+	const char msg[] = "hello";
+	char back[sizeof(msg)];
+
+	map_anon(env->mm, BASE, 2, RW);
+	assert_int_equal(guest_read8(env, BASE), 0);	/* the zero page, read-only */
+	inject(env, "spurious_fault", "times=1");
+	assert_int_equal(mm_copy_to_user(env->mm, BASE, msg, sizeof(msg)), 0);
+	assert_int_equal(injected(env, "spurious_fault"), 1);
+	assert_int_equal(mm_copy_from_user(env->mm, back, BASE, sizeof(back)), 0);
+	assert_string_equal(back, msg);
+	commit_log_apply(env->mm);
+	env_snapshot(env);
+	env_check(env);
+
+	assert_int_equal(guest_read8(env, BASE + PG(1)), 0);
+	inject(env, "spurious_fault", "times=-1");
+	assert_int_equal(mm_copy_to_user(env->mm, BASE + PG(1), msg, sizeof(msg)), sizeof(msg));
+	env->zone->inject[INJECT_SPURIOUS_FAULT].enabled = false;
+	commit_log_apply(env->mm);
+	env_snapshot(env);
+	env_check(env);
+}
+
 /* flipped bits on a new entry: the checker reports what it breaks */
 static void pte_points(void **state)
 {
@@ -289,6 +322,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(commit_points, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(commit_delay_unlinked_table, env_setup,
 						env_teardown),
+		cmocka_unit_test_setup_teardown(uaccess_spurious_fault, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(pte_points, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(fault_points, env_setup, env_teardown),
 		cmocka_unit_test(swap_points),

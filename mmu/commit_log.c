@@ -116,10 +116,22 @@ static void free_deferred(struct mm_struct *mm)
 	log->nr_deferred = 0;
 }
 
-/* an injected delay: this entry's re-write goes out with the next batch */
+/*
+ * An injected delay: this entry's re-write goes out with the next batch.
+ * A re-write of the same entry already in this batch goes out anyway: it
+ * must carry the entry's value now, since the guest's store of an older
+ * value would put that back into the table the host keeps (the fuzz
+ * campaign: a mapcount or rss counter off by one, US/NX against the VMA).
+ */
 void commit_log_delay(struct mm_struct *mm, uint64_t gpa)
 {
 	struct commit_log *log = &mm->log;
+	pteval_t now = *(pteval_t *)gpa_to_virt(mm->zone, gpa);
+	size_t i;
+
+	for (i = 0; i < log->nr; i++)
+		if (log->ent[i].pte_gpa == gpa)
+			log->ent[i].val = now;
 
 	if (log->nr_delayed < sizeof(log->delayed) / sizeof(log->delayed[0]))
 		log->delayed[log->nr_delayed++] = gpa;

@@ -170,6 +170,33 @@ static void commit_delay_unlinked_table(void **state)
 }
 
 /*
+ * A re-write delayed for an entry the batch has already logged: the logged
+ * re-write goes out now and must carry the entry's latest value, or the
+ * guest's replay puts the older one back into the table.
+ */
+static void commit_delay_after_logged(void **state)
+{
+	struct env *env = *state;
+	pteval_t now;
+
+	map_anon(env->mm, BASE, 1, RW);
+	guest_write8(env, BASE, 1);
+	commit_log_apply(env->mm);
+	env_snapshot(env);
+	assert_int_equal(mm_mprotect(env->mm, BASE, PG(1), PROT_READ), 0);
+	assert_int_equal(env->mm->log.nr, 1);		/* RW -> RO, logged */
+	inject(env, "commit_delay", "times=1");
+	assert_int_equal(mm_mprotect(env->mm, BASE, PG(1), RW), 0);
+	assert_int_equal(env->mm->log.nr_delayed, 1);	/* RO -> RW, delayed */
+	now = mm_walk(env->mm, BASE);
+	commit_log_apply(env->mm);			/* the guest's replay */
+	assert_int_equal(mm_walk(env->mm, BASE), now);
+	commit_log_apply(env->mm);			/* and the delayed one */
+	env_snapshot(env);
+	env_check(env);
+}
+
+/*
  * A copy to the program's memory whose fault is injected spurious (nothing
  * mapped) must fault again, not write through the entry it found: here
  * the zero page, read-only (the fuzz campaign's getcwd() into a page only
@@ -322,6 +349,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(commit_points, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(commit_delay_unlinked_table, env_setup,
 						env_teardown),
+		cmocka_unit_test_setup_teardown(commit_delay_after_logged, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(uaccess_spurious_fault, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(pte_points, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(fault_points, env_setup, env_teardown),

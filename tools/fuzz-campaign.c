@@ -75,6 +75,7 @@ static int timeout_s = 120, jobs = 1, budget = 300;
 static bool use_check = true, minimise = true;
 static char *injects[16];
 static int nr_injects;
+static char inject_all[1024];
 static char **vmm_extra;	/* after "--" */
 static char tmpdir[] = "/tmp/fuzz-campaign-XXXXXX";
 
@@ -506,13 +507,17 @@ int main(int argc, char **argv)
 	for (unsigned long i = 0; i < total; i++)
 		js[i].seed = seed_lo + i;
 	run_jobs(js, (int)total, true);
+	/* every --inject, space-separated, in the CSV and the summary */
+	for (int i = 0; i < nr_injects; i++)
+		snprintf(inject_all + strlen(inject_all), sizeof(inject_all) - strlen(inject_all),
+			 "%s%s", i ? " " : "", injects[i]);
 	fprintf(csv, "seed,calls,inject,outcome,exit_status,signal,seconds,failure\n");
 	for (unsigned long i = 0; i < total; i++) {
 		struct job *j = &js[i];
 
 		counts[j->outcome]++;
 		fprintf(csv, "%lu,%lu,\"%s\",%s,%d,%d,%.2f,\"%s\"\n", j->seed, calls,
-			nr_injects ? injects[0] : "", outcome_names[j->outcome],
+			inject_all, outcome_names[j->outcome],
 			WIFEXITED(j->wstatus) ? WEXITSTATUS(j->wstatus) : -1,
 			WIFSIGNALED(j->wstatus) ? WTERMSIG(j->wstatus) : 0, j->seconds, j->failure);
 		if (j->outcome != MONITOR_FAILURE)
@@ -527,7 +532,7 @@ int main(int argc, char **argv)
 	fclose(csv);
 	printf("%lu runs (seeds %lu-%lu x %lu calls%s%s, %s): ok %lu, guest-killed %lu, "
 	       "monitor-failure %lu; rows in %s\n", total, seed_lo, seed_hi, calls,
-	       nr_injects ? ", inject " : "", nr_injects ? injects[0] : "",
+	       nr_injects ? ", inject " : "", inject_all,
 	       use_check ? "--check" : "no --check", counts[OK], counts[GUEST_KILLED],
 	       counts[MONITOR_FAILURE], csv_path);
 	for (unsigned long i = 0; i < total; i++)

@@ -104,25 +104,22 @@ FUZZ_VCPUS	?= 4
 # ... and with failures the program survives injected into the MMU
 FUZZ_MMU_INJECT	?= vma_alloc:probability=5 spurious_fault:probability=5 commit_delay:probability=5
 FUZZ_INJECT	?=
+# one campaign run where the monitor runs ($$run, $$seeds: MONITOR_SIDE's)
+FUZZ_CAMPAIGN	= $$run ./$(BUILD)/tools/fuzz-campaign --seeds $$seeds --calls $(FUZZ_CALLS) \
+		  --vmm ./$(SAN_BUILD)/bin/vmm --fuzzer ./$(BUILD)/guest/fuzz_syscalls
 
 .PHONY: fuzz-campaign-test
 fuzz-campaign-test: $(BUILD)/tools/fuzz-campaign $(BUILD)/guest/fuzz_syscalls $(VMM) $(BUILD)/guest/test_args
 	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(SAN_BUILD) $(SAN_BUILD)/bin/vmm
 	$(Q)$(MONITOR_SIDE); seeds=$(FUZZ_SEEDS); [ -z "$$run" ] || seeds=$(FUZZ_SEEDS_EMU); \
 	echo "system-call fuzz campaign (seeds $$seeds x $(FUZZ_CALLS) calls, ASan+UBSan monitor, --check$$where_note):"; \
-	$$run ./$(BUILD)/tools/fuzz-campaign --seeds $$seeds --calls $(FUZZ_CALLS) \
-		$(FUZZ_INJECT) --vmm ./$(SAN_BUILD)/bin/vmm \
-		--fuzzer ./$(BUILD)/guest/fuzz_syscalls --csv $(BUILD)/fuzz-campaign.csv && \
+	$(FUZZ_CAMPAIGN) $(FUZZ_INJECT) --csv $(BUILD)/fuzz-campaign.csv && \
 	echo "... and on $(FUZZ_VCPUS) vCPUs (seeds $$seeds x $(FUZZ_CALLS) calls, --vcpus $(FUZZ_VCPUS)):"; \
-	$$run ./$(BUILD)/tools/fuzz-campaign --seeds $$seeds --calls $(FUZZ_CALLS) \
-		$(FUZZ_INJECT) --vmm ./$(SAN_BUILD)/bin/vmm \
-		--fuzzer ./$(BUILD)/guest/fuzz_syscalls --csv $(BUILD)/fuzz-campaign-smp.csv \
+	$(FUZZ_CAMPAIGN) $(FUZZ_INJECT) --csv $(BUILD)/fuzz-campaign-smp.csv \
 		-- --vcpus $(FUZZ_VCPUS) && \
 	echo "... and with failures injected into the MMU ($(FUZZ_MMU_INJECT)):"; \
-	$$run ./$(BUILD)/tools/fuzz-campaign --seeds $$seeds --calls $(FUZZ_CALLS) \
-		$(patsubst %,--inject %,$(FUZZ_MMU_INJECT)) --vmm ./$(SAN_BUILD)/bin/vmm \
-		--fuzzer ./$(BUILD)/guest/fuzz_syscalls --csv $(BUILD)/fuzz-campaign-inject.csv \
-		-- --vcpus $(FUZZ_VCPUS)
+	$(FUZZ_CAMPAIGN) $(patsubst %,--inject %,$(FUZZ_MMU_INJECT)) \
+		--csv $(BUILD)/fuzz-campaign-inject.csv -- --vcpus $(FUZZ_VCPUS)
 
 # What the fuzz campaigns found, each a program that exits 0 when the
 # monitor answers as Linux does; run natively and under the ASan+UBSan monitor.

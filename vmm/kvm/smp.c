@@ -462,18 +462,25 @@ void mm_wait_commit(struct vmm *vmm)
  * smp_start_world(), so that the tables hold still.  False if one is part-way
  * through a batch (its log owned): the tables are then checked later.
  */
+/* this vCPU alone runs the monitor: the others are kicked out of the guest */
+static void stop_others(struct vmm *vmm)
+{
+	int i;
+
+	vmm->stop_world = self;
+	for (i = 0; i < vmm->nr_vcpus; i++)
+		vcpu_kick(vmm, vmm->cpus[i]);
+	for (i = 0; i < vmm->nr_vcpus; i++)
+		if (vmm->cpus[i] != self)
+			wait_out_of_guest(vmm, vmm->cpus[i], vmm->cpus[i]->entries);
+}
+
 bool smp_stop_world(struct vmm *vmm)
 {
 	int i;
 
-	if (vmm->nr_vcpus > 1) {
-		vmm->stop_world = self;
-		for (i = 0; i < vmm->nr_vcpus; i++)
-			vcpu_kick(vmm, vmm->cpus[i]);
-		for (i = 0; i < vmm->nr_vcpus; i++)
-			if (vmm->cpus[i] != self)
-				wait_out_of_guest(vmm, vmm->cpus[i], vmm->cpus[i]->entries);
-	}
+	if (vmm->nr_vcpus > 1)
+		stop_others(vmm);
 	/* a batch handed over and not yet applied: its frames are nobody's */
 	for (i = 0; i < vmm->nr_vcpus; i++) {
 		struct vcpu *c = vmm->cpus[i];
@@ -501,15 +508,8 @@ static void reclaim_hook(struct zone *zone, bool begin)
 		return;
 	if (begin) {
 		self->reclaim_stop = !vmm->stop_world;
-		if (self->reclaim_stop) {
-			vmm->stop_world = self;
-			for (i = 0; i < vmm->nr_vcpus; i++)
-				vcpu_kick(vmm, vmm->cpus[i]);
-			for (i = 0; i < vmm->nr_vcpus; i++)
-				if (vmm->cpus[i] != self)
-					wait_out_of_guest(vmm, vmm->cpus[i],
-							  vmm->cpus[i]->entries);
-		}
+		if (self->reclaim_stop)
+			stop_others(vmm);
 		for (i = 0; i < vmm->nr_vcpus; i++)
 			if (vmm->cpus[i] != self)
 				vmm->cpus[i]->need_flush = true;

@@ -36,17 +36,6 @@
 
 #include "internal.h"
 
-/*
- * Frames a prefault leaves free (a low watermark): the next faults, their
- * page tables and the monitor's own allocations come first.
- */
-#define FAULT_AROUND_MIN_RESERVE	32
-
-static uint64_t fault_around_reserve(struct zone *zone)
-{
-	return max((uint64_t)FAULT_AROUND_MIN_RESERVE, zone->nr_pages >> 7);
-}
-
 static uint64_t rounddown_pow_of_two(uint64_t n)
 {
 	while (n & (n - 1))
@@ -96,7 +85,7 @@ static uint64_t readahead_run(struct address_space *mapping, uint64_t index, uin
 	int err = 0;
 
 	for (got = 0; got < nr; got++) {
-		pages[got] = alloc_page_nowait(zone, fault_around_reserve(zone), false);
+		pages[got] = alloc_page_nowait(zone, zone_low_wmark(zone), false);
 		if (!pages[got])
 			break;
 		dst[got] = pfn_to_virt(zone, page_to_pfn(zone, pages[got]));
@@ -202,7 +191,7 @@ unsigned int do_anon_fault_around(struct mm_struct *mm, struct vm_area_struct *v
 			nr++;
 			continue;
 		}
-		page = alloc_page_nowait(zone, fault_around_reserve(zone), true);
+		page = alloc_page_nowait(zone, zone_low_wmark(zone), true);
 		if (!page)
 			break;
 		page_add_anon_rmap(zone, page, vma, a);
@@ -236,7 +225,7 @@ static int wp_fault_around_one(struct mm_struct *mm, struct vm_area_struct *vma,
 		set_pte_at(mm, a, pte, *pte | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED);
 		return 1;
 	}
-	copy = alloc_page_nowait(zone, fault_around_reserve(zone), zero);
+	copy = alloc_page_nowait(zone, zone_low_wmark(zone), zero);
 	if (!copy)
 		return -1;
 	if (old)

@@ -181,6 +181,7 @@ void dup_pkeys(struct mm_struct *mm, const struct mm_struct *oldmm);
 int vma_pkey(const struct vm_area_struct *vma);
 uint64_t calc_vm_pkey_bits(int pkey);
 bool arch_vma_access_permitted(const struct vm_area_struct *vma, bool write, bool execute);
+bool vma_pkru_permits(const struct vm_area_struct *vma, uint32_t pkru, bool write, bool execute);
 bool mm_pkey_is_allocated(const struct mm_struct *mm, int pkey);
 int execute_only_pkey(struct mm_struct *mm);
 int arch_override_mprotect_pkey(struct vm_area_struct *vma, unsigned long prot, int pkey);
@@ -200,6 +201,8 @@ bool vma_chain_singular(const struct vm_area_struct *vma);
 bool vma_maps_anon_vma(const struct vm_area_struct *vma, const struct anon_vma *anon_vma);
 void get_anon_vma(struct anon_vma *anon_vma);
 void put_anon_vma(struct anon_vma *anon_vma);
+uint64_t zone_low_wmark(const struct zone *zone);
+struct page *alloc_page_shared(struct zone *zone, uint64_t reserve);
 void page_add_anon_rmap(struct zone *zone, struct page *page,
 			struct vm_area_struct *vma, uint64_t addr);
 

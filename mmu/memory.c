@@ -464,6 +464,123 @@ int mm_fault(struct mm_struct *mm, uint64_t addr, unsigned int flags, struct fau
 	return -1;
 }
 
+/*
+ * What mm_fault_shared() leaves to the exclusive path: injection (its
+ * random stream is one sequence), anonymous fault-around (it allocates
+ * tables and frames by the dozen).
+ */
+static bool zone_allows_shared_faults(const struct zone *zone)
+{
+	int i;
+
+	if (zone->fault_around_anon_bytes)
+		return false;
+	for (i = 0; i < NR_INJECT_POINTS; i++)
+		if (zone->inject[i].enabled)
+			return false;
+	return true;
+}
+
+/*
+ * The anonymous VMA of @addr, if this fault is one mm_fault_shared() may
+ * serve: the access allowed, an anon_vma already there (anon_vma_prepare()
+ * changes the VMA), not mlocked (the exclusive path accounts those).
+ */
+static struct vm_area_struct *shared_fault_vma(struct mm_struct *mm, uint64_t addr,
+					       unsigned int flags, uint32_t pkru)
+{
+	struct vm_area_struct *vma = addr < TASK_SIZE ? find_vma(mm, addr) : NULL;
+	bool write = flags & FAULT_FLAG_WRITE;
+
+	if (!vma || vma->vm_start > addr || !vma_is_anonymous(vma) || !vma->anon_vma ||
+	    (vma->vm_flags & VM_LOCKED) || (flags & (FAULT_FLAG_INSTRUCTION | FAULT_FLAG_PKEY)))
+		return NULL;
+	if (!(vma->vm_flags & (write ? VM_WRITE : VM_ACCESS_FLAGS)))
+		return NULL;
+	return vma_pkru_permits(vma, pkru, write, false) ? vma : NULL;
+}
+
+/*
+ * @ptep may take a new entry under the shared lock: still none, and its
+ * table has no entry in the batch being built, whose replay order a new
+ * entry would have to join (write_entry()).  Under page_table_lock.
+ */
+static bool pte_none_unlogged(struct mm_struct *mm, pteval_t *ptep)
+{
+	struct page *table = pfn_to_page(mm->zone, ptep_to_gpa(mm, ptep) >> PAGE_SHIFT);
+
+	return !*ptep && table->log_batch != mm->log.batch;
+}
+
+/*
+ * A first touch of anonymous memory, served while other CPUs fault too:
+ * Linux's do_anonymous_page() under the per-VMA lock (lock_vma_under_rcu(),
+ * FAULT_FLAG_VMA_LOCK).  The caller holds its lock shared (mm_types.h,
+ * "Locking"): the VMAs and the upper tables cannot change, only leaf
+ * entries, under page_table_lock.  The frame is allocated and zeroed before
+ * that lock is taken, and the entry looked at again under it.  @pkru is the
+ * faulting thread's.  Anything else (no leaf table yet, a present or swap
+ * entry, a file, a key or rights refusal, few free frames) is -EAGAIN,
+ * Linux's VM_FAULT_RETRY: the caller takes its lock exclusively and calls
+ * mm_fault().  0 when the entry is in place: no other CPU can have cached
+ * the none entry (SDM Vol. 3A, 4.10.2.3), so nothing is logged.
+ */
+int mm_fault_shared(struct mm_struct *mm, uint64_t addr, unsigned int flags, uint32_t pkru,
+		    struct fault_result *res)
+{
+	struct zone *zone = mm->zone;
+	bool write = (flags & FAULT_FLAG_WRITE) || zone->forbids_zeropage;
+	struct vm_area_struct *vma;
+	struct page *page = NULL;
+	enum fault_kind kind;
+	pteval_t *ptep, prot;
+
+	if (!zone_allows_shared_faults(zone))
+		return -EAGAIN;
+	vma = shared_fault_vma(mm, addr, flags, pkru);
+	ptep = vma ? pte_lookup(mm, addr & PAGE_MASK, NULL) : NULL;
+	if (!ptep)
+		return -EAGAIN;
+	prot = vm_get_page_prot(vma->vm_flags);
+	if (write) {
+		page = alloc_page_shared(zone, zone_low_wmark(zone));
+		if (!page)
+			return -EAGAIN;
+	}
+	pthread_mutex_lock(&mm->page_table_lock);
+	if (!pte_none_unlogged(mm, ptep)) {
+		pthread_mutex_unlock(&mm->page_table_lock);
+		if (page) {
+			pthread_mutex_lock(&zone->lock);
+			put_page(zone, page);	/* never mapped: free at once */
+			pthread_mutex_unlock(&zone->lock);
+		}
+		return -EAGAIN;
+	}
+	if (page) {
+		pthread_mutex_lock(&zone->lock);
+		page_add_anon_rmap(zone, page, vma, addr);
+		pthread_mutex_unlock(&zone->lock);
+		page_map_account(mm, page, 1);
+		/* as Linux, a read fault maps its own page writable if the VMA is */
+		if (vma->vm_flags & VM_WRITE)
+			prot |= _PAGE_RW | _PAGE_DIRTY;
+		set_pte_at(mm, addr & PAGE_MASK, ptep, pfn_pte(page_to_pfn(zone, page), prot));
+		kind = FAULT_ANON;
+	} else {
+		set_pte_at(mm, addr & PAGE_MASK, ptep, pfn_pte(zone->zero_pfn, prot & ~_PAGE_RW));
+		kind = FAULT_ANON_ZERO;
+	}
+	mm->stats.faults[kind]++;
+	mm->stats.shared_faults++;
+	pthread_mutex_unlock(&mm->page_table_lock);
+	if (res) {
+		fault_result(res, kind, 0);
+		res->prefaulted = 0;
+	}
+	return 0;
+}
+
 /* a fault that maps nothing (spurious) is retried this often, then -EFAULT */
 #define FAULTIN_TRIES	8
 

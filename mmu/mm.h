@@ -36,8 +36,8 @@ uint64_t zone_nr_free(struct zone *zone);
 struct page *alloc_huge_page(struct zone *zone);
 
 /*
- * Pre-zeroing, for a thread of the caller's (under the caller's lock; the
- * MMU itself is single-threaded): grab takes up to @max free frames of
+ * Pre-zeroing, for a thread of the caller's (the caller keeps it apart from
+ * every other call; grab and put take zone->lock against mm_fault_shared()): grab takes up to @max free frames of
  * unknown content off the free lists, the caller zeroes them through
  * pfn_to_virt() and put returns them as known-zero free frames, which
  * alloc_page() prefers when zone->prezero is set.  zone_prezero() does all
@@ -175,6 +175,14 @@ struct fault_result {
 /* resolve a guest fault at @addr; returns 0 when the access may be retried */
 int mm_fault(struct mm_struct *mm, uint64_t addr, unsigned int flags,
 	     struct fault_result *res);
+/*
+ * ... with the caller's lock held shared (mm_types.h, "Locking"), from
+ * several threads at once: first touches of anonymous memory; -EAGAIN for
+ * every other fault, which mm_fault() then takes under the lock held
+ * exclusively.  @pkru: the faulting thread's PKRU.
+ */
+int mm_fault_shared(struct mm_struct *mm, uint64_t addr, unsigned int flags, uint32_t pkru,
+		    struct fault_result *res);
 /* translate without faulting: the leaf entry for @addr, or 0 */
 pteval_t mm_walk(struct mm_struct *mm, uint64_t addr);
 /* copy to/from the address space as the guest sees it, faulting pages in

@@ -5,12 +5,26 @@
  * One struct zone owns the guest-physical block and every frame in it; any
  * number of struct mm_struct (address spaces) allocate from it.  Page-table
  * pages, data pages and page-cache pages all come from the same zone.
+ *
+ * Locking, as Linux's mmap_lock with its per-VMA fault path: the caller
+ * holds one lock over every mm and the zone, exclusively for every call
+ * into the library, or shared for mm_fault_shared() alone (memory.c).
+ * Those shared holders change only what two locks of the library
+ * serialize among them:
+ *   - mm->page_table_lock: the mm's leaf entries, its tables' pt_used, its
+ *     RSS counters and fault and commit-log counts;
+ *   - zone->lock: the free lists, the LRU, anon_vma reference counts and
+ *     the zone's counters.
+ * Order: page_table_lock, then zone->lock.  An exclusive holder takes
+ * neither (no shared holder can run), except that a thread of the
+ * caller's that zeroes frames (mm.h, zone_prezero_grab()) takes zone->lock.
  */
 #ifndef MMU_MM_TYPES_H
 #define MMU_MM_TYPES_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -108,6 +122,7 @@ struct zone {
 	 * Linux's mmu_gather frees pages only after the TLB flush.
 	 */
 	struct frame_list *gather;
+	pthread_mutex_t lock;	/* see "Locking" above */
 	uint8_t *base;		/* host address of guest-physical 0 */
 	uint64_t nr_pages;
 	struct page *mem_map;
@@ -405,6 +420,7 @@ enum fault_kind {
 
 struct mm_stats {
 	uint64_t faults[NR_FAULT_KINDS];
+	uint64_t shared_faults;		/* of those, served by mm_fault_shared() */
 	uint64_t pgtable_pages;		/* now */
 	uint64_t pgtable_allocs, pgtable_frees;
 	uint64_t pt_moves[3];		/* mremap: PTEs, PMD entries, PUD entries moved */
@@ -435,6 +451,7 @@ struct mm_struct {
 	struct mm_rlimit rlim[MM_NR_RLIMITS];
 	uint64_t def_flags;
 	struct commit_log log;
+	pthread_mutex_t page_table_lock;	/* see "Locking" above */
 	struct mm_stats stats;
 	/* resident pages by kind (Linux's rss_stat) and the high-water mark */
 	int64_t rss[4];			/* MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES, MM_SWAPENTS */

@@ -69,6 +69,7 @@ struct mm_struct *mm_create(struct zone *zone, const struct mm_layout *layout)
 	if (!mm)
 		return NULL;
 	mm->zone = zone;
+	pthread_mutex_init(&mm->page_table_lock, NULL);
 	mm->task_size = TASK_SIZE;
 	mm->stack_guard_gap = STACK_GUARD_GAP;
 	mm->log.batch = 1;
@@ -102,6 +103,7 @@ void mm_destroy(struct mm_struct *mm)
 	}
 	free_pgd(mm);
 	commit_log_release(mm);
+	pthread_mutex_destroy(&mm->page_table_lock);
 	free(mm);
 }
 

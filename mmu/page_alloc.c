@@ -127,6 +127,7 @@ struct zone *zone_create(void *base, uint64_t size)
 	zone = calloc(1, sizeof(*zone));
 	if (!zone)
 		return NULL;
+	pthread_mutex_init(&zone->lock, NULL);
 	zone->base = base;
 	zone->nr_pages = size / PAGE_SIZE;
 	zone->mem_map = calloc(zone->nr_pages, sizeof(struct page));
@@ -184,6 +185,7 @@ void zone_destroy(struct zone *zone)
 	free(zone->block_free);
 	free(zone->block_zeroed);
 	free(zone->mem_map);
+	pthread_mutex_destroy(&zone->lock);
 	free(zone);
 }
 
@@ -247,11 +249,17 @@ struct page *alloc_page_nozero(struct zone *zone)
 	return take_frame(zone, false, &zeroed);
 }
 
-/* a claimed frame made zero, unless it is known to be; --prezero counts */
-static void clear_frame(struct zone *zone, uint64_t pfn, bool zeroed)
+/* --prezero counts the frames that came zeroed */
+static void count_prezero(struct zone *zone, bool zeroed)
 {
 	if (zone->prezero)
 		*(zeroed ? &zone->stats.prezero_hits : &zone->stats.prezero_misses) += 1;
+}
+
+/* a claimed frame made zero, unless it is known to be */
+static void clear_frame(struct zone *zone, uint64_t pfn, bool zeroed)
+{
+	count_prezero(zone, zeroed);
 	if (!zeroed)
 		memset(pfn_to_virt(zone, pfn), 0, PAGE_SIZE);
 }
@@ -282,6 +290,42 @@ struct page *alloc_page_nowait(struct zone *zone, uint64_t reserve, bool zero)
 		return NULL;
 	page = claim_frame(zone, pfn, &zeroed);
 	if (zero && !zeroed)
+		memset(pfn_to_virt(zone, pfn), 0, PAGE_SIZE);
+	return page;
+}
+
+/*
+ * Frames that best-effort allocations (prefaults) and faults under the
+ * shared lock leave free, a low watermark: the exclusive path's faults,
+ * their page tables, reclaim and the monitor's own allocations come first.
+ */
+#define LOW_WMARK_MIN	32
+
+uint64_t zone_low_wmark(const struct zone *zone)
+{
+	return max((uint64_t)LOW_WMARK_MIN, zone->nr_pages >> 7);
+}
+
+/*
+ * For a fault under the shared lock (memory.c, mm_fault_shared()): a frame
+ * while more than @reserve are free, else NULL, so that reclaim and the
+ * injection points stay with the exclusive path.  The frame is taken under
+ * zone->lock and zeroed after it is dropped: other CPUs fault meanwhile.
+ */
+struct page *alloc_page_shared(struct zone *zone, uint64_t reserve)
+{
+	struct page *page = NULL;
+	bool zeroed = false;
+	uint64_t pfn;
+
+	pthread_mutex_lock(&zone->lock);
+	pfn = pick_frame(zone, zone->prezero);
+	if (pfn != NO_PFN && zone->stats.nr_free > reserve) {
+		page = claim_frame(zone, pfn, &zeroed);
+		count_prezero(zone, zeroed);
+	}
+	pthread_mutex_unlock(&zone->lock);
+	if (page && !zeroed)
 		memset(pfn_to_virt(zone, pfn), 0, PAGE_SIZE);
 	return page;
 }
@@ -431,12 +475,14 @@ size_t zone_prezero_grab(struct zone *zone, uint64_t *pfns, size_t max)
 	uint64_t pfn;
 	size_t n = 0;
 
+	pthread_mutex_lock(&zone->lock);
 	while (n < max && (pfn = free_first(zone, false)) != NO_PFN) {
 		deferred_grow_zone(zone, pfn + 1);
 		free_list_del(zone, pfn);
 		zone->mem_map[pfn].flags = PG_prezeroing;
 		pfns[n++] = pfn;
 	}
+	pthread_mutex_unlock(&zone->lock);
 	return n;
 }
 
@@ -444,12 +490,14 @@ void zone_prezero_put(struct zone *zone, const uint64_t *pfns, size_t n)
 {
 	size_t i;
 
+	pthread_mutex_lock(&zone->lock);
 	for (i = 0; i < n; i++) {
 		if (pfns[i] >= zone->nr_pages || zone->mem_map[pfns[i]].flags != PG_prezeroing)
 			continue;	/* not one we handed out: leave it alone */
 		free_list_push(zone, pfns[i], true);
 		zone->stats.prezeroed++;
 	}
+	pthread_mutex_unlock(&zone->lock);
 }
 
 /*

@@ -67,20 +67,25 @@ static bool pkru_allows_write(uint32_t pkru, int pkey)
 }
 
 /*
- * arch_vma_access_permitted(): may the current thread's PKRU touch @vma's
+ * arch_vma_access_permitted(): may a thread whose PKRU is @pkru touch @vma's
  * data?  Instruction fetches are never checked against PKRU.  Without keys
  * read_pkru() is 0 and every VMA has key 0: always yes.
  */
-bool arch_vma_access_permitted(const struct vm_area_struct *vma, bool write, bool execute)
+bool vma_pkru_permits(const struct vm_area_struct *vma, uint32_t pkru, bool write, bool execute)
 {
-	struct mm_struct *mm = vma->vm_mm;
 	int pkey = vma_pkey(vma);
 
-	if (execute || !mm->zone->cpu_pkeys)
+	if (execute || !vma->vm_mm->zone->cpu_pkeys)
 		return true;
-	if (!pkru_allows_read(mm->pkru, pkey))
+	if (!pkru_allows_read(pkru, pkey))
 		return false;
-	return !write || pkru_allows_write(mm->pkru, pkey);
+	return !write || pkru_allows_write(pkru, pkey);
+}
+
+/* ... the current thread's, mm->pkru */
+bool arch_vma_access_permitted(const struct vm_area_struct *vma, bool write, bool execute)
+{
+	return vma_pkru_permits(vma, vma->vm_mm->pkru, write, execute);
 }
 
 /* arch_set_user_pkey_access(): the current thread's PKRU for @pkey */

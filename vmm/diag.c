@@ -265,6 +265,8 @@ static void print_time_share(struct vmm *vmm, FILE *out)
 		total > wall ? " (all vCPUs)" : "", run, 100.0 * run / total, out_of,
 		total - run, 100.0 * (total - run) / total, exits ? run / exits : 0,
 		exits ? (total - run) / exits : 0);
+	fprintf(out, "page faults served without the monitor lock: %" PRIu64 " of %" PRIu64 "\n",
+		vmm->stats.shared_faults, vmm->stats.exceptions[14]);
 	if (vmm->stats.vcpus < 2)
 		return;
 	fprintf(out, "monitor lock: held %" PRIu64 " (%.1f%% of the vCPUs' time, %.1f%% of "

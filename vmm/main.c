@@ -86,6 +86,8 @@ static void usage(FILE *out)
 		"                   page-table entry per exit)\n"
 		"  --prezero on|off a host thread zeroes free frames while the guest runs\n"
 		"  --host-thp on|off  guest memory on the host's transparent huge pages\n"
+		"  --shared-faults on|off  first touches of anonymous memory served\n"
+		"                   without the monitor lock, several vCPUs at once\n"
 		"  --ring3-commit on|off  large commits written at CPL 3 by a helper in\n"
 		"                   an address space of the monitor's (needs --fast-exit)\n"
 		"  --fault-around SIZE  map up to SIZE around each fault: 0, or a power of\n"
@@ -152,6 +154,7 @@ static bool *fast_path_switch(struct vmm *vmm, int c, const char **name)
 	case 'Z': *name = "--prezero"; return &vmm->prezero;
 	case 'R': *name = "--ring3-commit"; return &vmm->ring3_commit;
 	case 'H': *name = "--host-thp"; return &vmm->host_thp;
+	case 'Q': *name = "--shared-faults"; return &vmm->shared_faults;
 	case 'P': *name = "--fast-paths"; return &vmm->fast_paths;
 	}
 	return NULL;
@@ -205,6 +208,7 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 		{ "prezero", required_argument, NULL, 'Z' },
 		{ "fast-paths", required_argument, NULL, 'P' },
 		{ "host-thp", required_argument, NULL, 'H' },
+		{ "shared-faults", required_argument, NULL, 'Q' },
 		{ "ring3-commit", required_argument, NULL, 'R' },
 		{ "fault-around", required_argument, NULL, 'A' },
 		{ "thp", required_argument, NULL, 'T' },
@@ -220,7 +224,7 @@ static int parse_args(struct vmm *vmm, int argc, char **argv)
 
 	vmm->mem_size = default_mem_size();
 	vmm->fast_exit = vmm->batch = vmm->prezero = vmm->host_thp = true;
-	vmm->ring3_commit = vmm->fast_paths = true;
+	vmm->ring3_commit = vmm->fast_paths = vmm->shared_faults = true;
 	vmm->pku_allowed = true;
 	vmm->root = "/";
 	opterr = 0;
@@ -549,7 +553,7 @@ static int start_vm(struct vmm *vmm)
 
 	if (!vmm->fast_paths) {
 		vmm->fast_exit = vmm->batch = vmm->prezero = vmm->host_thp = false;
-		vmm->ring3_commit = false;
+		vmm->ring3_commit = vmm->shared_faults = false;
 	}
 	if (smp_init(vmm) || kvm_init(vmm) || cpu_setup(vmm) || smp_setup_vcpu0(vmm) ||
 	    platform_setup(vmm) || reclaim_setup(vmm))

@@ -80,6 +80,7 @@ struct vmm_stats {
 	uint64_t kick_retries;		/* kicks sent again: the first was not noticed */
 	int vcpus;			/* vCPUs started in the run */
 	uint64_t reclaim_stops;		/* reclaims that stopped the other vCPUs */
+	uint64_t shared_faults;		/* faults served under mmap_lock for read */
 	/* time, in TSC cycles: inside KVM_RUN, and the whole run */
 	uint64_t run_cycles, start_tsc, end_tsc;
 	/*
@@ -172,6 +173,12 @@ struct vcpu {
 	uint64_t kicks;		/* kicks that interrupted it */
 	uint64_t start_tsc;	/* when its thread started */
 	uint64_t held_since;	/* when it took the monitor lock */
+	/* faults it served without the lock, added to vmm->stats when it takes it */
+	struct shared_fault_stats {
+		uint64_t faults, run_cycles, direct_returns;
+		uint64_t fault_hist[NR_FAULT_KINDS][FAULT_HIST_BUCKETS];
+		uint64_t fault_cycles[NR_FAULT_KINDS];
+	} shared;
 	VCPU_LOCAL(VCPU_FIELD)
 };
 
@@ -327,6 +334,9 @@ struct vmm {
 	/* --prezero: the zeroing thread; while it runs, mmu_lock guards the zone */
 	struct prezero *pz;
 	pthread_mutex_t mmu_lock;
+	/* write: with mmu_lock; read: a fault served without it (fault_shared.c) */
+	pthread_rwlock_t mmap_lock;
+	bool shared_faults;	/* --shared-faults: on unless told off */
 
 	/*
 	 * The holder's vCPU (see struct vcpu): cur is the process on it, run
@@ -410,6 +420,10 @@ int kvm_init(struct vmm *vmm);
 int kvm_create_vcpu(struct vmm *vmm, int index);
 void kvm_exit_vm(struct vmm *vmm);
 int kvm_run_once(struct vmm *vmm);
+/* fault_shared.c */
+bool vcpu_fault_shared(struct vmm *vmm, uint64_t run_cycles);
+void shared_fault_stats_fold(struct vmm *vmm, struct vcpu *c);
+void shared_fault_stats_fold_all(struct vmm *vmm);
 const char *kvm_exit_reason_name(unsigned int reason);
 
 /* cpu_x86_64.c */
@@ -420,10 +434,13 @@ int cpu_load_mm(struct vmm *vmm);
 int cpu_set_sregs(struct vmm *vmm, uint64_t cr3);
 uint64_t kern_va(const struct vmm *vmm, uint64_t off);
 void *kern_ptr(const struct vmm *vmm, uint64_t off);
+uint64_t kern_va_cpu(const struct vmm *vmm, int cpu, uint64_t off);
+void *kern_ptr_cpu(const struct vmm *vmm, int cpu, uint64_t off);
 void cpu_user_segment(struct kvm_segment *s, uint16_t sel);
 void cpu_io_bitmap(struct vmm *vmm, bool probing);
 int cpu_set_fs_base(struct vmm *vmm, uint64_t base);
 uint32_t pkru_get(struct vmm *vmm);
+uint32_t pkru_get_fd(struct vmm *vmm, int vcpu_fd);
 void pkru_set(struct vmm *vmm, uint32_t pkru);
 bool vector_has_error_code(unsigned int vec);
 
@@ -435,10 +452,18 @@ struct iret_frame *trap_frame(struct vmm *vmm);
 void return_to_user(struct vmm *vmm);
 void guest_kill(struct vmm *vmm, int signo);
 void enter_stub(struct vmm *vmm, uint64_t off);
+void enter_stub_cpu(const struct vmm *vmm, int cpu, struct kvm_run *run, uint64_t off);
+bool user_frame_ok(const struct iret_frame *f);
+void load_user_frame(struct kvm_run *run, const struct iret_frame *f);
+unsigned int pf_fault_flags(uint64_t ec);
+void account_fault(uint64_t (*hist)[FAULT_HIST_BUCKETS], uint64_t *total,
+		   enum fault_kind kind, uint64_t cycles);
 void resume_user(struct vmm *vmm);
 uint64_t tramp_va(struct vmm *vmm, uint64_t off);
 uint64_t trap_frame_va(struct vmm *vmm);
 bool from_trampoline(struct vmm *vmm, uint64_t off);
+bool from_trampoline_cpu(const struct vmm *vmm, int cpu, const struct kvm_run *run,
+			 uint64_t off);
 bool in_trampoline(struct vmm *vmm);
 void fpu_reset(struct vmm *vmm);
 uint64_t bench_exit_floor(struct vmm *vmm, uint64_t n);

@@ -70,26 +70,37 @@
  * vCPU's copy (trampoline.h), one above it in the shared tables after the
  * last copy.
  */
-static uint64_t kern_off(const struct vmm *vmm, uint64_t off)
+static uint64_t kern_off(const struct vmm *vmm, int cpu, uint64_t off)
 {
 	if (off < KERN_PERCPU_SIZE)
-		return (uint64_t)vmm->cpu_index * KERN_PERCPU_SIZE + off;
+		return (uint64_t)cpu * KERN_PERCPU_SIZE + off;
 	return (uint64_t)(vmm->max_vcpus - 1) * KERN_PERCPU_SIZE + off;
+}
+
+/* ... of vCPU @cpu, for code that runs without the monitor lock */
+uint64_t kern_va_cpu(const struct vmm *vmm, int cpu, uint64_t off)
+{
+	return KTEXT_BASE + kern_off(vmm, cpu, off);
+}
+
+void *kern_ptr_cpu(const struct vmm *vmm, int cpu, uint64_t off)
+{
+	return vmm->mem + vmm->kern_gpa + kern_off(vmm, cpu, off);
 }
 
 uint64_t kern_va(const struct vmm *vmm, uint64_t off)
 {
-	return KTEXT_BASE + kern_off(vmm, off);
+	return kern_va_cpu(vmm, vmm->cpu_index, off);
 }
 
 void *kern_ptr(const struct vmm *vmm, uint64_t off)
 {
-	return vmm->mem + vmm->kern_gpa + kern_off(vmm, off);
+	return kern_ptr_cpu(vmm, vmm->cpu_index, off);
 }
 
 uint64_t kern_phys(const struct vmm *vmm, uint64_t off)
 {
-	return vmm->kern_gpa + kern_off(vmm, off);
+	return vmm->kern_gpa + kern_off(vmm, vmm->cpu_index, off);
 }
 
 /* Intel SDM Vol. 3A, 6.3.1: the vectors that push an error code */

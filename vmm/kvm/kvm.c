@@ -222,12 +222,15 @@ int kvm_run_once(struct vmm *vmm)
 	if (vmm->pz)
 		prezero_kick(vmm);
 	vcpu_leave(vmm);
-	t0 = __rdtsc();
+	/* faults served without the monitor lock go straight back (fault_shared.c) */
 	do {
-		ret = ioctl(fd, KVM_RUN, 0);
-	} while (ret < 0 && errno == EAGAIN);
-	err = errno;
-	t1 = __rdtsc();
+		t0 = __rdtsc();
+		do {
+			ret = ioctl(fd, KVM_RUN, 0);
+		} while (ret < 0 && errno == EAGAIN);
+		err = errno;
+		t1 = __rdtsc();
+	} while (!ret && vcpu_fault_shared(vmm, t1 - t0));
 	vcpu_enter(vmm);
 	vmm->stats.run_cycles += t1 - t0;
 	run->kvm_dirty_regs = 0;

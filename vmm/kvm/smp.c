@@ -6,7 +6,12 @@
  * Locking.  One lock, vmm->mmu_lock, serializes the monitor: a vCPU's thread
  * holds it whenever it is outside KVM_RUN, so exits are handled one at a
  * time (the MMU library, the processes, the files) while guest code runs in
- * parallel on every vCPU.  The fields of struct vmm that describe "this
+ * parallel on every vCPU.  Its holder also holds vmm->mmap_lock for write;
+ * page faults that are first touches of anonymous memory take mmap_lock
+ * for read instead, without the monitor lock, and run concurrently with
+ * each other (fault_shared.c, and mmu/mm_types.h for what the MMU locks
+ * inside).  As Linux's per-VMA-lock faults, they fall back to the lock
+ * held exclusively for anything else.  The fields of struct vmm that describe "this
  * vCPU" (VCPU_LOCAL in vmm.h: vmm->cur, vmm->run, ...) are the lock
  * holder's: vcpu_enter() loads them from the thread's struct vcpu when it
  * takes the lock, vcpu_leave() stores them back when it drops it.  Every
@@ -109,6 +114,8 @@ static void lock_take(struct vmm *vmm)
 		vmm->stats.lock_wait_cycles += __rdtsc() - t0;
 		vmm->stats.lock_contended++;
 	}
+	/* faults in flight under mmap_lock for read end first (writer preferred) */
+	pthread_rwlock_wrlock(&vmm->mmap_lock);
 	vmm->stats.lock_takes++;
 	self->held_since = __rdtsc();
 }
@@ -116,17 +123,20 @@ static void lock_take(struct vmm *vmm)
 static void lock_drop(struct vmm *vmm)
 {
 	vmm->stats.lock_hold_cycles += __rdtsc() - self->held_since;
+	pthread_rwlock_unlock(&vmm->mmap_lock);
 	pthread_mutex_unlock(&vmm->mmu_lock);
 }
 
-/* around a wait on a condition: the lock is not held meanwhile */
+/* around a wait on a condition: the locks are not held meanwhile */
 static void cond_wait_held(struct vmm *vmm, pthread_cond_t *cond, const struct timespec *until)
 {
 	vmm->stats.lock_hold_cycles += __rdtsc() - self->held_since;
+	pthread_rwlock_unlock(&vmm->mmap_lock);
 	if (until)
 		pthread_cond_timedwait(cond, &vmm->mmu_lock, until);
 	else
 		pthread_cond_wait(cond, &vmm->mmu_lock);
+	pthread_rwlock_wrlock(&vmm->mmap_lock);
 	self->held_since = __rdtsc();
 }
 
@@ -157,6 +167,7 @@ void vcpu_enter(struct vmm *vmm)
 {
 	lock_take(vmm);
 	self->in_guest = false;
+	shared_fault_stats_fold(vmm, self);
 	pthread_cond_broadcast(&vmm->cpu_cond);
 	wait_world(vmm);
 	locals_load(vmm);
@@ -634,10 +645,16 @@ void smp_balance(struct vmm *vmm)
 /* vCPU 0, on the main thread, before the first process exists */
 int smp_init(struct vmm *vmm)
 {
+	pthread_rwlockattr_t attr;
 	struct vcpu *c;
 
 	pthread_cond_init(&vmm->cpu_cond, NULL);
 	pthread_cond_init(&vmm->idle_cond, NULL);
+	/* a monitor lock holder must not wait behind a stream of faults */
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&vmm->mmap_lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
 	vmm->idle_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vmm->idle_fd < 0)
 		return -1;
@@ -677,6 +694,7 @@ void smp_exit(struct vmm *vmm)
 	for (i = 1; i < vmm->nr_vcpus; i++)
 		pthread_join(vmm->cpus[i]->thread, NULL);
 	vcpu_relock(vmm);
+	shared_fault_stats_fold_all(vmm);
 	for (i = 0; i < vmm->nr_vcpus; i++)
 		if (vmm->cpus[i]->started)
 			vmm->stats.vcpu_cycles += __rdtsc() - vmm->cpus[i]->start_tsc;

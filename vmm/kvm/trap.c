@@ -61,20 +61,25 @@ void guest_kill(struct vmm *vmm, int signo)
  * is at CPL 3: load the kernel's CS and SS as well (preempt_user() does the
  * same).
  */
-void enter_stub(struct vmm *vmm, uint64_t off)
+void enter_stub_cpu(const struct vmm *vmm, int cpu, struct kvm_run *run, uint64_t off)
 {
-	struct kvm_regs *r = &vmm->run->s.regs.regs;
-	struct kvm_sregs *s = &vmm->run->s.regs.sregs;
+	struct kvm_regs *r = &run->s.regs.regs;
+	struct kvm_sregs *s = &run->s.regs.sregs;
 
-	r->rip = tramp_va(vmm, off);
-	r->rsp = trap_frame_va(vmm);
+	r->rip = kern_va_cpu(vmm, cpu, KERN_TRAMP + off);
+	r->rsp = kern_va_cpu(vmm, cpu, KERN_IST1_TOP - sizeof(struct iret_frame));
 	r->rflags = 0x2;
-	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
 	if (s->cs.selector & 3) {
 		s->cs = vmm->kern_cs;
 		s->ss = vmm->kern_ss;
-		vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
+		run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
 	}
+}
+
+void enter_stub(struct vmm *vmm, uint64_t off)
+{
+	enter_stub_cpu(vmm, vmm->cpu_index, vmm->run, off);
 }
 
 /*
@@ -82,7 +87,7 @@ void enter_stub(struct vmm *vmm, uint64_t off)
  * Anything else (a compat-mode frame, a sigreturn to a non-canonical
  * address) goes through IRET, which raises what the CPU raises.
  */
-static bool user_frame_ok(const struct iret_frame *f)
+bool user_frame_ok(const struct iret_frame *f)
 {
 	return f->cs == USER_CS && f->ss == USER_DS &&
 	       (int64_t)(f->rip << 16) >> 16 == (int64_t)f->rip;
@@ -96,22 +101,26 @@ static bool user_frame_ok(const struct iret_frame *f)
  * invalidations need ring 0.
  * Segments as the IRET would load them from the GDT (SDM Vol. 3A, 6.14.3).
  */
-static void resume_direct(struct vmm *vmm)
+void load_user_frame(struct kvm_run *run, const struct iret_frame *f)
 {
-	struct iret_frame *f = trap_frame(vmm);
-	struct kvm_regs *r = &vmm->run->s.regs.regs;
-	struct kvm_sregs *s = &vmm->run->s.regs.sregs;
+	struct kvm_regs *r = &run->s.regs.regs;
+	struct kvm_sregs *s = &run->s.regs.sregs;
 
 	r->rip = f->rip;
 	r->rsp = f->rsp;
 	r->rflags = f->rflags;
-	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
-	vmm->stats.direct_returns++;
+	run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
 	if (s->cs.selector == f->cs && s->ss.selector == f->ss)
 		return;
 	cpu_user_segment(&s->cs, f->cs);
 	cpu_user_segment(&s->ss, f->ss);
-	vmm->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
+	run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
+}
+
+static void resume_direct(struct vmm *vmm)
+{
+	vmm->stats.direct_returns++;
+	load_user_frame(vmm->run, trap_frame(vmm));
 }
 
 /* a sleeper was woken: finish its call before any signal (process.c) */
@@ -320,7 +329,8 @@ static bool fault_loops(struct vmm *vmm, uint64_t addr, uint64_t rip)
 }
 
 /* --stats: the host's share of a fault, in a log2 histogram per kind */
-static void account_fault(struct vmm *vmm, enum fault_kind kind, uint64_t cycles)
+void account_fault(uint64_t (*hist)[FAULT_HIST_BUCKETS], uint64_t *total,
+		   enum fault_kind kind, uint64_t cycles)
 {
 	unsigned int b = cycles ? 63 - __builtin_clzll(cycles) : 0;
 
@@ -328,8 +338,24 @@ static void account_fault(struct vmm *vmm, enum fault_kind kind, uint64_t cycles
 		return;
 	if (b >= FAULT_HIST_BUCKETS)
 		b = FAULT_HIST_BUCKETS - 1;
-	vmm->stats.fault_hist[kind][b]++;
-	vmm->stats.fault_cycles[kind] += cycles;
+	hist[kind][b]++;
+	total[kind] += cycles;
+}
+
+/* the MMU's fault flags for a #PF error code (SDM Vol. 3A, 4.7) */
+unsigned int pf_fault_flags(uint64_t ec)
+{
+	unsigned int flags = 0;
+
+	if (ec & X86_PF_WRITE)
+		flags |= FAULT_FLAG_WRITE;
+	if (ec & X86_PF_INSTR)
+		flags |= FAULT_FLAG_INSTRUCTION;
+	if (ec & X86_PF_USER)
+		flags |= FAULT_FLAG_USER;
+	if (ec & X86_PF_PK)
+		flags |= FAULT_FLAG_PKEY;
+	return flags;
 }
 
 /*
@@ -358,7 +384,7 @@ static void handle_page_fault(struct vmm *vmm, uint64_t ec)
 	struct iret_frame *f = trap_frame(vmm);
 	uint64_t addr = vmm->run->s.regs.sregs.cr2;
 	struct fault_result res = { 0 };
-	unsigned int flags = 0;
+	unsigned int flags;
 	uint64_t t0;
 	int ret;
 
@@ -375,20 +401,13 @@ static void handle_page_fault(struct vmm *vmm, uint64_t ec)
 	 * (test_escape_mem).  The program sees the fault of its own tables.
 	 */
 	ec &= ~(uint64_t)X86_PF_RSVD;
-	if (ec & X86_PF_WRITE)
-		flags |= FAULT_FLAG_WRITE;
-	if (ec & X86_PF_INSTR)
-		flags |= FAULT_FLAG_INSTRUCTION;
-	if (ec & X86_PF_USER)
-		flags |= FAULT_FLAG_USER;
-	if (ec & X86_PF_PK)
-		flags |= FAULT_FLAG_PKEY;
+	flags = pf_fault_flags(ec);
 	/* the MMU checks the program's PKRU on faults it resolves itself */
 	if (vmm->has_pku)
 		vmm->cur->mm->pkru = pkru_get(vmm);
 	t0 = __rdtsc();
 	ret = mm_fault(vmm->cur->mm, addr, flags, &res);
-	account_fault(vmm, res.kind, __rdtsc() - t0);
+	account_fault(vmm->stats.fault_hist, vmm->stats.fault_cycles, res.kind, __rdtsc() - t0);
 	if (vmm->trace)
 		fprintf(vmm->trace_out, "[fault] %#llx %s%s rip=%#llx %s -> %s\n",
 			(unsigned long long)addr,
@@ -480,12 +499,17 @@ static void handle_exception(struct vmm *vmm, unsigned int vec)
  * changed (complete_fast_pio_out); the shadow-paging platform reports it
  * already skipped.  Both addresses are supervisor-only trampoline code.
  */
-bool from_trampoline(struct vmm *vmm, uint64_t off)
+bool from_trampoline_cpu(const struct vmm *vmm, int cpu, const struct kvm_run *run,
+			 uint64_t off)
 {
-	struct kvm_run *run = vmm->run;
-	uint64_t rip = run->s.regs.regs.rip, out = tramp_va(vmm, off);
+	uint64_t rip = run->s.regs.regs.rip, out = kern_va_cpu(vmm, cpu, KERN_TRAMP + off);
 
 	return (run->s.regs.sregs.cs.selector & 3) == 0 && (rip == out || rip == out + 2);
+}
+
+bool from_trampoline(struct vmm *vmm, uint64_t off)
+{
+	return from_trampoline_cpu(vmm, vmm->cpu_index, vmm->run, off);
 }
 
 /*

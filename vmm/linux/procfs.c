@@ -905,6 +905,8 @@ static char *proc_vmm_stats(struct vmm *vmm)
 	char *text;
 	int i;
 
+	/* the faults other vCPUs served without the lock, which this one holds */
+	shared_fault_stats_fold_all(vmm);
 	for (i = 0; i < NR_EXIT_REASONS; i++)
 		exits += vmm->stats.exits[i];
 	if (asprintf(&text,
@@ -916,7 +918,8 @@ static char *proc_vmm_stats(struct vmm *vmm)
 		     "shootdowns %" PRIu64 "\nshootdown_kicks %" PRIu64 "\n"
 		     "kick_retries %" PRIu64 "\nreclaim_stops %" PRIu64 "\nvcpus %d\n"
 		     "lock_takes %" PRIu64 "\nlock_contended %" PRIu64 "\n"
-		     "lock_hold_cycles %" PRIu64 "\nlock_wait_cycles %" PRIu64 "\n",
+		     "lock_hold_cycles %" PRIu64 "\nlock_wait_cycles %" PRIu64 "\n"
+		     "shared_faults %" PRIu64 "\n",
 		     exits, vmm->stats.syscalls, vmm->stats.exceptions[14],
 		     vmm->stats.hypercalls, vmm->stats.commit_chunks, zs->allocs,
 		     zs->pgprefault, zs->thp_fault_alloc, zs->thp_fault_fallback,
@@ -924,7 +927,8 @@ static char *proc_vmm_stats(struct vmm *vmm)
 		     vmm->stats.shootdowns, vmm->stats.shootdown_kicks,
 		     vmm->stats.kick_retries, vmm->stats.reclaim_stops,
 		     vmm->nr_vcpus, vmm->stats.lock_takes, vmm->stats.lock_contended,
-		     vmm->stats.lock_hold_cycles, vmm->stats.lock_wait_cycles) < 0)
+		     vmm->stats.lock_hold_cycles, vmm->stats.lock_wait_cycles,
+		     vmm->stats.shared_faults) < 0)
 		return NULL;
 	return text;
 }

@@ -288,11 +288,17 @@ static void pkru_default(struct vmm *vmm, uint8_t *region, uint64_t *bv)
  */
 uint32_t pkru_get(struct vmm *vmm)
 {
+	return pkru_get_fd(vmm, vmm->vcpu_fd);
+}
+
+/* ... of the vCPU whose fd is @vcpu_fd (a fault served without the lock) */
+uint32_t pkru_get_fd(struct vmm *vmm, int vcpu_fd)
+{
 	uint32_t off = pkru_offset(vmm), pkru = 0;
 	struct kvm_xsave xs;
 	uint64_t bv;
 
-	if (!off || ioctl(vmm->vcpu_fd, KVM_GET_XSAVE, &xs) < 0)
+	if (!off || ioctl(vcpu_fd, KVM_GET_XSAVE, &xs) < 0)
 		return 0;
 	memcpy(&bv, (uint8_t *)xs.region + XSAVE_HDR_OFF, 8);
 	if (bv & (1ULL << XFEATURE_PKRU))

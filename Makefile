@@ -15,7 +15,9 @@
 #   UNIT_ONLY=1     make test runs the unit tests alone (a machine where
 #                   the monitor cannot run; without it make test fails)
 #   make deps       check (and as root install) the Debian packages
-#   make clean      remove build/ and build-san/
+#   make clean      remove build/, build-san/ and build-tsan/
+#   SANITIZE=1      build into build-san/ with ASan+UBSan; SANITIZE=thread:
+#                   build-tsan/ with ThreadSanitizer
 #   make V=1 ...    show the full commands
 #
 # Fragments: vmm/vmm.mk, guest/guest.mk, tests/integration/integration.mk,
@@ -41,12 +43,17 @@ BUILD	?= build-san
 OPT	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
 SAN_LDFLAGS = -fsanitize=address,undefined
+else ifeq ($(SANITIZE),thread)
+BUILD	?= build-tsan
+OPT	 = -O1 -g -fsanitize=thread
+SAN_LDFLAGS = -fsanitize=thread
 else
 BUILD	?= build
 OPT	 = -O2 -g
 SAN_LDFLAGS =
 endif
 SAN_BUILD ?= build-san
+TSAN_BUILD ?= build-tsan
 
 CC	 = gcc
 AR	 = ar
@@ -168,7 +175,7 @@ run: $(RUN_DEPS)
 	$(RUN_CMD)
 
 clean:
-	$(say) CLEAN "build/ build-san/"
-	$(Q)rm -rf build build-san $(BUILD) $(SAN_BUILD)
+	$(say) CLEAN "build/ build-san/ build-tsan/"
+	$(Q)rm -rf build build-san build-tsan $(BUILD) $(SAN_BUILD) $(TSAN_BUILD)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

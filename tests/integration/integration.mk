@@ -137,6 +137,32 @@ fuzz-regress-test: $(patsubst %,$(BUILD)/guest/%,$(FUZZ_REGRESS)) $(VMM) $(BUILD
 		echo "fuzz regression $$t: ok$$where_note"; \
 	done
 
+# The locking of threads on several vCPUs (smp.c, fault_shared.c, the MMU's
+# page_table_lock and zone->lock) under ThreadSanitizer: the thread tests
+# on 8 vCPUs, faults served without the monitor lock racing the exits that
+# hold it; any data race TSan sees, or an output or status not native's,
+# fails.
+TEST_TARGETS	+= tsan-test
+TSAN_RUNS	= "test_thread_stress 8 1000 5" "test_thread_fork 8 10" \
+		  "test_thread_stale 8 5" "test_pthread mmstress" "test_pthread fork"
+
+.PHONY: tsan-test
+tsan-test: $(VMM) $(GUEST_PROGS)
+	$(Q)$(MAKE) --no-print-directory SANITIZE=thread BUILD=$(TSAN_BUILD) $(TSAN_BUILD)/bin/vmm
+	$(Q)$(MONITOR_SIDE); for t in $(TSAN_RUNS); do \
+		./$(BUILD)/guest/$$t >$(BUILD)/tsan.native 2>/dev/null; echo "status $$?" >>$(BUILD)/tsan.native; \
+		$$run ./$(TSAN_BUILD)/bin/vmm --vcpus 8 ./$(BUILD)/guest/$$t \
+			>$(BUILD)/tsan.out 2>$(BUILD)/tsan.err; echo "status $$?" >>$(BUILD)/tsan.out; \
+		if grep -q ThreadSanitizer $(BUILD)/tsan.err; then \
+			grep -A20 "WARNING: ThreadSanitizer" $(BUILD)/tsan.err | head -40; \
+			echo "ThreadSanitizer: $$t: FAIL, a data race$$where_note"; exit 1; \
+		fi; \
+		cmp -s $(BUILD)/tsan.native $(BUILD)/tsan.out || \
+			{ diff $(BUILD)/tsan.native $(BUILD)/tsan.out | head; \
+			  echo "ThreadSanitizer: $$t: FAIL, not native's output$$where_note"; exit 1; }; \
+		echo "ThreadSanitizer: $$t on 8 vCPUs: ok$$where_note"; \
+	done
+
 # Linux's own selftests (tests/linux/README): the sources come from Debian's
 # kernel source package, the tests run natively and under the monitor in
 # run.sh.  Extracting two files reads the compressed tarball up to them.

@@ -1011,6 +1011,19 @@ thread_cmp test_thread_fork
 thread_cmp test_thread_fork 8 10
 thread_cmp test_thread_stress 4 2000 1
 thread_cmp test_thread_stress 8 2000 2
+# first touches of several vCPUs served at once without the monitor lock
+# (fault_shared.c): some are with it on, none with --shared-faults off,
+# and the output is native's both ways
+"$GUEST/test_thread_stress" 8 2000 4 >"$TMP/native.sf" 2>/dev/null </dev/null
+echo "status $?" >>"$TMP/native.sf"
+for sf in on off; do
+	cp "$TMP/native.sf" "$TMP/native.$((n + 1))"
+	mon "$(q "$VMM") --stats --shared-faults $sf $(q --vcpus 8 "$GUEST/test_thread_stress" 8 2000 4) </dev/null"
+	later compare_check $n "test_thread_stress 8 2000 4 (--shared-faults $sf)"
+done
+later expect "--shared-faults on: faults served without the monitor lock" \
+	"served without the monitor lock: [1-9]" "$RES/$((n - 1)).err"
+later expect "--shared-faults off: none" "served without the monitor lock: 0 of" "$RES/$n.err"
 # reclaim while the other vCPUs write: 4 threads rewrite 32 MiB under
 # --mem 16M, and every word must hold what its thread wrote last (reclaim
 # keeps every other vCPU out of the guest while it unmaps; before that it

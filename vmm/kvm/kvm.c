@@ -108,7 +108,7 @@ static int setup_memory(struct vmm *vmm)
 static void setup_cpuid_pku(struct vmm *vmm, struct kvm_cpuid2 *cpuid)
 {
 	struct kvm_cpuid_entry2 *leaf7 = NULL;
-	bool xcr0_pkru = false;
+	bool xcr0_pkru = false, pku;
 	unsigned int i;
 
 	for (i = 0; i < cpuid->nent; i++) {
@@ -119,8 +119,10 @@ static void setup_cpuid_pku(struct vmm *vmm, struct kvm_cpuid2 *cpuid)
 		if (e->function == 0xd && e->index == 0)
 			xcr0_pkru = e->eax & (1u << XFEATURE_PKRU);
 	}
-	vmm->has_pku = leaf7 && (leaf7->ecx & CPUID7_ECX_PKU) && xcr0_pkru &&
-		       vmm->pku_allowed;
+	pku = leaf7 && (leaf7->ecx & CPUID7_ECX_PKU) && xcr0_pkru && vmm->pku_allowed;
+	/* the same for every vCPU: written once, read by vCPUs without the lock */
+	if (vmm->has_pku != pku)
+		vmm->has_pku = pku;
 	if (leaf7 && !vmm->has_pku)
 		leaf7->ecx &= ~CPUID7_ECX_PKU;
 }

@@ -11,11 +11,11 @@
  * for read instead, without the monitor lock, and run concurrently with
  * each other (fault_shared.c, and mmu/mm_types.h for what the MMU locks
  * inside).  As Linux's per-VMA-lock faults, they fall back to the lock
- * held exclusively for anything else.  The fields of struct vmm that describe "this
- * vCPU" (VCPU_LOCAL in vmm.h: vmm->cur, vmm->run, ...) are the lock
- * holder's: vcpu_enter() loads them from the thread's struct vcpu when it
- * takes the lock, vcpu_leave() stores them back when it drops it.  Every
- * wait that drops the lock goes through vcpu_wait().
+ * held exclusively for anything else.  The fields of struct vmm that
+ * describe "this vCPU" (VCPU_LOCAL in vmm.h: vmm->cur, vmm->run, ...) are
+ * the lock holder's: vcpu_enter() loads them from the thread's struct vcpu
+ * when it takes the lock, vcpu_leave() stores them back when it drops it.
+ * Every wait that drops the lock goes through vcpu_wait().
  *
  * TLB shootdown, as Linux's flush_tlb_mm_range() with mm_cpumask: a batch
  * that changes or removes translations of an mm is handed to the guest on

@@ -121,10 +121,12 @@ struct platform;
  * The vCPUs (smp.c).  Each runs on a host thread of its own; the monitor's
  * code is serialized by vmm->mmu_lock, held by a vCPU thread whenever it is
  * outside KVM_RUN, so guest code runs in parallel and exits are handled one
- * at a time.  The fields named in VCPU_LOCAL are the holder's: struct vmm
- * has one copy of each (vmm->cur, vmm->run, ...), which the monitor's code
- * has always used, and vcpu_enter()/vcpu_leave() move them in from and out
- * to the vCPU's struct when its thread takes and drops the lock.
+ * at a time, but for the first touches of anonymous memory that
+ * fault_shared.c serves under mmap_lock for read.  The fields named in
+ * VCPU_LOCAL are the holder's: struct vmm has one copy of each (vmm->cur,
+ * vmm->run, ...), which the monitor's code has always used, and
+ * vcpu_enter()/vcpu_leave() move them in from and out to the vCPU's struct
+ * when its thread takes and drops the lock.
  */
 #define MAX_VCPUS	64
 #define DEFAULT_VCPUS	8	/* --vcpus: with at least SMP_MIN_MEM of --mem */

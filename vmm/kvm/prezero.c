@@ -5,10 +5,11 @@
  * 4 KiB (or 2 MiB) memset.  The machines have two cores; while the vCPU
  * thread sits in KVM_RUN the other core is idle.
  *
- * The MMU stays single-threaded: vmm->mmu_lock is held by a vCPU thread
- * whenever it is outside KVM_RUN (kvm_run_once() drops it for the ioctl),
- * and the zeroing thread takes it only to take frames off the free lists
- * and to give them back.  The memset itself runs unlocked: a grabbed frame
+ * vmm->mmu_lock is held by a vCPU thread whenever it is outside KVM_RUN
+ * (kvm_run_once() drops it for the ioctl), and the zeroing thread takes it
+ * only to take frames off the free lists and to give them back; the zone's
+ * grab and put also take zone->lock, against the faults that fault_shared.c
+ * serves without mmu_lock.  The memset itself runs unlocked: a grabbed frame
  * is neither free nor allocated (PG_prezeroing), so nobody else touches it.
  * A frame the guest might still reach through a stale translation is never
  * free: the commit that invalidates it runs before the program does.

@@ -138,8 +138,8 @@ fuzz-regress-test: $(patsubst %,$(BUILD)/guest/%,$(FUZZ_REGRESS)) $(VMM) $(BUILD
 	done
 
 # The locking of threads on several vCPUs (smp.c, fault_shared.c, the MMU's
-# page_table_lock and zone->lock) under ThreadSanitizer: the thread tests
-# on 8 vCPUs, faults served without the monitor lock racing the exits that
+# page_table_lock and zone->lock) under ThreadSanitizer: the unit test that
+# races mm_fault_shared() in two mms, then the thread tests on 8 vCPUs, faults served without the monitor lock racing the exits that
 # hold it; any data race TSan sees, or an output or status not native's,
 # fails.
 TEST_TARGETS	+= tsan-test
@@ -148,7 +148,11 @@ TSAN_RUNS	= "test_thread_stress 8 1000 5" "test_thread_fork 8 10" \
 
 .PHONY: tsan-test
 tsan-test: $(VMM) $(GUEST_PROGS)
-	$(Q)$(MAKE) --no-print-directory SANITIZE=thread BUILD=$(TSAN_BUILD) $(TSAN_BUILD)/bin/vmm
+	$(Q)$(MAKE) --no-print-directory SANITIZE=thread BUILD=$(TSAN_BUILD) $(TSAN_BUILD)/bin/vmm \
+		$(TSAN_BUILD)/tests/test_fault_shared
+	$(Q)./$(TSAN_BUILD)/tests/test_fault_shared >$(BUILD)/tsan.err 2>&1 || \
+		{ cat $(BUILD)/tsan.err; echo "ThreadSanitizer: unit test_fault_shared: FAIL"; exit 1; }; \
+	echo "ThreadSanitizer: unit test_fault_shared (8 racing threads, two mms): ok"
 	$(Q)$(MONITOR_SIDE); for t in $(TSAN_RUNS); do \
 		./$(BUILD)/guest/$$t >$(BUILD)/tsan.native 2>/dev/null; echo "status $$?" >>$(BUILD)/tsan.native; \
 		$$run ./$(TSAN_BUILD)/bin/vmm --vcpus 8 ./$(BUILD)/guest/$$t \

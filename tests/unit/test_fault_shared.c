@@ -148,7 +148,7 @@ static void refuses_the_rest(void **state)
 }
 
 struct racer {
-	struct mm_struct *mm;
+	struct mm_struct *mm, **mms;
 	pthread_rwlock_t *lock;
 	pthread_barrier_t *start;
 	unsigned int id;
@@ -158,61 +158,91 @@ struct racer {
 
 #define RACE_PAGES	512	/* one leaf table */
 #define RACERS		4
+#define RACE_ROUNDS	8
+
+/* a refusal, retried exclusively and committed as a vCPU's return would */
+static void race_retry(struct racer *r, uint64_t addr, bool write)
+{
+	struct fault_result res;
+	unsigned int i;
+
+	r->retried++;
+	pthread_rwlock_wrlock(r->lock);
+	for (i = 0; i < 8 && !(pte_present(mm_walk(r->mm, addr)) &&
+			       (!write || pte_write(mm_walk(r->mm, addr)))); i++)
+		if (mm_fault(r->mm, addr, FAULT_FLAG_USER | (write ? FAULT_FLAG_WRITE : 0), &res))
+			r->failed = "mm_fault() refused an access the VMA allows";
+	commit_log_done(r->mm);
+	pthread_rwlock_unlock(r->lock);
+}
 
 /*
- * First the racer's own pages (every RACERS-th), which the shared path
- * serves while the others fault theirs, the odd racers reading (the zero
- * page); then every page of the table, from a place of its own, so that
- * the racers meet on each page and a refusal is retried exclusively.
+ * Pass 0: the racer's own pages (every RACERS-th), which the shared path
+ * serves while the other racers, of this mm and of the other, fault
+ * theirs; the odd racers read (the zero page).  Pass 1: every page of the
+ * table, from a place of its own, so that the racers meet on each page.
  */
+static void race_pass(struct racer *r, unsigned int pass)
+{
+	struct fault_result res;
+	unsigned int n;
+
+	for (n = 0; n < RACE_PAGES && !r->failed; n++) {
+		uint64_t addr = BASE + PG(pass ? (n + r->id * RACE_PAGES / RACERS) % RACE_PAGES : n);
+		bool write = pass || !(r->id & 1);
+		int ret;
+
+		if (!pass && n % RACERS != r->id)
+			continue;
+		pthread_rwlock_rdlock(r->lock);
+		ret = shared(r->mm, addr, write, &res);
+		pthread_rwlock_unlock(r->lock);
+		if (!ret)
+			r->served++;
+		else if (ret == -EAGAIN)
+			race_retry(r, addr, write);
+		else
+			r->failed = "mm_fault_shared() neither 0 nor -EAGAIN";
+	}
+}
+
+/* between rounds: every page but the first zapped again, in both mms */
+static void race_reset(struct racer *r)
+{
+	int i;
+
+	pthread_rwlock_wrlock(r->lock);
+	for (i = 0; i < 2; i++) {
+		if (mm_madvise(r->mms[i], BASE + PAGE_SIZE, PG(RACE_PAGES - 1), MADV_DONTNEED))
+			r->failed = "MADV_DONTNEED failed";
+		commit_log_done(r->mms[i]);
+	}
+	pthread_rwlock_unlock(r->lock);
+}
+
+/* every racer goes through every barrier, failed or not */
 static void *race(void *arg)
 {
 	struct racer *r = arg;
-	struct fault_result res;
-	unsigned int i, n, pass;
+	unsigned int round, pass;
 
-	pthread_barrier_wait(r->start);
-	for (pass = 0; pass < 2; pass++) {
-		for (n = 0; n < RACE_PAGES; n++) {
-			uint64_t addr = BASE + PG(pass ? (n + r->id * RACE_PAGES / RACERS) % RACE_PAGES
-						   : n);
-			bool write = pass || !(r->id & 1);
-			int ret;
-
-			if (!pass && n % RACERS != r->id)
-				continue;
-			pthread_rwlock_rdlock(r->lock);
-			ret = shared(r->mm, addr, write, &res);
-			pthread_rwlock_unlock(r->lock);
-			if (!ret) {
-				r->served++;
-				continue;
-			}
-			if (ret != -EAGAIN) {
-				r->failed = "mm_fault_shared() neither 0 nor -EAGAIN";
-				return NULL;
-			}
-			r->retried++;
-			pthread_rwlock_wrlock(r->lock);
-			for (i = 0; i < 8 && !(pte_present(mm_walk(r->mm, addr)) &&
-					       (!write || pte_write(mm_walk(r->mm, addr)))); i++)
-				if (mm_fault(r->mm, addr, FAULT_FLAG_USER |
-					     (write ? FAULT_FLAG_WRITE : 0), &res))
-					r->failed = "mm_fault() refused an access the VMA allows";
-			/* the vCPU's return to the program hands the batch over */
-			commit_log_done(r->mm);
-			pthread_rwlock_unlock(r->lock);
-			if (r->failed)
-				return NULL;
+	for (round = 0; round < RACE_ROUNDS; round++) {
+		for (pass = 0; pass < 2; pass++) {
+			pthread_barrier_wait(r->start);
+			race_pass(r, pass);
 		}
+		if (pthread_barrier_wait(r->start) == PTHREAD_BARRIER_SERIAL_THREAD &&
+		    round + 1 < RACE_ROUNDS)
+			race_reset(r);
 	}
 	return NULL;
 }
 
 /*
  * RACERS threads in one mm and as many in its fork's child, which shares
- * the parent's anon_vma: the leaf entries, the RSS, the free lists, the
- * LRU and the anon_vma counts end as one thread would have left them.
+ * the parent's anon_vma, RACE_ROUNDS times over the same table: the leaf
+ * entries, the RSS, the free lists, the LRU and the anon_vma counts end as
+ * one thread would have left them.
  */
 static void concurrent_first_touches(void **state)
 {
@@ -242,8 +272,8 @@ static void concurrent_first_touches(void **state)
 	assert_int_equal(validate_mms(mms, 2, why, sizeof(why)), 0);
 	pthread_barrier_init(&start, NULL, 2 * RACERS);
 	for (i = 0; i < 2 * RACERS; i++) {
-		r[i] = (struct racer){ .mm = mms[i / RACERS], .lock = &lock, .start = &start,
-				       .id = i % RACERS };
+		r[i] = (struct racer){ .mm = mms[i / RACERS], .mms = mms, .lock = &lock,
+				       .start = &start, .id = i % RACERS };
 		assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
 	}
 	for (i = 0; i < 2 * RACERS; i++) {

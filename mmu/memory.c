@@ -533,7 +533,7 @@ int mm_fault_shared(struct mm_struct *mm, uint64_t addr, unsigned int flags, uin
 	struct vm_area_struct *vma;
 	struct page *page = NULL;
 	enum fault_kind kind;
-	pteval_t *ptep, prot;
+	pteval_t *ptep;
 
 	if (!zone_allows_shared_faults(zone))
 		return -EAGAIN;
@@ -541,7 +541,6 @@ int mm_fault_shared(struct mm_struct *mm, uint64_t addr, unsigned int flags, uin
 	ptep = vma ? pte_lookup(mm, addr & PAGE_MASK, NULL) : NULL;
 	if (!ptep)
 		return -EAGAIN;
-	prot = vm_get_page_prot(vma->vm_flags);
 	if (write) {
 		page = alloc_page_shared(zone, zone_low_wmark(zone));
 		if (!page)
@@ -561,14 +560,15 @@ int mm_fault_shared(struct mm_struct *mm, uint64_t addr, unsigned int flags, uin
 		pthread_mutex_lock(&zone->lock);
 		page_add_anon_rmap(zone, page, vma, addr);
 		pthread_mutex_unlock(&zone->lock);
-		page_map_account(mm, page, 1);
-		/* as Linux, a read fault maps its own page writable if the VMA is */
-		if (vma->vm_flags & VM_WRITE)
-			prot |= _PAGE_RW | _PAGE_DIRTY;
-		set_pte_at(mm, addr & PAGE_MASK, ptep, pfn_pte(page_to_pfn(zone, page), prot));
+		/*
+		 * As do_anonymous_page(): writable if the VMA is.  No injection
+		 * is configured, so install_page() corrupts nothing.
+		 */
+		install_page(mm, vma, addr & PAGE_MASK, ptep, page, vma->vm_flags & VM_WRITE);
 		kind = FAULT_ANON;
 	} else {
-		set_pte_at(mm, addr & PAGE_MASK, ptep, pfn_pte(zone->zero_pfn, prot & ~_PAGE_RW));
+		set_pte_at(mm, addr & PAGE_MASK, ptep,
+			   pfn_pte(zone->zero_pfn, vm_get_page_prot(vma->vm_flags) & ~_PAGE_RW));
 		kind = FAULT_ANON_ZERO;
 	}
 	mm->stats.faults[kind]++;

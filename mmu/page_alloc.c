@@ -274,6 +274,17 @@ struct page *alloc_page(struct zone *zone)
 	return page;
 }
 
+/* a free frame (known zero first when @want_zeroed) while more than @reserve are free */
+static struct page *claim_above(struct zone *zone, uint64_t reserve, bool want_zeroed,
+				bool *zeroed)
+{
+	uint64_t pfn = pick_frame(zone, want_zeroed);
+
+	if (pfn == NO_PFN || zone->stats.nr_free <= reserve)
+		return NULL;
+	return claim_frame(zone, pfn, zeroed);
+}
+
 /*
  * GFP_NOWAIT | __GFP_NOWARN, for best-effort work (fault-around): a frame
  * (zeroed when @zero) while more than @reserve are free, else NULL.  Never
@@ -282,15 +293,11 @@ struct page *alloc_page(struct zone *zone)
  */
 struct page *alloc_page_nowait(struct zone *zone, uint64_t reserve, bool zero)
 {
-	uint64_t pfn = pick_frame(zone, zero);
-	struct page *page;
 	bool zeroed;
+	struct page *page = claim_above(zone, reserve, zero, &zeroed);
 
-	if (pfn == NO_PFN || zone->stats.nr_free <= reserve)
-		return NULL;
-	page = claim_frame(zone, pfn, &zeroed);
-	if (zero && !zeroed)
-		memset(pfn_to_virt(zone, pfn), 0, PAGE_SIZE);
+	if (page && zero && !zeroed)
+		memset(pfn_to_virt(zone, page_to_pfn(zone, page)), 0, PAGE_SIZE);
 	return page;
 }
 
@@ -314,19 +321,16 @@ uint64_t zone_low_wmark(const struct zone *zone)
  */
 struct page *alloc_page_shared(struct zone *zone, uint64_t reserve)
 {
-	struct page *page = NULL;
-	bool zeroed = false;
-	uint64_t pfn;
+	struct page *page;
+	bool zeroed;
 
 	pthread_mutex_lock(&zone->lock);
-	pfn = pick_frame(zone, zone->prezero);
-	if (pfn != NO_PFN && zone->stats.nr_free > reserve) {
-		page = claim_frame(zone, pfn, &zeroed);
+	page = claim_above(zone, reserve, zone->prezero, &zeroed);
+	if (page)
 		count_prezero(zone, zeroed);
-	}
 	pthread_mutex_unlock(&zone->lock);
 	if (page && !zeroed)
-		memset(pfn_to_virt(zone, pfn), 0, PAGE_SIZE);
+		memset(pfn_to_virt(zone, page_to_pfn(zone, page)), 0, PAGE_SIZE);
 	return page;
 }
 

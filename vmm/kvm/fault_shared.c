@@ -34,15 +34,13 @@
 #include "vmm.h"
 #include "../guest/trampoline.h"
 
-#define X86_PF_RSVD	(1 << 3)
-
 /*
  * Whether the exit of vCPU @c is the trampoline's report of a #PF in ring 3
- * (handle_io() and handle_exception() tell the same); the address and the
- * MMU's fault flags if so.
+ * (handle_io() and handle_exception() tell the same); its IRET frame, the
+ * address and the MMU's fault flags if so.
  */
-static bool user_page_fault(struct vmm *vmm, struct vcpu *c, uint64_t *addr,
-			    unsigned int *flags)
+static bool user_page_fault(struct vmm *vmm, struct vcpu *c, const struct iret_frame **frame,
+			    uint64_t *addr, unsigned int *flags)
 {
 	const struct kvm_run *run = c->run;
 	const struct iret_frame *f;
@@ -58,7 +56,8 @@ static bool user_page_fault(struct vmm *vmm, struct vcpu *c, uint64_t *addr,
 	if ((f->cs & 3) != 3 || (f->rip == SYSCALL_LSTAR && *addr == SYSCALL_LSTAR))
 		return false;
 	ec = *(uint64_t *)kern_ptr_cpu(vmm, c->cpu_index, KERN_IST1_TOP - 48);
-	*flags = pf_fault_flags(ec & ~(uint64_t)X86_PF_RSVD);
+	*flags = pf_fault_flags(ec);
+	*frame = f;
 	return true;
 }
 
@@ -105,7 +104,7 @@ bool vcpu_fault_shared(struct vmm *vmm, uint64_t run_cycles)
 	int ret = -EAGAIN;
 
 	if (!vmm->shared_faults || vmm->trace || !c || !c->run ||
-	    !user_page_fault(vmm, c, &addr, &flags))
+	    !user_page_fault(vmm, c, &f, &addr, &flags))
 		return false;
 	if (vmm->has_pku)
 		pkru = pkru_get_fd(vmm, c->vcpu_fd);
@@ -118,7 +117,6 @@ bool vcpu_fault_shared(struct vmm *vmm, uint64_t run_cycles)
 		return false;
 	count(c, res.kind, __rdtsc() - t0, run_cycles);
 	c->run->kvm_dirty_regs = 0;
-	f = kern_ptr_cpu(vmm, c->cpu_index, KERN_IST1_TOP - sizeof(struct iret_frame));
 	if (vmm->fast_exit && user_frame_ok(f)) {
 		c->shared.direct_returns++;
 		load_user_frame(c->run, f);

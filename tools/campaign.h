@@ -66,12 +66,49 @@ static inline pid_t campaign_spawn(char *const *argv, const char *cwd, const cha
 /* a line the campaign appends to the run's stderr when it kills a run */
 #define CAMPAIGN_TIMEOUT_LINE	"campaign: timeout"
 
+/*
+ * A hang is only worth reporting with the stacks of every thread of the
+ * monitor: gdb, where there is one, writes them to @path before the run
+ * is killed (bounded by timeout(1): a gdb that cannot attach must not hang
+ * the campaign in turn).  @path is outside the campaign's temporary folder,
+ * which is removed at the end.
+ */
+static inline void campaign_dump_stacks(pid_t pid, const char *path)
+{
+	char pidbuf[16];
+	pid_t gdb;
+
+	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)pid);
+	gdb = fork();
+	if (gdb == 0) {
+		if (!freopen(path, "w", stdout) || !freopen(path, "a", stderr) ||
+		    !freopen("/dev/null", "r", stdin))
+			_exit(126);
+		execlp("timeout", "timeout", "60", "gdb", "-batch", "-nx", "-p", pidbuf,
+		       "-ex", "thread apply all bt", (char *)NULL);
+		_exit(127);
+	}
+	if (gdb > 0)
+		waitpid(gdb, NULL, 0);
+}
+
 static inline void campaign_kill_timeout(pid_t pid, const char *err, int timeout_s)
 {
-	FILE *f = fopen(err, "a");
+	char stacks[64], *said = campaign_slurp(err, NULL);
+	bool again = strstr(said, CAMPAIGN_TIMEOUT_LINE) != NULL;
+	FILE *f;
 
+	free(said);
+	if (again) {	/* killed already, not reaped yet */
+		kill(-pid, SIGKILL);
+		return;
+	}
+	snprintf(stacks, sizeof(stacks), "/tmp/campaign-hang-%d.stacks", (int)pid);
+	campaign_dump_stacks(pid, stacks);
+	f = fopen(err, "a");
 	if (f) {
-		fprintf(f, CAMPAIGN_TIMEOUT_LINE " after %d s\n", timeout_s);
+		fprintf(f, CAMPAIGN_TIMEOUT_LINE " after %d s; the monitor's stacks: %s\n",
+			timeout_s, stacks);
 		fclose(f);
 	}
 	kill(-pid, SIGKILL);

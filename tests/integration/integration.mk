@@ -104,22 +104,31 @@ FUZZ_VCPUS	?= 4
 # ... and with failures the program survives injected into the MMU
 FUZZ_MMU_INJECT	?= vma_alloc:probability=5 spurious_fault:probability=5 commit_delay:probability=5
 FUZZ_INJECT	?=
-# one campaign run where the monitor runs ($$run, $$seeds: MONITOR_SIDE's)
-FUZZ_CAMPAIGN	= $$run ./$(BUILD)/tools/fuzz-campaign --seeds $$seeds --calls $(FUZZ_CALLS) \
-		  --vmm ./$(SAN_BUILD)/bin/vmm --fuzzer ./$(BUILD)/guest/fuzz_syscalls
+# The three campaigns (tools/fuzz-campaigns) where the monitor runs, then on
+# the other commit protocol: in the emulated machine (seeds FUZZ_SEEDS_EMU)
+# where they ran here on shadow-paging KVM, otherwise with --platform shadow.
+FUZZ_CAMPAIGNS	= sh tools/fuzz-campaigns $(BUILD) $(SAN_BUILD) $$seeds $(FUZZ_CALLS) $(FUZZ_VCPUS)
 
 .PHONY: fuzz-campaign-test
 fuzz-campaign-test: $(BUILD)/tools/fuzz-campaign $(BUILD)/guest/fuzz_syscalls $(VMM) $(BUILD)/guest/test_args
 	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(SAN_BUILD) $(SAN_BUILD)/bin/vmm
 	$(Q)$(MONITOR_SIDE); seeds=$(FUZZ_SEEDS); [ -z "$$run" ] || seeds=$(FUZZ_SEEDS_EMU); \
 	echo "system-call fuzz campaign (seeds $$seeds x $(FUZZ_CALLS) calls, ASan+UBSan monitor, --check$$where_note):"; \
-	$(FUZZ_CAMPAIGN) $(FUZZ_INJECT) --csv $(BUILD)/fuzz-campaign.csv && \
-	echo "... and on $(FUZZ_VCPUS) vCPUs (seeds $$seeds x $(FUZZ_CALLS) calls, --vcpus $(FUZZ_VCPUS)):"; \
-	$(FUZZ_CAMPAIGN) $(FUZZ_INJECT) --csv $(BUILD)/fuzz-campaign-smp.csv \
-		-- --vcpus $(FUZZ_VCPUS) && \
-	echo "... and with failures injected into the MMU ($(FUZZ_MMU_INJECT)):"; \
-	$(FUZZ_CAMPAIGN) $(patsubst %,--inject %,$(FUZZ_MMU_INJECT)) \
-		--csv $(BUILD)/fuzz-campaign-inject.csv -- --vcpus $(FUZZ_VCPUS)
+	$$run $(FUZZ_CAMPAIGNS) $(BUILD)/fuzz-campaign "$(FUZZ_MMU_INJECT)" $(FUZZ_INJECT) || exit 1; \
+	if [ -z "$$run" ] && ./$(VMM) --stats $(BUILD)/guest/test_args 2>&1 >/dev/null | \
+			grep -q '^platform: shadow (auto)'; then \
+		if [ "$(EMU)" = 0 ]; then \
+			echo "system-call fuzz campaign, nested-paging protocol: not run (EMU=0)"; exit 0; \
+		fi; \
+		seeds=$(FUZZ_SEEDS_EMU); \
+		echo "system-call fuzz campaign, nested-paging protocol (seeds $$seeds, the emulated machine):"; \
+		tools/emu/emu --cmd-timeout 1500 --timeout 1600 $(EMU_OPTS) -- \
+			$(FUZZ_CAMPAIGNS) $(BUILD)/fuzz-campaign-npt "$(FUZZ_MMU_INJECT)" $(FUZZ_INJECT); \
+	else \
+		echo "system-call fuzz campaign, shadow protocol (seeds $$seeds, --platform shadow$$where_note):"; \
+		$$run $(FUZZ_CAMPAIGNS) $(BUILD)/fuzz-campaign-shadow "$(FUZZ_MMU_INJECT)" $(FUZZ_INJECT) \
+			-- --platform shadow; \
+	fi
 
 # What the fuzz campaigns found, each a program that exits 0 when the
 # monitor answers as Linux does; run natively and under the ASan+UBSan monitor.

@@ -281,4 +281,7 @@ int vm_enough_memory(struct mm_struct *mm, long pages);
 void vm_unacct_memory(struct mm_struct *mm, long pages);
 bool may_expand_vm(struct mm_struct *mm, uint64_t flags, uint64_t npages);
 
+/* validate.c: the checker's per-frame arrays, freed with the zone */
+void validate_scratch_free(struct zone *zone);
+
 #endif

@@ -113,6 +113,7 @@ struct zone_stats {
 enum thp_mode { THP_NEVER, THP_MADVISE, THP_ALWAYS };
 
 struct swap_info;
+struct validate_scratch;
 
 struct zone {
 	/*
@@ -185,6 +186,7 @@ struct zone {
 	 */
 	void (*reclaim_hook)(struct zone *zone, bool begin);
 	void *hook_data;
+	struct validate_scratch *check_scratch;	/* the invariant checker's (validate.c) */
 	/* fault injection */
 	struct fault_attr inject[NR_INJECT_POINTS];
 	uint64_t inject_rng;

@@ -182,6 +182,7 @@ void zone_destroy(struct zone *zone)
 	if (!zone)
 		return;
 	swap_off_info(zone->swap);
+	validate_scratch_free(zone);
 	free(zone->block_free);
 	free(zone->block_zeroed);
 	free(zone->mem_map);

@@ -14,10 +14,23 @@
 
 #include "internal.h"
 
-struct checker {
-	struct zone *zone;
+/*
+ * The per-frame arrays, sized for the whole zone and kept from one check
+ * to the next (a check after every exit would otherwise map, fault in and
+ * unmap them each time, most of its cost in the emulated machine).  Clean
+ * between checks: check_frames() clears each entry as it reads it, and a
+ * failed check drops them.
+ */
+struct validate_scratch {
 	uint32_t *maps;		/* leaf entries seen per frame */
 	uint8_t *tables;	/* frame reached as a page table */
+};
+
+struct checker {
+	struct zone *zone;
+	uint32_t *maps;		/* the scratch's */
+	uint8_t *tables;
+	struct vm_area_struct *vma;	/* the last check_leaf() found: the walk goes in order */
 	char *err;
 	size_t errlen;
 	int64_t rss[4];		/* of the mm being walked */
@@ -100,10 +113,20 @@ static int check_vmas(struct checker *c, struct mm_struct *mm)
 	return 0;
 }
 
+/* the VMA of @addr, the last one's when it still is */
+static struct vm_area_struct *checker_vma(struct checker *c, struct mm_struct *mm, uint64_t addr)
+{
+	struct vm_area_struct *vma = c->vma;
+
+	if (!vma || vma->vm_mm != mm || addr < vma->vm_start || addr >= vma->vm_end)
+		vma = c->vma = vma_lookup(mm, addr);
+	return vma;
+}
+
 /* the rights an entry may have under @vma, given what it maps */
 static int check_leaf(struct checker *c, struct mm_struct *mm, uint64_t addr, pteval_t pte)
 {
-	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	struct vm_area_struct *vma = checker_vma(c, mm, addr);
 	uint64_t pfn = pte_pfn(pte);
 	struct page *page;
 
@@ -249,15 +272,14 @@ static int check_table(struct checker *c, struct mm_struct *mm, uint64_t pfn, in
 	if (!(page->flags & PG_pgtable) || c->tables[pfn]++)
 		return fail(c, "frame %#lx linked as a table twice or not marked as one",
 			    (unsigned long)pfn);
-	for (i = 0; i < PTRS_PER_TABLE; i++)
-		used += table[i] != 0;
-	if (used != page->pt_used)
-		return fail(c, "table %#lx holds %u entries, counted %u", (unsigned long)pfn, used,
-			    page->pt_used);
-	for (i = 0; i < limit; i++) {
+	/* one pass: entries counted and checked (the PGD's kernel half only counted) */
+	for (i = 0; i < PTRS_PER_TABLE; i++) {
 		uint64_t addr = base + ((uint64_t)i << (PAGE_SHIFT + 9 * (level - 1)));
 
 		if (!table[i])
+			continue;
+		used++;
+		if (i >= limit)
 			continue;
 		if (level == 1) {
 			if (check_leaf(c, mm, addr, table[i]))
@@ -277,6 +299,9 @@ static int check_table(struct checker *c, struct mm_struct *mm, uint64_t pfn, in
 		if (check_table(c, mm, pte_pfn(table[i]), level - 1, addr))
 			return -1;
 	}
+	if (used != page->pt_used)
+		return fail(c, "table %#lx holds %u entries, counted %u", (unsigned long)pfn, used,
+			    page->pt_used);
 	if (level == 2 || page->pmd_huge_pte)
 		return check_deposits(c, pfn, huge);
 	return 0;
@@ -320,15 +345,15 @@ static int count_visit(struct page *page, struct vm_area_struct *vma, uint64_t a
 	return 0;
 }
 
-/* rmap is complete: it finds exactly the entries the table walk found */
-static int check_rmap(struct checker *c, uint64_t pfn)
+/* rmap is complete: it finds exactly the @maps entries the table walk found */
+static int check_rmap(struct checker *c, uint64_t pfn, uint32_t maps)
 {
 	uint32_t found = 0;
 
 	rmap_walk(c->zone, &c->zone->mem_map[pfn], count_visit, &found);
-	if (found != c->maps[pfn])
+	if (found != maps)
 		return fail(c, "frame %#lx: rmap finds %u mappings, the tables hold %u",
-			    (unsigned long)pfn, found, c->maps[pfn]);
+			    (unsigned long)pfn, found, maps);
 	return 0;
 }
 
@@ -348,15 +373,15 @@ static int check_swap(struct checker *c)
 	return 0;
 }
 
-/* a tail frame: only its head's descriptor counts */
-static int check_tail(struct checker *c, uint64_t pfn)
+/* a tail frame, mapped by @maps entries: only its head's descriptor counts */
+static int check_tail(struct checker *c, uint64_t pfn, uint32_t maps)
 {
 	struct page *page = &c->zone->mem_map[pfn];
 	struct page *head = page - page->index;
 
 	if (page->flags != PG_tail || !page->index || page->index >= HPAGE_PMD_NR ||
 	    (pfn - page->index) & (HPAGE_PMD_NR - 1) || !(head->flags & PG_head) ||
-	    page->refcount || page->mapcount || c->maps[pfn])
+	    page->refcount || page->mapcount || maps)
 		return fail(c, "tail frame %#lx of a huge page is inconsistent", (unsigned long)pfn);
 	return 0;
 }
@@ -407,7 +432,13 @@ static int check_frames(struct checker *c)
 			pfn = c->zone->end_deferred_pfn - 1;
 			continue;
 		}
-		int32_t expect = (int32_t)c->maps[pfn] + !!(page->flags & PG_cache) +
+		/* read and cleared for the next check (none reaches deferred frames) */
+		uint32_t maps = c->maps[pfn];
+		uint8_t table = c->tables[pfn];
+
+		c->maps[pfn] = 0;
+		c->tables[pfn] = 0;
+		int32_t expect = (int32_t)maps + !!(page->flags & PG_cache) +
 				 !!(page->flags & PG_swapcache);
 
 		if (page->flags & PG_free) {
@@ -421,7 +452,7 @@ static int check_frames(struct checker *c)
 		if (page->flags & (PG_reserved | PG_prezeroing | PG_limbo))
 			continue;
 		if (page->flags & PG_tail) {
-			if (check_tail(c, pfn))
+			if (check_tail(c, pfn, maps))
 				return -1;
 			continue;
 		}
@@ -429,14 +460,14 @@ static int check_frames(struct checker *c)
 			return fail(c, "allocated frame %#lx still marked zeroed", (unsigned long)pfn);
 		nthp += (page->flags & (PG_head | PG_anon)) == (PG_head | PG_anon);
 		if (page->flags & PG_pgtable) {
-			if (!c->tables[pfn] || page->refcount != 1)
+			if (!table || page->refcount != 1)
 				return fail(c, "page-table frame %#lx leaked or miscounted",
 					    (unsigned long)pfn);
 			continue;
 		}
-		if (page->mapcount != (int32_t)c->maps[pfn])
+		if (page->mapcount != (int32_t)maps)
 			return fail(c, "frame %#lx: mapcount %d, mapped by %u entries",
-				    (unsigned long)pfn, page->mapcount, c->maps[pfn]);
+				    (unsigned long)pfn, page->mapcount, maps);
 		if (page->refcount != expect)
 			return fail(c, "frame %#lx: refcount %d, expected %d (leaked or over-freed)",
 				    (unsigned long)pfn, page->refcount, expect);
@@ -450,7 +481,7 @@ static int check_frames(struct checker *c)
 		if ((page->flags & PG_swapcache) &&
 		    lookup_swap_cache(c->zone, page->swap_slot) != page)
 			return fail(c, "frame %#lx: swap cache disagrees", (unsigned long)pfn);
-		if (c->maps[pfn] && check_rmap(c, pfn))
+		if (maps && check_rmap(c, pfn, maps))
 			return -1;
 	}
 	if (nthp != c->zone->stats.nr_anon_thp)
@@ -472,9 +503,9 @@ static int check_frames(struct checker *c)
 
 /*
  * Per-frame arrays, sized for the whole zone but touched only where the
- * walk finds something: fresh anonymous memory, returned whole.  calloc()
- * would clear them in full once malloc's mmap threshold has grown past
- * their size, and a check would cost what --mem allows, not what is used.
+ * walk finds something: fresh anonymous memory.  calloc() would clear them
+ * in full once malloc's mmap threshold has grown past their size, and a
+ * check would cost what --mem allows, not what is used.
  */
 static void *frame_array(struct zone *zone, size_t elem)
 {
@@ -490,14 +521,50 @@ static void frame_array_free(struct zone *zone, void *p, size_t elem)
 		munmap(p, zone->nr_pages * elem);
 }
 
-/* all address spaces sharing a zone, checked together */
+void validate_scratch_free(struct zone *zone)
+{
+	struct validate_scratch *s = zone->check_scratch;
+
+	if (!s)
+		return;
+	frame_array_free(zone, s->maps, sizeof(*s->maps));
+	frame_array_free(zone, s->tables, 1);
+	free(s);
+	zone->check_scratch = NULL;
+}
+
+static struct validate_scratch *validate_scratch(struct zone *zone)
+{
+	struct validate_scratch *s = zone->check_scratch;
+
+	if (s)
+		return s;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	zone->check_scratch = s;
+	s->maps = frame_array(zone, sizeof(*s->maps));
+	s->tables = frame_array(zone, 1);
+	if (!s->maps || !s->tables) {
+		validate_scratch_free(zone);
+		return NULL;
+	}
+	return s;
+}
+
+/*
+ * All address spaces sharing a zone, checked together.  The caller keeps
+ * the zone's other users out (the monitor stops every vCPU), as for any
+ * change: the checker's scratch is the zone's.
+ */
 int validate_mms(struct mm_struct **mms, int n, char *err, size_t errlen)
 {
 	struct checker c = { .zone = mms[0]->zone, .err = err, .errlen = errlen };
+	struct validate_scratch *scratch = validate_scratch(c.zone);
 	int i, ret = -1;
 
-	c.maps = frame_array(c.zone, sizeof(*c.maps));
-	c.tables = frame_array(c.zone, 1);
+	c.maps = scratch ? scratch->maps : NULL;
+	c.tables = scratch ? scratch->tables : NULL;
 	c.swap_refs = calloc(swap_nr_slots(c.zone) + 1, sizeof(*c.swap_refs));
 	c.block_free = calloc((c.zone->nr_pages >> HPAGE_PMD_ORDER) + 1, sizeof(*c.block_free));
 	c.block_zeroed = calloc((c.zone->nr_pages >> HPAGE_PMD_ORDER) + 1, sizeof(*c.block_zeroed));
@@ -507,6 +574,7 @@ int validate_mms(struct mm_struct **mms, int n, char *err, size_t errlen)
 	}
 	for (i = 0; i < n; i++) {
 		memset(c.rss, 0, sizeof(c.rss));
+		c.vma = NULL;
 		if (check_vmas(&c, mms[i]) || check_table(&c, mms[i], mms[i]->pgd_pfn, 4, 0) ||
 		    check_rss(&c, mms[i]))
 			goto out;
@@ -516,8 +584,13 @@ int validate_mms(struct mm_struct **mms, int n, char *err, size_t errlen)
 			goto out;
 	ret = check_frames(&c);
 out:
-	frame_array_free(c.zone, c.maps, sizeof(*c.maps));
-	frame_array_free(c.zone, c.tables, 1);
+	/* frame 0 is never looked at; a failed check may have left marks anywhere */
+	if (c.maps && !ret) {
+		c.maps[0] = 0;
+		c.tables[0] = 0;
+	}
+	if (ret)
+		validate_scratch_free(c.zone);
 	free(c.swap_refs);
 	free(c.block_free);
 	free(c.block_zeroed);

@@ -461,6 +461,7 @@ unsigned int pf_fault_flags(uint64_t ec);
 void account_fault(uint64_t (*hist)[FAULT_HIST_BUCKETS], uint64_t *total,
 		   enum fault_kind kind, uint64_t cycles);
 void resume_user(struct vmm *vmm);
+void resume_inval_iret(struct vmm *vmm, const uint64_t *inval, size_t nr, bool flush);
 uint64_t tramp_va(struct vmm *vmm, uint64_t off);
 uint64_t trap_frame_va(struct vmm *vmm);
 bool from_trampoline(struct vmm *vmm, uint64_t off);

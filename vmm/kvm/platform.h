@@ -9,7 +9,9 @@
  * - platform_shadow.c, "shadow": shadow-paging KVM (PVM).  The guest sees
  *   no host write to a present entry until it writes the entry itself, so
  *   it re-writes every logged entry, then invalidates and reports back.
- *   Also correct on EPT/NPT, where the re-writes are plain stores.
+ *   Also correct on EPT/NPT, where the re-writes are plain stores.  A
+ *   flush with nothing to re-write (a kicked vCPU's) needs no report:
+ *   both take nested paging's stub for it (resume_inval_iret()).
  *
  * platform.c probes at start-up which one this KVM needs (a few exits),
  * or takes --platform, and says so in --trace and --stats.

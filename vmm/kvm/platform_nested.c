@@ -24,19 +24,43 @@
 #include "../guest/trampoline.h"
 
 /*
- * Hand the invalidations to TRAMP_OFF_INVAL_IRET and resume the program
- * through it: its registers stay loaded but RSI, RCX and RAX, which go
- * under the IRET frame for the stub to pop.
+ * Resume the program through TRAMP_OFF_INVAL_IRET, which drops the vCPU's
+ * stale translations (@flush: all of them by a CR3 reload, else the @nr
+ * pages of @inval) and IRETs to it without reporting back.  Its registers
+ * stay loaded but RSI, RCX and RAX, which go under the IRET frame for the
+ * stub to pop.  Both protocols: nested paging for every batch, shadow
+ * paging for a flush with nothing to re-write.
  */
+void resume_inval_iret(struct vmm *vmm, const uint64_t *inval, size_t nr, bool flush)
+{
+	struct kvm_regs *r = &vmm->run->s.regs.regs;
+	uint64_t *data = kern_ptr(vmm, KERN_TRAMP + TRAMP_OFF_DATA);
+	uint64_t *saved = (uint64_t *)trap_frame(vmm) - 3;
+	size_t i;
+
+	if (flush || nr > TD_INVAL_MAX) {
+		data[TD_NR_INVAL / 8] = 0;
+		data[TD_FLUSH / 8] = 1;
+	} else {
+		for (i = 0; i < nr; i++)
+			data[TD_INVAL / 8 + i] = inval[i];
+		data[TD_NR_INVAL / 8] = nr;
+		data[TD_FLUSH / 8] = 0;
+	}
+	saved[0] = r->rsi;
+	saved[1] = r->rcx;
+	saved[2] = r->rax;
+	enter_stub(vmm, TRAMP_OFF_INVAL_IRET);
+	r->rsp = trap_frame_va(vmm) - 3 * 8;
+}
+
 static void nested_commit(struct vmm *vmm)
 {
 	struct mm_struct *mm = vmm->cur->mm;
 	struct commit_log *log = &mm->log;
-	struct kvm_regs *r = &vmm->run->s.regs.regs;
-	uint64_t *data = kern_ptr(vmm, KERN_TRAMP + TRAMP_OFF_DATA);
-	uint64_t *saved = (uint64_t *)trap_frame(vmm) - 3;
+	uint64_t inval[COMMIT_FLUSH_CEILING];
+	size_t nr = log->nr_inval;
 	bool flush;
-	size_t i;
 
 	/*
 	 * The host's writes are in the tables already: every other vCPU on
@@ -53,26 +77,12 @@ static void nested_commit(struct vmm *vmm)
 			vmm->flush_on_entry = true;
 		}
 	}
-	flush = log->flush_all || vmm->flush_on_entry || log->nr_inval > TD_INVAL_MAX;
-
-	if (flush) {
-		data[TD_NR_INVAL / 8] = 0;
-		data[TD_FLUSH / 8] = 1;
-	} else {
-		for (i = 0; i < log->nr_inval; i++)
-			data[TD_INVAL / 8 + i] = log->inval[i];
-		data[TD_NR_INVAL / 8] = log->nr_inval;
-		data[TD_FLUSH / 8] = 0;
-	}
+	flush = log->flush_all || vmm->flush_on_entry;
+	memcpy(inval, log->inval, nr * sizeof(inval[0]));
 	commit_log_done(vmm->cur->mm);
 	vmm->cur->commit_next = 0;
 	vmm->flush_on_entry = false;
-
-	saved[0] = r->rsi;
-	saved[1] = r->rcx;
-	saved[2] = r->rax;
-	enter_stub(vmm, TRAMP_OFF_INVAL_IRET);
-	r->rsp = trap_frame_va(vmm) - 3 * 8;
+	resume_inval_iret(vmm, inval, nr, flush);
 }
 
 /*

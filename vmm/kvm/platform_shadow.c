@@ -309,8 +309,20 @@ static void shadow_commit(struct vmm *vmm)
 {
 	struct commit_log *log = &vmm->cur->mm->log;
 
-	if (log->nr || log->nr_inval || log->flush_all || log->nr_deferred || vcpu_gathered())
+	if (log->nr || log->nr_inval || log->flush_all || log->nr_deferred || vcpu_gathered()) {
 		mm_commit_begin(vmm, vmm->cur->mm);
+	} else if (vmm->flush_on_entry && !log->nr_delayed) {
+		/*
+		 * Only this vCPU's translations to drop (another vCPU's
+		 * shootdown, a new CR3): nothing to re-write, so nothing to
+		 * report back.  A CR3 reload also makes shadow paging drop
+		 * what it built from the old entries (SDM Vol. 3A, 4.10.4.1),
+		 * and the re-writes were made by the vCPU that committed them.
+		 */
+		vmm->flush_on_entry = false;
+		resume_inval_iret(vmm, NULL, 0, true);
+		return;
+	}
 	vmm->user_regs = vmm->run->s.regs.regs;
 	vmm->cur->commit_next = 0;
 	commit_continue(vmm);

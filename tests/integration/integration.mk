@@ -11,10 +11,15 @@ DEPS		+= strace
 # MONITOR_SIDE: sets $$run to the prefix that runs a command where the
 # monitor can run (empty here, tools/emu/emu in the emulated machine) and
 # $$where_note; never skips: with neither, the target fails with the reason.
+# EMU_CMD_TIMEOUT: seconds one such command may take in the emulated
+# machine (a long fuzz campaign there needs more: about 25 s a seed).
+EMU_CMD_TIMEOUT	?= 1500
+EMU_RUN		= tools/emu/emu --cmd-timeout $(EMU_CMD_TIMEOUT) \
+		  --timeout $$(($(EMU_CMD_TIMEOUT) + 100)) $(EMU_OPTS) --
 MONITOR_SIDE	= where=$$(sh tools/emu/mode ./$(VMM) $(BUILD)/guest/test_args) || exit 1; \
 		  run=; where_note=; \
 		  if [ $$where = emu ]; then \
-			run="tools/emu/emu --cmd-timeout 1500 --timeout 1600 $(EMU_OPTS) --"; \
+			run="$(EMU_RUN)"; \
 			where_note=", in the emulated machine"; \
 		  fi
 
@@ -122,8 +127,7 @@ fuzz-campaign-test: $(BUILD)/tools/fuzz-campaign $(BUILD)/guest/fuzz_syscalls $(
 		fi; \
 		seeds=$(FUZZ_SEEDS_EMU); \
 		echo "system-call fuzz campaign, nested-paging protocol (seeds $$seeds, the emulated machine):"; \
-		tools/emu/emu --cmd-timeout 1500 --timeout 1600 $(EMU_OPTS) -- \
-			$(FUZZ_CAMPAIGNS) $(BUILD)/fuzz-campaign-npt "$(FUZZ_MMU_INJECT)" $(FUZZ_INJECT); \
+		$(EMU_RUN) $(FUZZ_CAMPAIGNS) $(BUILD)/fuzz-campaign-npt "$(FUZZ_MMU_INJECT)" $(FUZZ_INJECT); \
 	else \
 		echo "system-call fuzz campaign, shadow protocol (seeds $$seeds, --platform shadow$$where_note):"; \
 		$$run $(FUZZ_CAMPAIGNS) $(BUILD)/fuzz-campaign-shadow "$(FUZZ_MMU_INJECT)" $(FUZZ_INJECT) \

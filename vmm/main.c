@@ -407,6 +407,34 @@ static void stop_handler(int sig, siginfo_t *si, void *uc)
 	}
 }
 
+/*
+ * The signal state the monitor was started with, before it changes any:
+ * execve() keeps ignored signals ignored and the mask (signal(7)), so the
+ * first process starts with them, as the program run directly would
+ * (`nohup`, a background job's SIGINT and SIGQUIT, a blocking parent).
+ */
+static void start_signals(struct vmm *vmm)
+{
+	struct sigaction old;
+	sigset_t set;
+	int sig;
+
+	for (sig = 1; sig < NR_SIGNALS; sig++)
+		if (!sigaction(sig, NULL, &old) && old.sa_handler == SIG_IGN)
+			vmm->start_ignored |= 1ULL << (sig - 1);
+	if (sigprocmask(SIG_SETMASK, NULL, &set))
+		return;
+	for (sig = 1; sig < NR_SIGNALS; sig++)
+		if (sigismember(&set, sig) == 1)
+			vmm->start_blocked |= 1ULL << (sig - 1);
+}
+
+/*
+ * SIGINT, SIGTERM and SIGHUP stop the program and the monitor (the README
+ * lists the statuses), even where the shell ignored SIGINT for a
+ * background job; a SIGHUP ignored at start stays ignored, so that
+ * `nohup vmm` outlives its terminal as `nohup prog` does.
+ */
 static int stop_setup(struct vmm *vmm)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
@@ -422,9 +450,12 @@ static int stop_setup(struct vmm *vmm)
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaddset(&sa.sa_mask, sigs[i]);
 	sigaddset(&sa.sa_mask, SIGRTMIN);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (sigs[i] == SIGHUP && (vmm->start_ignored & (1ULL << (SIGHUP - 1))))
+			continue;
 		if (sigaction(sigs[i], &sa, NULL))
 			return -1;
+	}
 	if (sigaction(SIGRTMIN, &sa, NULL) ||
 	    timer_create(CLOCK_MONOTONIC, &sev, &stop_timer)) {
 		pr_err("cannot set up --timeout: %s", strerror(errno));
@@ -717,6 +748,7 @@ int main(int argc, char **argv)
 	char **env, **gargv = NULL;
 	int first, status = EXIT_NOEXEC;
 
+	start_signals(&vmm);
 	first = parse_args(&vmm, argc, argv);
 	if (first < 0)
 		return EXIT_USAGE;

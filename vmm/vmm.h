@@ -369,6 +369,8 @@ struct vmm {
 	int nr_dead;
 	bool done;		/* the first process exited */
 	int exit_status;	/* what ./vmm exits with */
+	/* what the monitor was started with: the first process inherits it */
+	uint64_t start_ignored, start_blocked;	/* bit sig - 1 */
 	struct file_table *ftab;	/* host files' MMU views by (dev, ino) */
 
 	/* diagnostics */

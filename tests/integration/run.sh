@@ -639,6 +639,27 @@ signal_monitor INT block 130
 signal_monitor TERM sleep 143
 signal_monitor HUP forkbomb 129
 
+# As execve() leaves them: signals ignored or blocked by whoever starts the
+# monitor (nohup, a shell's background job, a parent's mask) are so in
+# the first process too.  perl sets them, then execs the program natively
+# and the monitor inside.
+IGNORE='$SIG{USR2} = $SIG{QUIT} = $SIG{HUP} = "IGNORE";'
+BLOCK='use POSIX; sigprocmask(SIG_BLOCK, POSIX::SigSet->new(10, 28));'
+# compare_inherited NAME PERL PROGRAM ARGS...: PERL sets the state
+compare_inherited() {
+	name=$1 state="$2 exec @ARGV or die"
+	shift 2
+	perl -e "$state" "$@" >"$TMP/native.$((n + 1))" 2>/dev/null </dev/null
+	echo "status $?" >>"$TMP/native.$((n + 1))"
+	mon "perl -e $(q "$state") $(q "$VMM") --check $(q "$@") </dev/null"
+	later compare_check $n "$name"
+}
+compare_inherited "signals ignored and blocked at start: /proc/self/status" "$BLOCK $IGNORE" \
+	/usr/bin/busybox grep -E '^Sig(Blk|Ign)' /proc/self/status
+compare_inherited "SIGQUIT ignored at start: test_signal_fatal unblock" "$IGNORE" \
+	"$GUEST/test_signal_fatal" unblock
+compare_inherited "SIGHUP ignored at start: test_jobctl" "$IGNORE" "$GUEST/test_jobctl"
+
 # Linux's own selftests (tests/linux/README), with the monitor's default
 # options: the "ok" / "not ok" lines and the exit status as natively (the
 # other lines hold timings and a random seed).  mremap_test maps 2 GiB.

@@ -139,6 +139,7 @@ static void process_free(struct vmm *vmm, struct process *p)
 struct process *process_first(struct vmm *vmm)
 {
 	struct process *p;
+	int sig;
 
 	vmm->next_pid = getpid();
 	p = process_alloc(vmm);
@@ -149,6 +150,11 @@ struct process *process_first(struct vmm *vmm)
 	p->fs = calloc(1, sizeof(*p->fs));
 	if (!p->fs || files_init(p) || sighand_init(p))
 		return NULL;
+	/* execve() keeps ignored signals and the mask: the monitor's at its start */
+	for (sig = 1; sig < NR_SIGNALS; sig++)
+		if (vmm->start_ignored & (1ULL << (sig - 1)))
+			p->sig.action[sig].handler = (uint64_t)SIG_IGN;
+	p->sig.blocked = vmm->start_blocked & ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)));
 	p->fs->count = 1;
 	p->fs->cwd_fd = -1;
 	/* the monitor's group and session: the shell's job control sees it */

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -415,18 +416,17 @@ static void stop_handler(int sig, siginfo_t *si, void *uc)
  */
 static void start_signals(struct vmm *vmm)
 {
-	struct sigaction old;
-	sigset_t set;
+	/* the kernel's struct sigaction: glibc's refuses its own signals 32 and 33 */
+	struct { uint64_t handler, flags, restorer, mask; } old;
+	uint64_t mask;
 	int sig;
 
 	for (sig = 1; sig < NR_SIGNALS; sig++)
-		if (!sigaction(sig, NULL, &old) && old.sa_handler == SIG_IGN)
+		if (!syscall(SYS_rt_sigaction, sig, NULL, &old, sizeof(old.mask)) &&
+		    old.handler == (uint64_t)SIG_IGN)
 			vmm->start_ignored |= 1ULL << (sig - 1);
-	if (sigprocmask(SIG_SETMASK, NULL, &set))
-		return;
-	for (sig = 1; sig < NR_SIGNALS; sig++)
-		if (sigismember(&set, sig) == 1)
-			vmm->start_blocked |= 1ULL << (sig - 1);
+	if (!syscall(SYS_rt_sigprocmask, SIG_SETMASK, NULL, &mask, sizeof(mask)))
+		vmm->start_blocked = mask;
 }
 
 /*

@@ -424,7 +424,7 @@ static void start_signals(struct vmm *vmm)
 	for (sig = 1; sig < NR_SIGNALS; sig++)
 		if (!syscall(SYS_rt_sigaction, sig, NULL, &old, sizeof(old.mask)) &&
 		    old.handler == (uint64_t)SIG_IGN)
-			vmm->start_ignored |= 1ULL << (sig - 1);
+			vmm->start_ignored |= SIG_BIT(sig);
 	if (!syscall(SYS_rt_sigprocmask, SIG_SETMASK, NULL, &mask, sizeof(mask)))
 		vmm->start_blocked = mask;
 }
@@ -451,7 +451,7 @@ static int stop_setup(struct vmm *vmm)
 		sigaddset(&sa.sa_mask, sigs[i]);
 	sigaddset(&sa.sa_mask, SIGRTMIN);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		if (sigs[i] == SIGHUP && (vmm->start_ignored & (1ULL << (SIGHUP - 1))))
+		if (sigs[i] == SIGHUP && (vmm->start_ignored & SIG_BIT(SIGHUP)))
 			continue;
 		if (sigaction(sigs[i], &sa, NULL))
 			return -1;

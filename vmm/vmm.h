@@ -18,6 +18,8 @@
 #define NR_EXIT_REASONS	64
 #define NR_SYSCALLS	512
 #define NR_SIGNALS	65
+/* signal @s in a 64-bit mask (sigset_t's first word, /proc's SigBlk) */
+#define SIG_BIT(s)	(1ULL << ((s) - 1))
 #define MAX_FDS		256
 
 /* the IRET frame (Intel SDM Vol. 3A, 6.14.2) */

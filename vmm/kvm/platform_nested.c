@@ -58,9 +58,6 @@ static void nested_commit(struct vmm *vmm)
 {
 	struct mm_struct *mm = vmm->cur->mm;
 	struct commit_log *log = &mm->log;
-	uint64_t inval[COMMIT_FLUSH_CEILING];
-	size_t nr = log->nr_inval;
-	bool flush;
 
 	/*
 	 * The host's writes are in the tables already: every other vCPU on
@@ -77,12 +74,11 @@ static void nested_commit(struct vmm *vmm)
 			vmm->flush_on_entry = true;
 		}
 	}
-	flush = log->flush_all || vmm->flush_on_entry;
-	memcpy(inval, log->inval, nr * sizeof(inval[0]));
-	commit_log_done(vmm->cur->mm);
+	/* the stub's data first: commit_log_done() empties the log */
+	resume_inval_iret(vmm, log->inval, log->nr_inval, log->flush_all || vmm->flush_on_entry);
+	commit_log_done(mm);
 	vmm->cur->commit_next = 0;
 	vmm->flush_on_entry = false;
-	resume_inval_iret(vmm, inval, nr, flush);
 }
 
 /*

@@ -152,9 +152,9 @@ struct process *process_first(struct vmm *vmm)
 		return NULL;
 	/* execve() keeps ignored signals and the mask: the monitor's at its start */
 	for (sig = 1; sig < NR_SIGNALS; sig++)
-		if (vmm->start_ignored & (1ULL << (sig - 1)))
+		if (vmm->start_ignored & SIG_BIT(sig))
 			p->sig.action[sig].handler = (uint64_t)SIG_IGN;
-	p->sig.blocked = vmm->start_blocked & ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)));
+	p->sig.blocked = vmm->start_blocked & ~(SIG_BIT(SIGKILL) | SIG_BIT(SIGSTOP));
 	p->fs->count = 1;
 	p->fs->cwd_fd = -1;
 	/* the monitor's group and session: the shell's job control sees it */
@@ -1043,7 +1043,7 @@ static void zap_other_threads(struct vmm *vmm, struct process *p)
 	for (t = vmm->procs; t; t = t->next) {
 		if (t == p || t->group_leader != p->group_leader || t->exited)
 			continue;
-		t->sig.pending |= 1ULL << (SIGKILL - 1);
+		t->sig.pending |= SIG_BIT(SIGKILL);
 		/* a call it sleeps in is not finished: it dies on the way out */
 		t->sleeping_call = false;
 		if (t->state == P_STOPPED || t->state == P_VFORK)

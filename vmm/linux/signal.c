@@ -26,7 +26,6 @@
 #define USER_CS		0x33
 #define USER_DS		0x2b
 
-#define SIG_BIT(s)	(1ULL << ((s) - 1))
 #define SIG_KERNEL_ONLY	(SIG_BIT(SIGKILL) | SIG_BIT(SIGSTOP))
 /* kernel/signal.c: SYNCHRONOUS_MASK, dequeued first */
 #define SYNCHRONOUS_MASK (SIG_BIT(SIGSEGV) | SIG_BIT(SIGBUS) | SIG_BIT(SIGILL) | \
